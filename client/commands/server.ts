@@ -1,0 +1,29 @@
+import { serverConfig, type ServerFlags } from '../../server/config';
+import { createLogger } from '../../server/log';
+import { TaskplaneServer } from '../../server/server';
+
+export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
+
+  --listen            TASKPLANE_LISTEN        default 127.0.0.1:50051
+  --database-url      TASKPLANE_DATABASE_URL  sqlite:PATH or mysql://user:pass@host:port/db
+                                              default sqlite:./data/taskplane.sqlite
+  --migrate           TASKPLANE_MIGRATE=1     apply pending migrations at start (always done on SQLite)
+  --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)`;
+
+/** Runs until SIGTERM or SIGINT, then stops in order and exits. */
+export async function runServer(flags: ServerFlags): Promise<number> {
+  const config = serverConfig(flags);
+  const logger = createLogger();
+  const server = await TaskplaneServer.start({ ...config, logger });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  // A second signal while stopping means "now".
+  const forceExit = () => process.exit(130);
+  process.once('SIGTERM', forceExit);
+  process.once('SIGINT', forceExit);
+  await server.stop(signal);
+  logger.flush();
+  return 0;
+}

@@ -1,0 +1,9 @@
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('task_labels', (t) => t.index(['label_key', 'label_value', 'task_seq'], 'task_labels_by_label'));
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('task_labels', (t) => t.dropIndex(['label_key', 'label_value', 'task_seq'], 'task_labels_by_label'));
+}

@@ -1,0 +1,93 @@
+// Original file: protos/taskplane/v1/task_service.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from '../../taskplane/v1/BatchCreateTasksRequest';
+import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from '../../taskplane/v1/BatchCreateTasksResponse';
+import type { CancelTaskRequest as _taskplane_v1_CancelTaskRequest, CancelTaskRequest__Output as _taskplane_v1_CancelTaskRequest__Output } from '../../taskplane/v1/CancelTaskRequest';
+import type { CancelTaskResponse as _taskplane_v1_CancelTaskResponse, CancelTaskResponse__Output as _taskplane_v1_CancelTaskResponse__Output } from '../../taskplane/v1/CancelTaskResponse';
+import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from '../../taskplane/v1/CreateTaskRequest';
+import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from '../../taskplane/v1/CreateTaskResponse';
+import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from '../../taskplane/v1/GetTaskRequest';
+import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from '../../taskplane/v1/GetTaskResponse';
+import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from '../../taskplane/v1/ListTasksRequest';
+import type { ListTasksResponse as _taskplane_v1_ListTasksResponse, ListTasksResponse__Output as _taskplane_v1_ListTasksResponse__Output } from '../../taskplane/v1/ListTasksResponse';
+import type { WatchTaskRequest as _taskplane_v1_WatchTaskRequest, WatchTaskRequest__Output as _taskplane_v1_WatchTaskRequest__Output } from '../../taskplane/v1/WatchTaskRequest';
+import type { WatchTaskResponse as _taskplane_v1_WatchTaskResponse, WatchTaskResponse__Output as _taskplane_v1_WatchTaskResponse__Output } from '../../taskplane/v1/WatchTaskResponse';
+
+export interface TaskServiceClient extends grpc.Client {
+  BatchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  BatchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  BatchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  BatchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  batchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  batchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  batchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  batchCreateTasks(argument: _taskplane_v1_BatchCreateTasksRequest, callback: grpc.requestCallback<_taskplane_v1_BatchCreateTasksResponse__Output>): grpc.ClientUnaryCall;
+  
+  CancelTask(argument: _taskplane_v1_CancelTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  CancelTask(argument: _taskplane_v1_CancelTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  CancelTask(argument: _taskplane_v1_CancelTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  CancelTask(argument: _taskplane_v1_CancelTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  cancelTask(argument: _taskplane_v1_CancelTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  cancelTask(argument: _taskplane_v1_CancelTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  cancelTask(argument: _taskplane_v1_CancelTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  cancelTask(argument: _taskplane_v1_CancelTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreateTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  CreateTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  CreateTask(argument: _taskplane_v1_CreateTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  CreateTask(argument: _taskplane_v1_CreateTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  createTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  createTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  createTask(argument: _taskplane_v1_CreateTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  createTask(argument: _taskplane_v1_CreateTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  GetTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  GetTask(argument: _taskplane_v1_GetTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  GetTask(argument: _taskplane_v1_GetTaskRequest, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  getTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  getTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  getTask(argument: _taskplane_v1_GetTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  getTask(argument: _taskplane_v1_GetTaskRequest, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListTasks(argument: _taskplane_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _taskplane_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _taskplane_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _taskplane_v1_ListTasksRequest, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _taskplane_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _taskplane_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _taskplane_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _taskplane_v1_ListTasksRequest, callback: grpc.requestCallback<_taskplane_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  
+  WatchTask(argument: _taskplane_v1_WatchTaskRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
+  WatchTask(argument: _taskplane_v1_WatchTaskRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
+  watchTask(argument: _taskplane_v1_WatchTaskRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
+  watchTask(argument: _taskplane_v1_WatchTaskRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
+  
+}
+
+export interface TaskServiceHandlers extends grpc.UntypedServiceImplementation {
+  BatchCreateTasks: grpc.handleUnaryCall<_taskplane_v1_BatchCreateTasksRequest__Output, _taskplane_v1_BatchCreateTasksResponse>;
+  
+  CancelTask: grpc.handleUnaryCall<_taskplane_v1_CancelTaskRequest__Output, _taskplane_v1_CancelTaskResponse>;
+  
+  CreateTask: grpc.handleUnaryCall<_taskplane_v1_CreateTaskRequest__Output, _taskplane_v1_CreateTaskResponse>;
+  
+  GetTask: grpc.handleUnaryCall<_taskplane_v1_GetTaskRequest__Output, _taskplane_v1_GetTaskResponse>;
+  
+  ListTasks: grpc.handleUnaryCall<_taskplane_v1_ListTasksRequest__Output, _taskplane_v1_ListTasksResponse>;
+  
+  WatchTask: grpc.handleServerStreamingCall<_taskplane_v1_WatchTaskRequest__Output, _taskplane_v1_WatchTaskResponse>;
+  
+}
+
+export interface TaskServiceDefinition extends grpc.ServiceDefinition {
+  BatchCreateTasks: MethodDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksRequest__Output, _taskplane_v1_BatchCreateTasksResponse__Output>
+  CancelTask: MethodDefinition<_taskplane_v1_CancelTaskRequest, _taskplane_v1_CancelTaskResponse, _taskplane_v1_CancelTaskRequest__Output, _taskplane_v1_CancelTaskResponse__Output>
+  CreateTask: MethodDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskRequest__Output, _taskplane_v1_CreateTaskResponse__Output>
+  GetTask: MethodDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskRequest__Output, _taskplane_v1_GetTaskResponse__Output>
+  ListTasks: MethodDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksResponse, _taskplane_v1_ListTasksRequest__Output, _taskplane_v1_ListTasksResponse__Output>
+  WatchTask: MethodDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskResponse, _taskplane_v1_WatchTaskRequest__Output, _taskplane_v1_WatchTaskResponse__Output>
+}

@@ -1,0 +1,22 @@
+/** A consumer as the domain sees it. Times are epoch milliseconds. */
+export interface ConsumerRecord {
+  id: string;
+  displayName: string;
+  labels: Record<string, string>;
+  createTime: number;
+}
+
+export interface HistoryEventRecord {
+  id: number;
+  consumerId: string;
+  type: string;
+  eventTime: number;
+  taskId: string | null;
+  detailsJson: string;
+}
+
+/** History event types written by the server itself; success hooks add their own. */
+export const HISTORY_TYPES = {
+  REGISTERED: 'registered',
+  UNREGISTERED: 'unregistered',
+} as const;

@@ -1,0 +1,129 @@
+import { InvalidArgumentError } from '../errors';
+import { isTaskStateName, type TaskStateName } from '../tasks/states';
+import type { TaskEventRecord, TaskRecord } from '../tasks/task-record';
+import type { ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
+import type { Timestamp, Timestamp__Output } from '../../protos/generated/google/protobuf/Timestamp';
+import type { Duration, Duration__Output } from '../../protos/generated/google/protobuf/Duration';
+import type { Task } from '../../protos/generated/taskplane/v1/Task';
+import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
+import type { Consumer } from '../../protos/generated/taskplane/v1/Consumer';
+import type { HistoryEvent } from '../../protos/generated/taskplane/v1/HistoryEvent';
+
+/** Translation between proto messages and domain records. No logic beyond shape and units. */
+
+const PROTO_STATE_PREFIX = 'TASK_STATE_';
+// Timestamps the API accepts: 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines.
+const MIN_SECONDS = -62135596800;
+const MAX_SECONDS = 253402300799;
+
+export function timestampToMs(field: string, ts: Timestamp__Output | null | undefined): number | null {
+  if (!ts) return null;
+  const seconds = Number(ts.seconds);
+  const nanos = ts.nanos ?? 0;
+  if (!Number.isSafeInteger(seconds) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw new InvalidArgumentError(field, 'seconds is out of range');
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) throw new InvalidArgumentError(field, 'nanos must be between 0 and 999999999');
+  return seconds * 1000 + Math.floor(nanos / 1e6);
+}
+
+export function msToTimestamp(ms: number | null): Timestamp | null {
+  if (ms === null) return null;
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
+}
+
+export function durationToMs(field: string, d: Duration__Output | null | undefined): number | null {
+  if (!d) return null;
+  const seconds = Number(d.seconds);
+  const nanos = d.nanos ?? 0;
+  if (!Number.isSafeInteger(seconds) || Math.abs(seconds) > 315_576_000_000) throw new InvalidArgumentError(field, 'seconds is out of range');
+  if (!Number.isInteger(nanos) || Math.abs(nanos) > 999_999_999 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
+    throw new InvalidArgumentError(field, 'nanos must be between -999999999 and 999999999 with the sign of seconds');
+  }
+  return seconds * 1000 + Math.trunc(nanos / 1e6);
+}
+
+export function msToDuration(ms: number | null): Duration | null {
+  if (ms === null) return null;
+  const seconds = Math.trunc(ms / 1000);
+  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
+}
+
+export function stateToProto(state: TaskStateName): string {
+  return PROTO_STATE_PREFIX + state;
+}
+
+/** Accepts "TASK_STATE_WAITING" (or "WAITING"); anything else, including unknown enum numbers, is refused. */
+export function stateFromProto(field: string, value: unknown): TaskStateName {
+  const name = typeof value === 'string' && value.startsWith(PROTO_STATE_PREFIX) ? value.slice(PROTO_STATE_PREFIX.length) : String(value);
+  if (!isTaskStateName(name)) throw new InvalidArgumentError(field, `${JSON.stringify(value)} is not a known task state`);
+  return name;
+}
+
+export function taskToProto(task: TaskRecord): Task {
+  return {
+    id: task.id,
+    consumerId: task.consumerId,
+    method: task.method,
+    argumentsJson: task.argumentsJson,
+    state: stateToProto(task.state) as Task['state'],
+    labels: task.labels,
+    idempotencyKey: task.idempotencyKey ?? '',
+    createTime: msToTimestamp(task.createTime),
+    updateTime: msToTimestamp(task.updateTime),
+    notBeforeTime: msToTimestamp(task.notBefore),
+    notAfterTime: msToTimestamp(task.notAfter),
+    timeoutDuration: msToDuration(task.timeoutMs),
+    startTime: msToTimestamp(task.startTime),
+    endTime: msToTimestamp(task.endTime),
+    attempt: task.attempt,
+    resultJson: task.resultJson ?? '',
+    error: task.error,
+    progress: task.progress && {
+      percent: task.progress.percent,
+      message: task.progress.message,
+      detailsJson: task.progress.detailsJson,
+      reportTime: msToTimestamp(task.progress.reportTime),
+    },
+    cancelRequestedTime: msToTimestamp(task.cancelRequestedTime),
+  };
+}
+
+export function taskEventToProto(event: TaskEventRecord): TaskEvent {
+  return {
+    id: String(event.id),
+    taskId: event.taskId,
+    type: `TASK_EVENT_TYPE_${event.type}` as TaskEvent['type'],
+    state: stateToProto(event.state) as TaskEvent['state'],
+    eventTime: msToTimestamp(event.eventTime),
+    cause: event.cause,
+    error: event.error,
+    progress: event.progress && { ...event.progress, reportTime: msToTimestamp(event.eventTime) },
+  };
+}
+
+export function consumerToProto(consumer: ConsumerRecord): Consumer {
+  return {
+    id: consumer.id,
+    displayName: consumer.displayName,
+    labels: consumer.labels,
+    createTime: msToTimestamp(consumer.createTime),
+  };
+}
+
+export function historyEventToProto(event: HistoryEventRecord): HistoryEvent {
+  return {
+    id: String(event.id),
+    consumerId: event.consumerId,
+    type: event.type,
+    eventTime: msToTimestamp(event.eventTime),
+    taskId: event.taskId ?? '',
+    detailsJson: event.detailsJson,
+  };
+}
+
+/** An int64 that arrived as a string (longs: String); refuses anything but a non-negative integer. */
+export function parseId(field: string, value: string | number | undefined): number {
+  const n = Number(value ?? 0);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(field, `must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}

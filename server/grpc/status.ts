@@ -1,0 +1,85 @@
+import * as grpc from '@grpc/grpc-js';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  TaskplaneError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../errors';
+import type { Logger } from '../log';
+
+/**
+ * The one place domain errors become gRPC statuses. Anything unexpected is
+ * logged in full for the operator and reaches the client as a generic
+ * INTERNAL, so no stack trace or SQL leaks out.
+ */
+export function toServiceError(err: unknown, logger: Logger, method: string): Partial<grpc.ServiceError> {
+  if (err instanceof TaskplaneError) {
+    const code = statusFor(err);
+    logger.info({ event: 'rpc.refused', method, code: grpc.status[code], reason: err.message }, 'request refused');
+    return { code, details: err.message };
+  }
+  logger.error({ event: 'rpc.internal_error', method, err }, 'unexpected error');
+  return { code: grpc.status.INTERNAL, details: 'internal error; the server log has the details' };
+}
+
+function statusFor(err: TaskplaneError): grpc.status {
+  if (err instanceof InvalidArgumentError) return grpc.status.INVALID_ARGUMENT;
+  if (err instanceof NotFoundError) return grpc.status.NOT_FOUND;
+  if (err instanceof AlreadyExistsError) return grpc.status.ALREADY_EXISTS;
+  if (err instanceof FailedPreconditionError) return grpc.status.FAILED_PRECONDITION;
+  if (err instanceof UnauthenticatedError) return grpc.status.UNAUTHENTICATED;
+  if (err instanceof PermissionDeniedError) return grpc.status.PERMISSION_DENIED;
+  if (err instanceof UnavailableError) return grpc.status.UNAVAILABLE;
+  return grpc.status.INTERNAL;
+}
+
+/** Wraps a promise-returning handler as a grpc-js unary handler, with the error mapping above. */
+export function unary<Req, Res>(logger: Logger, method: string, handler: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    handler(call.request, call).then(
+      (response) => callback(null, response),
+      (err) => callback(toServiceError(err, logger, method)),
+    );
+  };
+}
+
+/**
+ * Wraps an async generator as a server-streaming handler: respects
+ * backpressure (waits for 'drain' when write() returns false) and turns the
+ * client's cancellation into an AbortSignal for the generator.
+ */
+export function serverStream<Req, Res>(
+  logger: Logger,
+  method: string,
+  handler: (request: Req, signal: AbortSignal) => AsyncIterable<Res>,
+  liveStreams: Set<grpc.ServerWritableStream<Req, Res>>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const abort = new AbortController();
+    liveStreams.add(call);
+    call.on('cancelled', () => abort.abort());
+    call.on('close', () => abort.abort());
+    (async () => {
+      try {
+        for await (const message of handler(call.request, abort.signal)) {
+          if (abort.signal.aborted) break;
+          if (!call.write(message)) await new Promise<void>((resolve) => {
+            const done = () => { call.off('drain', done); abort.signal.removeEventListener('abort', done); resolve(); };
+            call.once('drain', done);
+            abort.signal.addEventListener('abort', done, { once: true });
+          });
+        }
+        if (!abort.signal.aborted) call.end();
+      } catch (err) {
+        // grpc-js turns an 'error' event on a server stream into the call's final status.
+        if (!abort.signal.aborted) call.emit('error', toServiceError(err, logger, method));
+      } finally {
+        liveStreams.delete(call);
+      }
+    })();
+  };
+}

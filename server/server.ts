@@ -1,0 +1,128 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import { loadPackageDefinition, loadTaskplaneProtos } from '../protos/loader';
+import { systemClock, type Clock } from './clock';
+import { ConsumerRegistry } from './consumers/consumer-registry';
+import { consumerServiceHandlers } from './grpc/consumer-service';
+import { taskServiceHandlers } from './grpc/task-service';
+import type { Logger } from './log';
+import { redactDatabaseUrl } from './log';
+import { ChangeNotifier } from './notifier';
+import { PageTokens } from './paging';
+import { openDatabase, type Database } from './store/database';
+import { assertSchemaCurrent, migrateToLatest } from './store/migrate';
+import { TaskManager } from './tasks/task-manager';
+
+export interface ServerOptions {
+  /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
+  listen: string;
+  databaseUrl: string;
+  /** Apply pending migrations at start. SQLite always does; MySQL only when asked. */
+  migrate: boolean;
+  logger: Logger;
+  clock?: Clock;
+  /** Upper bound on a graceful stop before in-flight calls are cut. */
+  shutdownTimeoutMs?: number;
+  watchPollMs?: number;
+}
+
+const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService'];
+
+// The largest request accepted; bigger ones get RESOURCE_EXHAUSTED from
+// grpc-js before any of our code runs. 8 MiB fits a full batch of tasks
+// with typical arguments; single arguments are capped at 64 KiB anyway.
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** One taskplane server process: store, services, health and reflection, ordered shutdown. */
+export class TaskplaneServer {
+  private stopping: Promise<void> | null = null;
+  private readonly liveStreams = new Set<grpc.ServerWritableStream<any, any>>();
+
+  private constructor(
+    private readonly grpcServer: grpc.Server,
+    private readonly health: HealthImplementation,
+    readonly db: Database,
+    readonly port: number,
+    private readonly options: ServerOptions,
+  ) {}
+
+  static async start(options: ServerOptions): Promise<TaskplaneServer> {
+    const { logger } = options;
+    const clock = options.clock ?? systemClock;
+    const db = openDatabase(options.databaseUrl);
+    try {
+      if (db.dialect === 'sqlite' || options.migrate) {
+        const applied = await migrateToLatest(db);
+        if (applied.length) logger.info({ event: 'store.migrated', applied }, 'migrations applied');
+      } else {
+        await assertSchemaCurrent(db, `taskplane migrate --database-url '${redactDatabaseUrl(options.databaseUrl)}' (or start the server with --migrate)`);
+      }
+      const notifier = new ChangeNotifier();
+      const pageTokens = await PageTokens.load(db.knex);
+      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, watchPollMs: options.watchPollMs });
+      const consumers = new ConsumerRegistry(db.knex, clock, notifier, pageTokens, logger);
+
+      const grpcServer = new grpc.Server({
+        'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+        // Ping idle clients so half-open connections (a host that vanished)
+        // are noticed and their streams released.
+        'grpc.keepalive_time_ms': 30_000,
+        'grpc.keepalive_timeout_ms': 10_000,
+        // Agents and watchers ping us too; allow it without a call in flight.
+        'grpc.keepalive_permit_without_calls': 1,
+        'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+      });
+      const definition = loadPackageDefinition();
+      const protos = loadTaskplaneProtos(definition);
+      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, 0, options);
+      grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
+      grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
+      server.health.addToServer(grpcServer);
+      new ReflectionService(definition).addToServer(grpcServer);
+
+      const port = await new Promise<number>((resolve, reject) =>
+        grpcServer.bindAsync(options.listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
+      );
+      (server as { port: number }).port = port;
+      for (const name of ['', ...SERVICE_NAMES]) server.health.setStatus(name, 'SERVING');
+      logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect }, 'taskplane server listening');
+      return server;
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Ordered, idempotent and bounded: report NOT_SERVING, end open streams
+   * with UNAVAILABLE so clients reconnect elsewhere, let unary calls in
+   * flight finish their writes (tryShutdown), cut what is left at the
+   * deadline, then close the store.
+   */
+  stop(reason = 'shutdown'): Promise<void> {
+    this.stopping ??= this.stopInOrder(reason);
+    return this.stopping;
+  }
+
+  private async stopInOrder(reason: string): Promise<void> {
+    const { logger } = this.options;
+    logger.info({ event: 'server.stopping', reason }, 'taskplane server stopping');
+    for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, 'NOT_SERVING');
+    for (const stream of this.liveStreams) stream.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' });
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn({ event: 'server.force_shutdown', timeoutMs }, 'calls still open at the shutdown deadline; cutting them');
+        this.grpcServer.forceShutdown();
+        resolve();
+      }, timeoutMs);
+      this.grpcServer.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await this.db.close();
+    logger.info({ event: 'server.stopped' }, 'taskplane server stopped');
+  }
+}

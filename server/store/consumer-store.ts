@@ -1,0 +1,120 @@
+import type { Knex } from 'knex';
+import type { ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
+import { insertChunked } from './task-store';
+
+/** Every SQL statement about consumers and their history, one named function each. */
+
+type Row = Record<string, any>;
+
+function rowToConsumer(row: Row): ConsumerRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    labels: JSON.parse(row.labels_json),
+    createTime: Number(row.create_time),
+  };
+}
+
+function rowToHistory(row: Row): HistoryEventRecord {
+  return {
+    id: Number(row.id),
+    consumerId: row.consumer_id,
+    type: row.type,
+    eventTime: Number(row.event_time),
+    taskId: row.task_id ?? null,
+    detailsJson: row.details_json,
+  };
+}
+
+export async function insertConsumer(trx: Knex.Transaction, consumer: ConsumerRecord, credentialHash: string): Promise<void> {
+  await trx('consumers').insert({
+    id: consumer.id,
+    display_name: consumer.displayName,
+    labels_json: JSON.stringify(consumer.labels),
+    credential_hash: credentialHash,
+    create_time: consumer.createTime,
+    last_seen_time: null,
+  });
+  const labels = Object.entries(consumer.labels).map(([key, value]) => ({ consumer_id: consumer.id, label_key: key, label_value: value }));
+  await insertChunked(trx, 'consumer_labels', labels, 500);
+}
+
+export async function findConsumer(db: Knex, id: string): Promise<ConsumerRecord | null> {
+  const row = await db('consumers').where({ id }).first();
+  return row ? rowToConsumer(row) : null;
+}
+
+export async function consumerExists(db: Knex, id: string): Promise<boolean> {
+  return (await db('consumers').select('id').where({ id }).first()) !== undefined;
+}
+
+/** The ids among `ids` that are registered consumers. */
+export async function existingConsumerIds(db: Knex, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db('consumers').select('id').whereIn('id', ids.slice(i, i + 500));
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
+/** Ordered by id, strictly after the cursor. */
+export async function listConsumers(db: Knex, labels: Record<string, string>, afterId: string | null, limit: number): Promise<ConsumerRecord[]> {
+  const q = db('consumers').select('consumers.*').orderBy('consumers.id', 'asc').limit(limit);
+  if (afterId !== null) q.where('consumers.id', '>', afterId);
+  for (const [key, value] of Object.entries(labels)) {
+    q.whereExists(function labelMatches() {
+      this.select(db.raw('1')).from('consumer_labels').whereRaw('consumer_labels.consumer_id = consumers.id').andWhere({ label_key: key, label_value: value });
+    });
+  }
+  return (await q).map(rowToConsumer);
+}
+
+/** Removes the consumer and its labels; false if it was not there. */
+export async function deleteConsumerRow(trx: Knex.Transaction, id: string): Promise<boolean> {
+  const deleted = await trx('consumers').where({ id }).delete();
+  await trx('consumer_labels').where({ consumer_id: id }).delete();
+  return deleted === 1;
+}
+
+export async function credentialHashOf(db: Knex, id: string): Promise<string | null> {
+  const row = await db('consumers').select('credential_hash').where({ id }).first();
+  return row ? row.credential_hash : null;
+}
+
+export interface NewHistoryEvent {
+  consumerId: string;
+  type: string;
+  eventTime: number;
+  taskId: string | null;
+  detailsJson: string;
+}
+
+export async function insertHistoryEvents(trx: Knex.Transaction, events: NewHistoryEvent[]): Promise<void> {
+  await insertChunked(
+    trx,
+    'consumer_history',
+    events.map((e) => ({ consumer_id: e.consumerId, type: e.type, event_time: e.eventTime, task_id: e.taskId, details_json: e.detailsJson })),
+    500,
+  );
+}
+
+export interface HistoryFilter {
+  types?: string[];
+  eventTimeFrom?: number;
+  eventTimeTo?: number;
+}
+
+/** Newest first, strictly below the cursor. */
+export async function listHistory(db: Knex, consumerId: string, filter: HistoryFilter, beforeId: number | null, limit: number): Promise<HistoryEventRecord[]> {
+  const q = db('consumer_history').where({ consumer_id: consumerId }).orderBy('id', 'desc').limit(limit);
+  if (beforeId !== null) q.where('id', '<', beforeId);
+  if (filter.types?.length) q.whereIn('type', filter.types);
+  if (filter.eventTimeFrom != null) q.where('event_time', '>=', filter.eventTimeFrom);
+  if (filter.eventTimeTo != null) q.where('event_time', '<', filter.eventTimeTo);
+  return (await q).map(rowToHistory);
+}
+
+export async function hasHistory(db: Knex, consumerId: string): Promise<boolean> {
+  return (await db('consumer_history').select('id').where({ consumer_id: consumerId }).first()) !== undefined;
+}

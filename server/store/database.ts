@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { InvalidArgumentError } from '../errors';
+
+/** The two stores taskplane runs on. The same code and migrations serve both. */
+export type Dialect = 'mysql' | 'sqlite';
+
+export interface Database {
+  readonly knex: Knex;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/taskplane.sqlite';
+
+export interface ParsedDatabaseUrl {
+  dialect: Dialect;
+  /** sqlite: the file path; mysql: the connection settings. */
+  filename?: string;
+  mysql?: { host: string; port: number; user: string; password: string; database: string };
+}
+
+/**
+ * Parses `sqlite:PATH` (also `sqlite://PATH`, `sqlite::memory:`) and
+ * `mysql://user:pass@host:port/db`.
+ */
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  if (url.startsWith('sqlite:')) {
+    const filename = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!filename) throw new InvalidArgumentError('database_url', 'sqlite URL needs a path, e.g. sqlite:./data/taskplane.sqlite');
+    return { dialect: 'sqlite', filename };
+  }
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InvalidArgumentError('database_url', 'not a valid mysql://user:pass@host:port/db URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!database) throw new InvalidArgumentError('database_url', 'mysql URL needs a database name, e.g. mysql://root@127.0.0.1:3306/taskplane');
+    return {
+      dialect: 'mysql',
+      mysql: {
+        host: parsed.hostname || '127.0.0.1',
+        port: parsed.port ? Number(parsed.port) : 3306,
+        user: decodeURIComponent(parsed.username || 'root'),
+        password: decodeURIComponent(parsed.password),
+        database,
+      },
+    };
+  }
+  throw new InvalidArgumentError('database_url', `unsupported scheme in "${url.split(':')[0]}:"; use sqlite:PATH or mysql://user:pass@host:port/db`);
+}
+
+export function openDatabase(url: string, options: { poolMax?: number } = {}): Database {
+  const parsed = parseDatabaseUrl(url);
+  if (parsed.dialect === 'sqlite') {
+    const filename = parsed.filename!;
+    if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      // better-sqlite3 is synchronous and SQLite has one writer: a single
+      // connection serialises every transaction, which is what makes the
+      // conditional updates below race-free on SQLite (MySQL gets row locks).
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          // WAL lets readers in other processes (the CLI, a second server)
+          // read while we write; busy_timeout makes a second writer wait
+          // instead of failing at once. synchronous=FULL: guarantee 1
+          // (durable acceptance) holds even across a power loss, not only a
+          // process crash, at the price of an fsync per commit.
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('busy_timeout = 10000');
+          conn.pragma('synchronous = FULL');
+          conn.pragma('foreign_keys = ON');
+          done(null, conn);
+        },
+      },
+    });
+    return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+  }
+  const knex = knexFactory({
+    client: 'mysql2',
+    connection: {
+      ...parsed.mysql!,
+      charset: 'utf8mb4',
+      // Times are stored as epoch milliseconds (BIGINT), so the session time
+      // zone never changes a value.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    acquireConnectionTimeout: 10_000,
+  });
+  return { knex, dialect: 'mysql', close: () => knex.destroy() };
+}
+
+/** True for a duplicate-key violation on either store. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

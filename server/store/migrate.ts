@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { Database } from './database';
+import { SchemaOutOfDateError } from '../errors';
+
+/** Compiled migrations live next to this file's compiled tree: dist/migrations. */
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+
+interface MigrationModule {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Lists migrations by base name (no extension), so the names recorded in
+ * knex_migrations are the same whether the code runs compiled or not.
+ */
+class DirectoryMigrationSource implements Knex.MigrationSource<string> {
+  async getMigrations(): Promise<string[]> {
+    return fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^\d{14}_[a-z0-9_]+\.js$/.test(f))
+      .map((f) => f.replace(/\.js$/, ''))
+      .sort();
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  async getMigration(name: string): Promise<MigrationModule> {
+    return require(path.join(MIGRATIONS_DIR, `${name}.js`)) as MigrationModule;
+  }
+}
+
+const migrationConfig: Knex.MigratorConfig = {
+  migrationSource: new DirectoryMigrationSource(),
+  tableName: 'knex_migrations',
+};
+
+/** Names of migrations this code has that the database has not applied. */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  if (!(await db.knex.schema.hasTable('knex_migrations'))) {
+    return new DirectoryMigrationSource().getMigrations();
+  }
+  // A schema newer than this code is fine (migrations are append-only and
+  // additive), so do not fail on applied migrations we do not know.
+  const [, pending] = await db.knex.migrate.list({ ...migrationConfig, disableMigrationsListValidation: true });
+  return (pending as Array<{ file: string } | string>).map((m) => (typeof m === 'string' ? m : m.file));
+}
+
+/** Refuses to go on with a schema older than the code, naming the command that fixes it. */
+export async function assertSchemaCurrent(db: Database, remedy: string): Promise<void> {
+  const pending = await pendingMigrations(db);
+  if (pending.length > 0) throw new SchemaOutOfDateError(pending, remedy);
+}
+
+/**
+ * Applies every pending migration. Safe when several servers start at once:
+ * on MySQL they queue on a named lock (GET_LOCK) held for the whole run, so
+ * exactly one applies each migration and the others find nothing to do; on
+ * SQLite knex's own lock row serialises them and a loser retries until the
+ * winner is done.
+ */
+export async function migrateToLatest(db: Database, options: { lockTimeoutSeconds?: number } = {}): Promise<string[]> {
+  const lockTimeout = options.lockTimeoutSeconds ?? 120;
+  if (db.dialect === 'mysql') {
+    return withMysqlNamedLock(db.knex, 'taskplane.migrate', lockTimeout, async () => {
+      const [, applied] = await db.knex.migrate.latest(migrationConfig);
+      return applied as string[];
+    });
+  }
+  const deadline = Date.now() + lockTimeout * 1000;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const [, applied] = await db.knex.migrate.latest(migrationConfig);
+      return applied as string[];
+    } catch (err) {
+      const message = String((err as Error).message);
+      const contended = /already locked|already exists|SQLITE_BUSY|database is locked/i.test(message);
+      if (!contended || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function withMysqlNamedLock<T>(knex: Knex, name: string, timeoutSeconds: number, work: () => Promise<T>): Promise<T> {
+  // GET_LOCK belongs to one connection, so hold that connection for the
+  // whole run and release the lock on it.
+  const conn = await knex.client.acquireConnection();
+  try {
+    const [rows] = await conn.promise().query('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds]);
+    if ((rows as Array<{ got: number }>)[0]?.got !== 1) {
+      throw new Error(`could not take the migration lock "${name}" within ${timeoutSeconds}s: another server is migrating`);
+    }
+    try {
+      return await work();
+    } finally {
+      await conn.promise().query('SELECT RELEASE_LOCK(?)', [name]);
+    }
+  } finally {
+    await knex.client.releaseConnection(conn);
+  }
+}

@@ -1,0 +1,249 @@
+import type { Knex } from 'knex';
+import type { NewTask, TaskErrorInfo, TaskEventRecord, TaskEventTypeName, TaskRecord } from '../tasks/task-record';
+import { statesAllowedInto, type TaskStateName } from '../tasks/states';
+
+/**
+ * Every SQL statement about tasks, one named function each. Functions take a
+ * Knex (or a transaction) so callers decide the transaction boundaries.
+ */
+
+type Row = Record<string, any>;
+
+export function rowToTask(row: Row): TaskRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    consumerId: row.consumer_id,
+    method: row.method,
+    argumentsJson: row.arguments_json,
+    state: row.state,
+    labels: JSON.parse(row.labels_json),
+    idempotencyKey: row.idempotency_key ?? null,
+    requestHash: row.request_hash ?? null,
+    createTime: Number(row.create_time),
+    updateTime: Number(row.update_time),
+    notBefore: numberOrNull(row.not_before_time),
+    notAfter: numberOrNull(row.not_after_time),
+    timeoutMs: numberOrNull(row.timeout_ms),
+    startTime: numberOrNull(row.start_time),
+    endTime: numberOrNull(row.end_time),
+    attempt: Number(row.attempt),
+    resultJson: row.result_json ?? null,
+    error: row.error_type ? { type: row.error_type, message: row.error_message ?? '', detailsJson: row.error_details_json ?? '' } : null,
+    progress:
+      row.progress_time != null
+        ? { percent: Number(row.progress_percent ?? 0), message: row.progress_message ?? '', detailsJson: row.progress_details_json ?? '', reportTime: Number(row.progress_time) }
+        : null,
+    cancelRequestedTime: numberOrNull(row.cancel_requested_time),
+    cancelReason: row.cancel_reason ?? null,
+  };
+}
+
+function rowToEvent(row: Row): TaskEventRecord {
+  return {
+    id: Number(row.id),
+    taskId: row.task_id,
+    type: row.type,
+    state: row.state,
+    eventTime: Number(row.event_time),
+    cause: row.cause,
+    error: row.error_type ? { type: row.error_type, message: row.error_message ?? '', detailsJson: row.error_details_json ?? '' } : null,
+    progress: row.progress_percent != null ? { percent: Number(row.progress_percent), message: row.progress_message ?? '', detailsJson: row.progress_details_json ?? '' } : null,
+  };
+}
+
+/** Multi-row INSERTs of at most `chunk` rows, inside the caller's transaction. */
+export async function insertChunked(trx: Knex.Transaction, table: string, rows: Row[], chunk: number): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) await trx(table).insert(rows.slice(i, i + chunk));
+}
+
+function numberOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/** Inserts tasks, their labels and their "created" events: three multi-row statements whatever the count. */
+export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Promise<void> {
+  if (tasks.length === 0) return;
+  await insertChunked(
+    trx,
+    'tasks',
+    tasks.map((t) => ({
+      id: t.id,
+      consumer_id: t.consumerId,
+      method: t.method,
+      arguments_json: t.argumentsJson,
+      state: t.state,
+      labels_json: JSON.stringify(t.labels),
+      idempotency_key: t.idempotencyKey,
+      request_hash: t.requestHash,
+      create_time: t.createTime,
+      update_time: t.createTime,
+      not_before_time: t.notBefore,
+      not_after_time: t.notAfter,
+      timeout_ms: t.timeoutMs,
+      attempt: 0,
+    })),
+    500,
+  );
+  const labelled = tasks.filter((t) => Object.keys(t.labels).length > 0);
+  if (labelled.length > 0) {
+    const seqs = await seqsOf(trx, labelled.map((t) => t.id));
+    const labelRows = labelled.flatMap((t) =>
+      Object.entries(t.labels).map(([key, value]) => ({ task_seq: seqs.get(t.id)!, label_key: key, label_value: value })),
+    );
+    await insertChunked(trx, 'task_labels', labelRows, 500);
+  }
+  await insertTaskEvents(
+    trx,
+    tasks.map((t) => ({ taskId: t.id, type: 'STATE_CHANGED' as const, state: t.state, eventTime: t.createTime, cause: 'created' })),
+  );
+}
+
+async function seqsOf(trx: Knex.Transaction, ids: string[]): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx('tasks').select('id', 'seq').whereIn('id', ids.slice(i, i + 500));
+    for (const r of rows) map.set(r.id, Number(r.seq));
+  }
+  return map;
+}
+
+export interface NewTaskEvent {
+  taskId: string;
+  type: TaskEventTypeName;
+  state: TaskStateName;
+  eventTime: number;
+  cause: string;
+  error?: TaskErrorInfo | null;
+  progress?: { percent: number; message: string; detailsJson: string } | null;
+}
+
+export async function insertTaskEvents(trx: Knex.Transaction, events: NewTaskEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await insertChunked(
+    trx,
+    'task_events',
+    events.map((e) => ({
+      task_id: e.taskId,
+      type: e.type,
+      state: e.state,
+      event_time: e.eventTime,
+      cause: e.cause.slice(0, 255),
+      error_type: e.error?.type ?? null,
+      error_message: e.error?.message ?? null,
+      error_details_json: e.error?.detailsJson || null,
+      progress_percent: e.progress?.percent ?? null,
+      progress_message: e.progress?.message ?? null,
+      progress_details_json: e.progress?.detailsJson || null,
+    })),
+    500,
+  );
+}
+
+export async function findTaskById(db: Knex, id: string): Promise<TaskRecord | null> {
+  const row = await db('tasks').where({ id }).first();
+  return row ? rowToTask(row) : null;
+}
+
+export async function findTasksByIds(db: Knex, ids: string[]): Promise<TaskRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('tasks').whereIn('id', ids);
+  return rows.map(rowToTask);
+}
+
+export async function findTaskByIdempotencyKey(db: Knex, key: string): Promise<TaskRecord | null> {
+  const row = await db('tasks').where({ idempotency_key: key }).first();
+  return row ? rowToTask(row) : null;
+}
+
+export interface TaskFilter {
+  consumerId?: string;
+  states?: TaskStateName[];
+  method?: string;
+  labels?: Record<string, string>;
+  createTimeFrom?: number;
+  createTimeTo?: number;
+}
+
+/** Newest first, strictly below the cursor: tasks created meanwhile (higher seq) never shift a page. */
+export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number | null, limit: number): Promise<TaskRecord[]> {
+  const q = db('tasks').select('tasks.*').orderBy('tasks.seq', 'desc').limit(limit);
+  if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq);
+  if (filter.consumerId) q.where('tasks.consumer_id', filter.consumerId);
+  if (filter.states?.length) q.whereIn('tasks.state', filter.states);
+  if (filter.method) q.where('tasks.method', filter.method);
+  if (filter.createTimeFrom != null) q.where('tasks.create_time', '>=', filter.createTimeFrom);
+  if (filter.createTimeTo != null) q.where('tasks.create_time', '<', filter.createTimeTo);
+  for (const [key, value] of Object.entries(filter.labels ?? {})) {
+    q.whereExists(function labelMatches() {
+      this.select(db.raw('1')).from('task_labels').whereRaw('task_labels.task_seq = tasks.seq').andWhere({ label_key: key, label_value: value });
+    });
+  }
+  return (await q).map(rowToTask);
+}
+
+/** Column changes that go with a transition (e.g. end_time, error_*). */
+export interface TransitionPatch {
+  startTime?: number;
+  endTime?: number;
+  resultJson?: string;
+  error?: TaskErrorInfo;
+  attemptIncrement?: boolean;
+}
+
+/**
+ * The guarded write behind every state change: an UPDATE conditional on the
+ * task still being in a state from which `to` is legal (states.ts), plus its
+ * event, in the caller's transaction. Returns false when another writer moved
+ * the task first; then nothing was written.
+ */
+export async function transitionTask(
+  trx: Knex.Transaction,
+  taskId: string,
+  to: TaskStateName,
+  now: number,
+  cause: string,
+  patch: TransitionPatch = {},
+  onlyFrom?: readonly TaskStateName[],
+): Promise<boolean> {
+  const allowed = statesAllowedInto(to).filter((s) => !onlyFrom || onlyFrom.includes(s));
+  if (allowed.length === 0) return false;
+  const changes: Row = { state: to, update_time: now };
+  if (patch.startTime !== undefined) changes.start_time = patch.startTime;
+  if (patch.endTime !== undefined) changes.end_time = patch.endTime;
+  if (patch.resultJson !== undefined) changes.result_json = patch.resultJson;
+  if (patch.error) {
+    changes.error_type = patch.error.type;
+    changes.error_message = patch.error.message;
+    changes.error_details_json = patch.error.detailsJson || null;
+  }
+  if (patch.attemptIncrement) changes.attempt = trx.raw('attempt + 1');
+  const updated = await trx('tasks').where({ id: taskId }).whereIn('state', allowed).update(changes);
+  if (updated !== 1) return false;
+  await insertTaskEvents(trx, [{ taskId, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error: patch.error ?? null }]);
+  return true;
+}
+
+/** Records a cancel request on a dispatched or running task; false if it is no longer in flight or already asked. */
+export async function markCancelRequested(trx: Knex.Transaction, taskId: string, now: number, reason: string): Promise<boolean> {
+  const updated = await trx('tasks')
+    .where({ id: taskId })
+    .whereIn('state', ['DISPATCHED', 'RUNNING'])
+    .whereNull('cancel_requested_time')
+    .update({ cancel_requested_time: now, cancel_reason: reason.slice(0, 255), update_time: now });
+  if (updated !== 1) return false;
+  const row = await trx('tasks').select('state').where({ id: taskId }).first();
+  await insertTaskEvents(trx, [{ taskId, type: 'CANCEL_REQUESTED', state: row.state, eventTime: now, cause: reason }]);
+  return true;
+}
+
+/** Undispatched tasks of a consumer, for cancelling them when it is unregistered. */
+export async function undispatchedTaskIdsOf(trx: Knex.Transaction, consumerId: string): Promise<string[]> {
+  const rows = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', ['SCHEDULED', 'WAITING']);
+  return rows.map((r: Row) => r.id);
+}
+
+export async function listTaskEvents(db: Knex, taskId: string, afterEventId: number, limit: number): Promise<TaskEventRecord[]> {
+  const rows = await db('task_events').where({ task_id: taskId }).andWhere('id', '>', afterEventId).orderBy('id', 'asc').limit(limit);
+  return rows.map(rowToEvent);
+}

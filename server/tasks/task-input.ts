@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import { InvalidArgumentError } from '../errors';
+import { stableStringify } from '../paging';
+import { optionalText, requireConsumerId, validateLabels } from '../validation';
+
+/** CreateTask as the domain receives it (times in epoch ms, null = unset). */
+export interface CreateTaskInput {
+  consumerId: string;
+  method: string;
+  argumentsJson: string;
+  notBefore: number | null;
+  notAfter: number | null;
+  timeoutMs: number | null;
+  labels: Record<string, string>;
+  idempotencyKey: string;
+}
+
+export interface ValidTaskInput extends CreateTaskInput {
+  /** Arguments normalised to compact JSON. */
+  argumentsJson: string;
+  /** Fingerprint of the request, to tell an idempotent retry from a conflicting reuse of its key. */
+  requestHash: string;
+}
+
+export const METHOD_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}\.[A-Za-z][A-Za-z0-9_]{0,62}$/;
+export const MAX_ARGUMENTS_BYTES = 64 * 1024;
+export const MIN_TIMEOUT_MS = 1000;
+export const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** Checks every field of a CreateTask request; throws naming the first bad field. */
+export function validateCreateTask(input: CreateTaskInput, now: number): ValidTaskInput {
+  requireConsumerId('consumer_id', input.consumerId);
+  if (!input.method) throw new InvalidArgumentError('method', 'is required');
+  if (!METHOD_PATTERN.test(input.method)) {
+    throw new InvalidArgumentError('method', `"${input.method.slice(0, 64)}" is not of the form class.method (e.g. packages.install)`);
+  }
+  const argumentsJson = parseArguments(input.argumentsJson);
+  if (input.notBefore !== null && input.notAfter !== null && input.notAfter <= input.notBefore) {
+    throw new InvalidArgumentError('not_after_time', 'must be after not_before_time');
+  }
+  if (input.notAfter !== null && input.notAfter <= now) {
+    throw new InvalidArgumentError('not_after_time', 'is in the past: the task could never start');
+  }
+  if (input.timeoutMs !== null) {
+    if (input.timeoutMs < MIN_TIMEOUT_MS) throw new InvalidArgumentError('timeout_duration', `must be at least 1s, got ${input.timeoutMs}ms`);
+    if (input.timeoutMs > MAX_TIMEOUT_MS) throw new InvalidArgumentError('timeout_duration', `must be at most 7 days, got ${input.timeoutMs}ms`);
+  }
+  validateLabels('labels', input.labels);
+  optionalText('idempotency_key', input.idempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH);
+  const normalised = { ...input, argumentsJson };
+  const requestHash = crypto
+    .createHash('sha256')
+    .update(
+      stableStringify({
+        consumerId: normalised.consumerId,
+        method: normalised.method,
+        arguments: JSON.parse(argumentsJson),
+        notBefore: normalised.notBefore,
+        notAfter: normalised.notAfter,
+        timeoutMs: normalised.timeoutMs,
+        labels: normalised.labels,
+      }),
+    )
+    .digest('hex');
+  return { ...normalised, requestHash };
+}
+
+function parseArguments(text: string): string {
+  if (!text) return '{}';
+  if (Buffer.byteLength(text, 'utf8') > MAX_ARGUMENTS_BYTES) {
+    throw new InvalidArgumentError('arguments_json', `is larger than ${MAX_ARGUMENTS_BYTES} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidArgumentError('arguments_json', `is not valid JSON (${(err as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError('arguments_json', `must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,236 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { ChangeNotifier } from '../notifier';
+import type { PageTokens } from '../paging';
+import { isUniqueViolation } from '../store/database';
+import { existingConsumerIds } from '../store/consumer-store';
+import {
+  findTaskById,
+  findTaskByIdempotencyKey,
+  findTasksByIds,
+  insertTasks,
+  listTaskEvents,
+  listTasks,
+  markCancelRequested,
+  transitionTask,
+  type TaskFilter,
+} from '../store/task-store';
+import { Wake } from '../wake';
+import { isTerminal, UNDISPATCHED_STATES } from './states';
+import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
+import { validateCreateTask, type CreateTaskInput, type ValidTaskInput } from './task-input';
+
+export const MAX_BATCH_SIZE = 1000;
+
+export interface TaskManagerOptions {
+  db: Knex;
+  clock: Clock;
+  notifier: ChangeNotifier;
+  pageTokens: PageTokens;
+  logger: Logger;
+  /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
+  watchPollMs?: number;
+}
+
+/**
+ * The task logic behind TaskService. It knows nothing of gRPC: it takes
+ * plain inputs, throws domain errors (server/errors.ts), and keeps the
+ * guarantees named below.
+ */
+export class TaskManager {
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly notifier: ChangeNotifier;
+  private readonly pageTokens: PageTokens;
+  private readonly logger: Logger;
+  private readonly watchPollMs: number;
+
+  constructor(options: TaskManagerOptions) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.notifier = options.notifier;
+    this.pageTokens = options.pageTokens;
+    this.logger = options.logger;
+    this.watchPollMs = options.watchPollMs ?? 1000;
+  }
+
+  async create(input: CreateTaskInput): Promise<TaskRecord> {
+    const [task] = await this.createMany([input], (field) => field);
+    return task;
+  }
+
+  /** All or nothing: one transaction for the whole batch. Errors name the entry ("requests[3].method"). */
+  async createBatch(inputs: CreateTaskInput[]): Promise<TaskRecord[]> {
+    if (inputs.length === 0) throw new InvalidArgumentError('requests', 'must contain at least one request');
+    if (inputs.length > MAX_BATCH_SIZE) throw new InvalidArgumentError('requests', `has ${inputs.length} entries; at most ${MAX_BATCH_SIZE} are allowed`);
+    return this.createMany(inputs, (field, i) => `requests[${i}].${field}`);
+  }
+
+  /**
+   * Guarantee 1 (durable acceptance) is kept here: the tasks, their labels
+   * and their "created" events are committed in one transaction before this
+   * returns, so an OK answer to CreateTask means the task is in the store.
+   */
+  private async createMany(inputs: CreateTaskInput[], fieldName: (field: string, index: number) => string): Promise<TaskRecord[]> {
+    const now = this.clock.now();
+    const valid = inputs.map((input, i) => {
+      try {
+        return validateCreateTask(input, now);
+      } catch (err) {
+        if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(fieldName(err.field, i), err.problem);
+        throw err;
+      }
+    });
+    const keyed = new Map<string, number>();
+    valid.forEach((v, i) => {
+      if (!v.idempotencyKey) return;
+      const first = keyed.get(v.idempotencyKey);
+      if (first !== undefined) throw new InvalidArgumentError(fieldName('idempotency_key', i), `repeats the key of requests[${first}]`);
+      keyed.set(v.idempotencyKey, i);
+    });
+
+    for (let attempt = 0; ; attempt++) {
+      // Retries of an earlier request: answered with the task created then.
+      const existing = await this.findIdempotentMatches(valid, fieldName);
+      const fresh = valid.map((v, i) => (existing[i] ? null : v));
+      const toInsert = fresh.filter((v): v is ValidTaskInput => v !== null);
+      if (toInsert.length === 0) return existing as TaskRecord[];
+
+      const known = await existingConsumerIds(this.db, [...new Set(toInsert.map((v) => v.consumerId))]);
+      fresh.forEach((v, i) => {
+        if (v && !known.has(v.consumerId)) throw new NotFoundError('consumer', v.consumerId, fieldName('consumer_id', i));
+      });
+
+      const newTasks: NewTask[] = toInsert.map((v) => ({
+        id: crypto.randomUUID(),
+        consumerId: v.consumerId,
+        method: v.method,
+        argumentsJson: v.argumentsJson,
+        state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
+        labels: v.labels,
+        idempotencyKey: v.idempotencyKey || null,
+        requestHash: v.idempotencyKey ? v.requestHash : null,
+        createTime: now,
+        notBefore: v.notBefore,
+        notAfter: v.notAfter,
+        timeoutMs: v.timeoutMs,
+      }));
+      try {
+        await this.db.transaction((trx) => insertTasks(trx, newTasks));
+      } catch (err) {
+        // Two identical retries raced on two servers: the unique key let one
+        // win; go round again and answer with the winner's task.
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+      for (const t of newTasks) {
+        this.logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state }, 'task created');
+        this.notifier.taskChanged(t.id);
+      }
+      let next = 0;
+      const byId = await this.getMany(newTasks.map((t) => t.id));
+      return valid.map((_, i) => existing[i] ?? byId.get(newTasks[next++].id)!);
+    }
+  }
+
+  private async findIdempotentMatches(valid: ValidTaskInput[], fieldName: (field: string, index: number) => string): Promise<(TaskRecord | null)[]> {
+    return Promise.all(
+      valid.map(async (v, i) => {
+        if (!v.idempotencyKey) return null;
+        const task = await findTaskByIdempotencyKey(this.db, v.idempotencyKey);
+        if (!task) return null;
+        if (task.requestHash !== v.requestHash) {
+          throw new AlreadyExistsError(fieldName('idempotency_key', i), `"${v.idempotencyKey}" was already used for a different request (task ${task.id})`);
+        }
+        return task;
+      }),
+    );
+  }
+
+  private async getMany(ids: string[]): Promise<Map<string, TaskRecord>> {
+    const map = new Map<string, TaskRecord>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const task of await findTasksByIds(this.db, ids.slice(i, i + 500))) map.set(task.id, task);
+    }
+    return map;
+  }
+
+  async get(taskId: string, field = 'task_id'): Promise<TaskRecord> {
+    if (!taskId) throw new InvalidArgumentError(field, 'is required');
+    const task = await findTaskById(this.db, taskId);
+    if (!task) throw new NotFoundError('task', taskId, field);
+    return task;
+  }
+
+  async list(filter: TaskFilter, pageSize: number, pageToken: string): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
+    const beforeSeq = this.pageTokens.decode<number>('page_token', pageToken, filter, 'number');
+    const tasks = await listTasks(this.db, filter, beforeSeq, pageSize + 1);
+    const more = tasks.length > pageSize;
+    const page = more ? tasks.slice(0, pageSize) : tasks;
+    return { tasks: page, nextPageToken: more ? this.pageTokens.encode(page[page.length - 1].seq, filter) : '' };
+  }
+
+  /**
+   * Cancels at once what no agent holds yet; for a dispatched or running
+   * task records the request, which the dispatcher passes to the agent.
+   */
+  async cancel(taskId: string, reason: string): Promise<TaskRecord> {
+    const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const task = await this.get(taskId);
+      if (isTerminal(task.state)) {
+        throw new FailedPreconditionError(`task ${taskId} has already ended (${task.state}); only unfinished tasks can be canceled`);
+      }
+      const now = this.clock.now();
+      const changed = await this.db.transaction((trx) =>
+        UNDISPATCHED_STATES.includes(task.state)
+          ? transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error: { type: 'Canceled', message: cause, detailsJson: '' } }, UNDISPATCHED_STATES)
+          : markCancelRequested(trx, taskId, now, cause),
+      );
+      if (changed) {
+        this.logger.info({ event: 'task.cancel', taskId, from: task.state, immediate: UNDISPATCHED_STATES.includes(task.state), reason }, 'task cancel');
+        this.notifier.taskChanged(taskId);
+        return this.get(taskId);
+      }
+      // Already asked: cancelling twice is not an error.
+      if (!UNDISPATCHED_STATES.includes(task.state) && task.cancelRequestedTime !== null) return task;
+      // Otherwise the task moved under us (e.g. was dispatched): look again.
+    }
+    throw new FailedPreconditionError(`task ${taskId} kept changing state; try again`);
+  }
+
+  /**
+   * The task's events after `afterEventId`, then live ones, ending after the
+   * terminal state. Each pass reads the task's state before its events, so
+   * when the state is terminal every event up to the terminal one is already
+   * visible: the watcher cannot stop early, nor miss or repeat an event.
+   */
+  async *watch(taskId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<TaskEventRecord> {
+    await this.get(taskId);
+    if (!Number.isSafeInteger(afterEventId) || afterEventId < 0) throw new InvalidArgumentError('after_event_id', 'must be zero or a positive event id');
+    const wake = new Wake();
+    const unsubscribe = this.notifier.onTask(taskId, wake.fire);
+    let cursor = afterEventId;
+    const pageSize = 500;
+    try {
+      while (!signal.aborted) {
+        const stateRow = await this.db('tasks').select('state').where({ id: taskId }).first();
+        const endedBeforeRead = stateRow !== undefined && isTerminal(stateRow.state);
+        const events = await listTaskEvents(this.db, taskId, cursor, pageSize);
+        for (const event of events) {
+          yield event;
+          cursor = event.id;
+          if (event.type === 'STATE_CHANGED' && isTerminal(event.state)) return;
+        }
+        if (events.length === pageSize) continue;
+        if (endedBeforeRead || stateRow === undefined) return;
+        await wake.wait(this.watchPollMs, signal);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { TaskStateName } from './states';
+
+/** A task as the domain sees it. Times are epoch milliseconds; null means unset. */
+export interface TaskRecord {
+  seq: number;
+  id: string;
+  consumerId: string;
+  method: string;
+  argumentsJson: string;
+  state: TaskStateName;
+  labels: Record<string, string>;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  createTime: number;
+  updateTime: number;
+  notBefore: number | null;
+  notAfter: number | null;
+  timeoutMs: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  attempt: number;
+  resultJson: string | null;
+  error: TaskErrorInfo | null;
+  progress: TaskProgressInfo | null;
+  cancelRequestedTime: number | null;
+  cancelReason: string | null;
+}
+
+export interface TaskErrorInfo {
+  type: string;
+  message: string;
+  detailsJson: string;
+}
+
+export interface TaskProgressInfo {
+  percent: number;
+  message: string;
+  detailsJson: string;
+  reportTime: number;
+}
+
+export const TASK_EVENT_TYPES = {
+  STATE_CHANGED: 'STATE_CHANGED',
+  PROGRESS: 'PROGRESS',
+  CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+} as const;
+export type TaskEventTypeName = (typeof TASK_EVENT_TYPES)[keyof typeof TASK_EVENT_TYPES];
+
+export interface TaskEventRecord {
+  id: number;
+  taskId: string;
+  type: TaskEventTypeName;
+  state: TaskStateName;
+  eventTime: number;
+  cause: string;
+  error: TaskErrorInfo | null;
+  progress: Omit<TaskProgressInfo, 'reportTime'> | null;
+}
+
+/** What CreateTask needs once validated. */
+export interface NewTask {
+  id: string;
+  consumerId: string;
+  method: string;
+  argumentsJson: string;
+  state: TaskStateName;
+  labels: Record<string, string>;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  createTime: number;
+  notBefore: number | null;
+  notAfter: number | null;
+  timeoutMs: number | null;
+}
