@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { loadPackageDefinition, loadTaskplaneProtos } from '../protos/loader';
+import { LOADER_OPTIONS, loadPackageDefinition, loadTaskplaneProtos, PROTO_FILES } from '../protos/loader';
 import { systemClock, type Clock } from './clock';
 import { ConsumerRegistry } from './consumers/consumer-registry';
 import { consumerServiceHandlers } from './grpc/consumer-service';
@@ -79,7 +80,8 @@ export class TaskplaneServer {
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
       server.health.addToServer(grpcServer);
-      new ReflectionService(definition).addToServer(grpcServer);
+      // Reflection describes the health service too, so grpcurl and friends see all of it.
+      new ReflectionService(protoLoader.loadSync([...PROTO_FILES, healthProtoPath], LOADER_OPTIONS)).addToServer(grpcServer);
 
       const port = await new Promise<number>((resolve, reject) =>
         grpcServer.bindAsync(options.listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),

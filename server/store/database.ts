@@ -9,6 +9,8 @@ export type Dialect = 'mysql' | 'sqlite';
 export interface Database {
   readonly knex: Knex;
   readonly dialect: Dialect;
+  /** SQLite only: the database file. */
+  readonly filename?: string;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export function openDatabase(url: string, options: { poolMax?: number } = {}): D
         },
       },
     });
-    return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+    return { knex, dialect: 'sqlite', filename, close: () => knex.destroy() };
   }
   const knex = knexFactory({
     client: 'mysql2',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { Database } from './database';
 import { SchemaOutOfDateError } from '../errors';
@@ -56,30 +57,38 @@ export async function assertSchemaCurrent(db: Database, remedy: string): Promise
 
 /**
  * Applies every pending migration. Safe when several servers start at once:
- * on MySQL they queue on a named lock (GET_LOCK) held for the whole run, so
- * exactly one applies each migration and the others find nothing to do; on
- * SQLite knex's own lock row serialises them and a loser retries until the
- * winner is done.
+ * they queue on a lock that the operating system or the database releases
+ * if its holder dies (MySQL: GET_LOCK, held by one connection; SQLite: an
+ * exclusive transaction on a lock file beside the database), so exactly one
+ * applies each migration and the others then find nothing to do. knex's own
+ * lock row is not enough: it is a plain flag that a crashed migrator leaves
+ * set, and its set-up races between processes; holding the real lock, we
+ * can safely clear it.
  */
 export async function migrateToLatest(db: Database, options: { lockTimeoutSeconds?: number } = {}): Promise<string[]> {
   const lockTimeout = options.lockTimeoutSeconds ?? 120;
-  if (db.dialect === 'mysql') {
-    return withMysqlNamedLock(db.knex, 'taskplane.migrate', lockTimeout, async () => {
-      const [, applied] = await db.knex.migrate.latest(migrationConfig);
-      return applied as string[];
-    });
-  }
-  const deadline = Date.now() + lockTimeout * 1000;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+  const run = async () => {
+    if (await db.knex.schema.hasTable('knex_migrations_lock')) await db.knex.migrate.forceFreeMigrationsLock(migrationConfig);
+    const [, applied] = await db.knex.migrate.latest(migrationConfig);
+    return applied as string[];
+  };
+  if (db.dialect === 'mysql') return withMysqlNamedLock(db.knex, 'taskplane.migrate', lockTimeout, run);
+  return withSqliteFileLock(db.filename!, lockTimeout, run);
+}
+
+async function withSqliteFileLock<T>(filename: string, timeoutSeconds: number, work: () => Promise<T>): Promise<T> {
+  if (filename === ':memory:') return work();
+  const lock = new BetterSqlite3(`${filename}-migrate.lock`, { timeout: timeoutSeconds * 1000 });
+  try {
+    // Blocks (up to the timeout) while another process holds it.
+    lock.exec('BEGIN EXCLUSIVE');
     try {
-      const [, applied] = await db.knex.migrate.latest(migrationConfig);
-      return applied as string[];
-    } catch (err) {
-      const message = String((err as Error).message);
-      const contended = /already locked|already exists|SQLITE_BUSY|database is locked/i.test(message);
-      if (!contended || Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      return await work();
+    } finally {
+      lock.exec('ROLLBACK');
     }
+  } finally {
+    lock.close();
   }
 }
 

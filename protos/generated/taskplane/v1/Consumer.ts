@@ -7,8 +7,6 @@ export interface Consumer {
   'displayName'?: (string);
   'labels'?: ({[key: string]: string});
   'createTime'?: (_google_protobuf_Timestamp | null);
-  'lastSeenTime'?: (_google_protobuf_Timestamp | null);
-  'online'?: (boolean);
 }
 
 export interface Consumer__Output {
@@ -16,6 +14,4 @@ export interface Consumer__Output {
   'displayName': (string);
   'labels': ({[key: string]: string});
   'createTime': (_google_protobuf_Timestamp__Output | null);
-  'lastSeenTime': (_google_protobuf_Timestamp__Output | null);
-  'online': (boolean);
 }

@@ -1,0 +1,79 @@
+import * as grpc from '@grpc/grpc-js';
+import { connect, type TaskplaneClients } from '../../client/client';
+import { createLogger } from '../../server/log';
+import { TaskplaneServer, type ServerOptions } from '../../server/server';
+import { createTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
+
+/** A real server on 127.0.0.1:0 with real clients, over a per-run database. */
+export interface TestServer {
+  store: TestStore;
+  server: TaskplaneServer;
+  address: string;
+  clients: TaskplaneClients;
+}
+
+export const testLogger = createLogger({ level: process.env.TASKPLANE_TEST_LOG ?? 'silent' });
+
+export async function startServerOn(store: TestStore, options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const server = await TaskplaneServer.start({
+    listen: '127.0.0.1:0',
+    databaseUrl: store.url,
+    migrate: true,
+    logger: testLogger,
+    shutdownTimeoutMs: 2000,
+    watchPollMs: 200,
+    ...options,
+  });
+  const address = `127.0.0.1:${server.port}`;
+  return { store, server, address, clients: connect(address) };
+}
+
+/**
+ * describe() once per store, each with its own database and server, shared
+ * by the tests inside and torn down (server stopped, database dropped) after.
+ */
+export function describeOnEachStore(title: string, body: (ctx: () => TestServer, kind: StoreKind) => void, options: Partial<ServerOptions> = {}): void {
+  for (const kind of STORE_KINDS) {
+    describe(`${title} [${kind}]`, function () {
+      let current: TestServer | undefined;
+      before(async function () {
+        this.timeout(60_000);
+        current = await startServerOn(await createTestStore(kind), options);
+      });
+      after(async function () {
+        this.timeout(30_000);
+        if (!current) return;
+        current.clients.close();
+        await current.server.stop('test finished');
+        await current.store.drop();
+      });
+      body(() => {
+        if (!current) throw new Error('test server not started');
+        return current;
+      }, kind);
+    });
+  }
+}
+
+/** Expects a rejected gRPC call with `code`; returns the error for further checks. */
+export async function expectStatus(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as grpc.ServiceError;
+    if (e.code !== code) throw new Error(`expected ${grpc.status[code]}, got ${grpc.status[e.code] ?? e.code}: ${e.details ?? e.message}`);
+    return e;
+  }
+  throw new Error(`expected ${grpc.status[code]}, but the call succeeded`);
+}
+
+/** Waits for `predicate` to hold, re-checking on each `tick`; fails after `deadlineMs`. Not a sleep: it returns as soon as the condition holds. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, deadlineMs = 10_000, tickMs = 20): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs}ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, tickMs));
+  }
+}
