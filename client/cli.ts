@@ -3,7 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { TaskplaneError } from '../server/errors';
 import { EXIT, exitCodeForStatus, UsageError } from './exit-codes';
-import { Output, type OutputFormat } from './output';
+import { Output } from './output';
+import { outputFormat } from './commands/common';
 import { MIGRATE_USAGE, runMigrate } from './commands/migrate';
 import { runServer, SERVER_USAGE } from './commands/server';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';
@@ -20,7 +21,7 @@ usage: taskplane <command> [flags]
 
 Client flags (consumer, task):
   --server HOST:PORT   TASKPLANE_SERVER, default 127.0.0.1:50051
-  --output table|json  default table
+  --output table|json  TASKPLANE_OUTPUT, default table
 
 Exit codes: 0 ok, 1 other failure, 2 usage or INVALID_ARGUMENT, 3 NOT_FOUND,
 4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 server unreachable,
@@ -56,12 +57,6 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"; run taskplane --help`);
   }
-}
-
-export function outputFormat(value: string | undefined): OutputFormat {
-  const format = value ?? process.env.TASKPLANE_OUTPUT ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--output must be table or json, not "${format}"`);
-  return format;
 }
 
 function help(text: string): number {

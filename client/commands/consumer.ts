@@ -1,4 +1,173 @@
-export const CONSUMER_USAGE = 'taskplane consumer register|get|list|delete|history';
-export async function runConsumer(_args: string[]): Promise<number> {
-  throw new Error('not yet written');
+import { call, type TaskplaneClients } from '../client';
+import type { Output } from '../output';
+import type { Consumer__Output } from '../../protos/generated/taskplane/v1/Consumer';
+import type { HistoryEvent__Output } from '../../protos/generated/taskplane/v1/HistoryEvent';
+import type { ListConsumersResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumersResponse';
+import type { ListConsumerHistoryResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumerHistoryResponse';
+import {
+  CLIENT_FLAGS_USAGE,
+  details,
+  formatLabels,
+  formatTime,
+  labelSelector,
+  nextPageHint,
+  outputFor,
+  parseLabels,
+  parsePageSize,
+  parseTime,
+  parseVerb,
+  readPages,
+  unaryOptions,
+  verbOf,
+  withClients,
+} from './common';
+
+export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed hosts whose agents run tasks
+
+  register ID [--display-name NAME] [--label KEY=VALUE ...]
+      Registers a consumer and prints its agent credential. The credential is
+      shown only this once (the server keeps only a hash): give it to
+      \`taskplane agent --token\`.
+  get ID
+  list [--label KEY=VALUE ...] [--page-size N] [--page-token TOKEN] [--all]
+      Consumers ordered by id, carrying all the given labels. One page (100 by
+      default) unless --all, which reads every page.
+  delete ID
+      Unregisters the consumer: its credential stops working and its tasks that
+      have not started are canceled. Its history stays readable.
+  history ID [--type TYPE ...] [--since TIME] [--until TIME]
+             [--page-size N] [--page-token TOKEN] [--all]
+      What happened to the consumer, newest first: events of the given types
+      (e.g. registered, packages_installed), at or after --since and before
+      --until.
+
+TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
+Times are printed as ISO 8601 UTC.
+
+--output json prints the response message of the call as one JSON object
+(register: {consumer, credential}; get: {consumer}; delete: {};
+list: {consumers, nextPageToken}; history: {events, nextPageToken}). With
+--all, the pages are merged into one object of the same shape.
+
+${CLIENT_FLAGS_USAGE}`;
+
+const VERBS = ['register', 'get', 'list', 'delete', 'history'] as const;
+
+const PAGING_OPTIONS = {
+  'page-size': { type: 'string' },
+  'page-token': { type: 'string' },
+  all: { type: 'boolean' },
+} as const;
+
+export async function runConsumer(args: string[]): Promise<number> {
+  const [verb, rest] = verbOf('consumer', args, VERBS);
+  switch (verb as (typeof VERBS)[number]) {
+    case 'register':
+      return register(rest);
+    case 'get':
+      return get(rest);
+    case 'list':
+      return list(rest);
+    case 'delete':
+      return remove(rest);
+    case 'history':
+      return history(rest);
+  }
+}
+
+async function register(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('consumer register', args, { 'display-name': { type: 'string' }, label: { type: 'string', multiple: true } }, ['ID']);
+  const out = outputFor(values);
+  const request = { consumerId: positionals[0], displayName: values['display-name'] ?? '', labels: parseLabels('--label', values.label) };
+  const response = await withClients(values, (c) => call(c.consumers, 'registerConsumer', request, unaryOptions()));
+  out.result(response, () =>
+    [
+      details([...consumerDetails(response.consumer!), ['credential', response.credential]]),
+      '',
+      'The credential is shown only this once: store it now and give it to `taskplane agent --token`.',
+    ].join('\n'),
+  );
+  // In JSON mode stdout is for scripts; the warning still reaches the person running it.
+  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  return 0;
+}
+
+async function get(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('consumer get', args, {}, ['ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.consumers, 'getConsumer', { consumerId: positionals[0] }, unaryOptions()));
+  out.result(response, () => details(consumerDetails(response.consumer!)));
+  return 0;
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parseVerb('consumer list', args, { label: { type: 'string', multiple: true }, ...PAGING_OPTIONS });
+  const out = outputFor(values);
+  const request = { labelSelector: labelSelector('--label', values.label), pageSize: parsePageSize(values['page-size']) };
+  const response = await withClients(values, (c) =>
+    readPages<ListConsumersResponse__Output>(
+      values['page-token'] ?? '',
+      values.all ?? false,
+      (pageToken) => call(c.consumers, 'listConsumers', { ...request, pageToken }, unaryOptions()),
+      (pages) => ({ consumers: pages.flatMap((p) => p.consumers), nextPageToken: '' }),
+    ),
+  );
+  out.result(response, () => consumerTable(out, response.consumers) + nextPageHint(response.nextPageToken));
+  return 0;
+}
+
+async function remove(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('consumer delete', args, {}, ['ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.consumers, 'deleteConsumer', { consumerId: positionals[0] }, unaryOptions()));
+  out.result(response, () => `consumer ${positionals[0]} deleted; its tasks that had not started are canceled`);
+  return 0;
+}
+
+async function history(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb(
+    'consumer history',
+    args,
+    { type: { type: 'string', multiple: true }, since: { type: 'string' }, until: { type: 'string' }, ...PAGING_OPTIONS },
+    ['ID'],
+  );
+  const out = outputFor(values);
+  const request = {
+    consumerId: positionals[0],
+    types: values.type ?? [],
+    eventTimeFrom: parseTime('--since', values.since),
+    eventTimeTo: parseTime('--until', values.until),
+    pageSize: parsePageSize(values['page-size']),
+  };
+  const response = await withClients(values, (c: TaskplaneClients) =>
+    readPages<ListConsumerHistoryResponse__Output>(
+      values['page-token'] ?? '',
+      values.all ?? false,
+      (pageToken) => call(c.consumers, 'listConsumerHistory', { ...request, pageToken }, unaryOptions()),
+      (pages) => ({ events: pages.flatMap((p) => p.events), nextPageToken: '' }),
+    ),
+  );
+  out.result(response, () => historyTable(out, response.events) + nextPageHint(response.nextPageToken));
+  return 0;
+}
+
+function consumerDetails(consumer: Consumer__Output): [string, string][] {
+  return [
+    ['consumer', consumer.id],
+    ['display name', consumer.displayName],
+    ['labels', formatLabels(consumer.labels)],
+    ['created', formatTime(consumer.createTime)],
+  ];
+}
+
+function consumerTable(out: Output, consumers: Consumer__Output[]): string {
+  if (consumers.length === 0) return 'no consumers';
+  const rows = consumers.map((c) => ({ id: c.id, 'display name': c.displayName, labels: formatLabels(c.labels), created: formatTime(c.createTime) }));
+  return out.table(rows, ['id', 'display name', 'labels', 'created']);
+}
+
+function historyTable(out: Output, events: HistoryEvent__Output[]): string {
+  if (events.length === 0) return 'no history events';
+  const rows = events.map((e) => ({ time: formatTime(e.eventTime), type: e.type, task: e.taskId, details: e.detailsJson === '{}' ? '' : e.detailsJson }));
+  return out.table(rows, ['time', 'type', 'task', 'details']);
 }

@@ -1,0 +1,233 @@
+import type * as grpc from '@grpc/grpc-js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { connect, type TaskplaneClients } from '../client';
+import { UsageError } from '../exit-codes';
+import { Output, type OutputFormat } from '../output';
+import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
+import type { Duration } from '../../protos/generated/google/protobuf/Duration';
+
+/**
+ * What the `consumer` and `task` verbs share: flag parsing that turns every
+ * mistake into a UsageError naming the flag, the client connection, and the
+ * conversions between command-line text and proto fields.
+ */
+
+/** Every unary call gets this deadline, so a dead or stuck server ends in exit code 5 instead of a hang. */
+export const CALL_DEADLINE_MS = 30_000;
+
+export const CLIENT_FLAGS_USAGE = `Client flags (every verb):
+  --server HOST:PORT   TASKPLANE_SERVER, default 127.0.0.1:50051
+  --output table|json  TASKPLANE_OUTPUT, default table`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type ParsedValues<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>>['values'];
+
+const CLIENT_OPTIONS = {
+  server: { type: 'string' },
+  output: { type: 'string' },
+} as const satisfies Options;
+
+export interface ClientFlags {
+  server?: string;
+  output?: string;
+}
+
+/**
+ * Parses one verb's arguments: its own flags plus the client flags, and
+ * exactly the positionals named in `positionalNames` (e.g. ["ID"]).
+ * `command` ("task get") is used in messages.
+ */
+export function parseVerb<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  positionalNames: string[] = [],
+): { values: ParsedValues<O & typeof CLIENT_OPTIONS>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, ...CLIENT_OPTIONS }, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw usageErrorFromParseArgs(command, err);
+  }
+  const { positionals } = parsed;
+  if (positionals.length < positionalNames.length) {
+    throw new UsageError(`${command} needs ${positionalNames.slice(positionals.length).join(' ')}; see taskplane ${command.split(' ')[0]} --help`);
+  }
+  if (positionals.length > positionalNames.length) {
+    throw new UsageError(`${command}: unexpected argument "${positionals[positionalNames.length]}"`);
+  }
+  return { values: parsed.values as any, positionals };
+}
+
+// node:util's messages are long and mention internals; keep the flag, drop the rest.
+function usageErrorFromParseArgs(command: string, err: unknown): Error {
+  const e = err as { code?: string; message?: string };
+  const flag = /'(-[^' ]+)/.exec(e.message ?? '')?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`${command}: unknown flag ${flag ?? e.message}; see taskplane ${command.split(' ')[0]} --help`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(e.message ?? '')) return new UsageError(`${command}: flag ${flag} takes no value`);
+      // "ambiguous": the next word starts with "-", so parseArgs will not take it as the value.
+      if (/ambiguous/.test(e.message ?? '')) return new UsageError(`${command}: flag ${flag} needs a value; for one starting with "-" write ${flag}=VALUE`);
+      return new UsageError(`${command}: flag ${flag ?? e.message} needs a value`);
+    default:
+      return err as Error;
+  }
+}
+
+/** The same rule as outputFormat() in client/cli.ts (kept here so commands do not import cli.ts, which imports them). */
+export function outputFor(flags: ClientFlags): Output {
+  return new Output(outputFormat(flags.output));
+}
+
+/** --output, else TASKPLANE_OUTPUT, else table. */
+export function outputFormat(value: string | undefined): OutputFormat {
+  const format = value ?? process.env.TASKPLANE_OUTPUT ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--output must be table or json, not "${format}"`);
+  return format;
+}
+
+/** Runs `body` with clients for --server (or TASKPLANE_SERVER), and always closes them. */
+export async function withClients<T>(flags: ClientFlags, body: (clients: TaskplaneClients) => Promise<T>): Promise<T> {
+  // connect() falls back to TASKPLANE_SERVER, then 127.0.0.1:50051.
+  const clients = connect(flags.server);
+  try {
+    return await body(clients);
+  } finally {
+    clients.close();
+  }
+}
+
+export function unaryOptions(): grpc.CallOptions {
+  return { deadline: Date.now() + CALL_DEADLINE_MS };
+}
+
+/** Splits a verb from its arguments, refusing a missing or unknown verb. */
+export function verbOf(command: string, args: string[], verbs: readonly string[]): [string, string[]] {
+  const [verb, ...rest] = args;
+  if (!verb) throw new UsageError(`${command} needs a verb: ${verbs.join(', ')}; see taskplane ${command} --help`);
+  if (!verbs.includes(verb)) throw new UsageError(`unknown ${command} verb "${verb}"; expected one of ${verbs.join(', ')}`);
+  return [verb, rest];
+}
+
+// ---- command-line text -> proto fields ----
+
+/** ["role=web", "zone=eu"] -> {role: "web", zone: "eu"}; the server checks the keys and values. */
+export function parseLabels(flag: string, terms: string[] = []): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const term of terms) {
+    const eq = term.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} "${term}" is not of the form key=value`);
+    const key = term.slice(0, eq);
+    if (key in labels) throw new UsageError(`${flag} "${key}" is given twice`);
+    labels[key] = term.slice(eq + 1);
+  }
+  return labels;
+}
+
+/** Label selectors go to the server as "key=value" strings; checked here only for shape. */
+export function labelSelector(flag: string, terms: string[] = []): string[] {
+  parseLabels(flag, terms);
+  return terms;
+}
+
+// A calendar date first, so "5" or "tomorrow" are refused rather than guessed.
+const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}(?:$|T)/;
+
+/** ISO 8601 text -> Timestamp. A date-time without an offset is local time, as in JavaScript. */
+export function parseTime(flag: string, text: string | undefined): Timestamp | null {
+  if (text === undefined) return null;
+  const ms = Date.parse(text);
+  if (!ISO_DATE_PREFIX.test(text) || Number.isNaN(ms)) {
+    throw new UsageError(`${flag} "${text}" is not an ISO 8601 time (e.g. 2026-12-01T02:00:00Z)`);
+  }
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
+}
+
+const DURATION_PART = /(\d+)([dhms])/g;
+const DURATION_WHOLE = /^(?:\d+[dhms])+$/;
+const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 };
+
+/** "30s", "5m", "1h30m", "2d" -> Duration. The server enforces the allowed range. */
+export function parseDuration(flag: string, text: string | undefined): Duration | null {
+  if (text === undefined) return null;
+  if (!DURATION_WHOLE.test(text)) throw new UsageError(`${flag} "${text}" is not a duration like 30s, 5m, 1h or 1h30m`);
+  let seconds = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) seconds += Number(amount) * UNIT_SECONDS[unit];
+  return { seconds: String(seconds), nanos: 0 };
+}
+
+/** --page-size: 1 to 1000 (the server's limit), or unset for the server's default. */
+export function parsePageSize(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1000) throw new UsageError(`--page-size must be a whole number from 1 to 1000, not "${text}"`);
+  return n;
+}
+
+// ---- proto fields -> readable text ----
+
+type TimestampLike = { seconds?: string | number | unknown; nanos?: number } | null | undefined;
+
+/** Timestamp -> "2026-12-01T02:00:00.000Z", or "" when unset. */
+export function formatTime(ts: TimestampLike): string {
+  if (!ts) return '';
+  const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return new Date(ms).toISOString();
+}
+
+/** Duration -> "1h30m", "45s". */
+export function formatDuration(d: { seconds?: string | number | unknown } | null | undefined): string {
+  if (!d) return '';
+  let rest = Number(d.seconds);
+  if (rest === 0) return '0s';
+  let text = '';
+  for (const [unit, size] of Object.entries(UNIT_SECONDS)) {
+    const amount = Math.floor(rest / size);
+    if (amount) text += `${amount}${unit}`;
+    rest -= amount * size;
+  }
+  return text;
+}
+
+export function formatLabels(labels: Record<string, string> | null | undefined): string {
+  return Object.entries(labels ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** Aligned "key: value" lines for one object; empty values are left out. */
+export function details(pairs: [string, string][]): string {
+  const shown = pairs.filter(([, value]) => value !== '');
+  const width = Math.max(...shown.map(([key]) => key.length));
+  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 2)}${value}`).join('\n');
+}
+
+/** The hint printed under a table when there are more pages. */
+export function nextPageHint(token: string): string {
+  return token ? `\n(more: --page-token ${token}, or --all)` : '';
+}
+
+/**
+ * Fetches pages until the last one (--all) or just one, and merges them into
+ * one response of the same shape with an empty next_page_token when --all
+ * read to the end.
+ */
+export async function readPages<Page extends { nextPageToken: string }>(
+  firstToken: string,
+  all: boolean,
+  fetchPage: (pageToken: string) => Promise<Page>,
+  merge: (pages: Page[]) => Page,
+): Promise<Page> {
+  const pages: Page[] = [];
+  let token = firstToken;
+  do {
+    const page = await fetchPage(token);
+    pages.push(page);
+    token = page.nextPageToken;
+  } while (all && token);
+  return pages.length === 1 ? pages[0] : merge(pages);
+}
