@@ -9,12 +9,14 @@ import { MIGRATE_USAGE, runMigrate } from './commands/migrate';
 import { runServer, SERVER_USAGE } from './commands/server';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';
 import { runTask, TASK_USAGE } from './commands/task';
+import { AGENT_USAGE, runAgent } from './commands/agent';
 
 const USAGE = `taskplane: a durable task control plane for fleets of managed hosts
 
 usage: taskplane <command> [flags]
 
   server     run the control plane             (taskplane server --help)
+  agent      run the agent of a managed host   (taskplane agent --help)
   migrate    apply database migrations         (taskplane migrate --help)
   consumer   register|get|list|delete|history  (taskplane consumer --help)
   task       create|get|list|watch|cancel      (taskplane task --help)
@@ -43,6 +45,9 @@ export async function main(argv: string[]): Promise<number> {
       });
       return runServer(values);
     }
+    case 'agent':
+      if (wantsHelp) return help(AGENT_USAGE);
+      return runAgent(rest);
     case 'migrate': {
       if (wantsHelp) return help(MIGRATE_USAGE);
       const { values } = parseArgs({ args: rest, options: { 'database-url': { type: 'string' }, status: { type: 'boolean' }, output: { type: 'string' } } });

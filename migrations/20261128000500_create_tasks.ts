@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
+import { exactTextCollation, withExactCollation } from './collation';
 
 // Tasks. `seq` is the clustered key: it orders tasks by acceptance, and is
 // the cursor of ListTasks paging and of per-consumer FIFO. `id` (a UUID) is
 // the public id and the RMI correlation tag.
 export async function up(knex: Knex): Promise<void> {
+  const collation = await exactTextCollation(knex);
   await knex.schema.createTable('tasks', (t) => {
+    withExactCollation(collation, t);
     t.bigIncrements('seq');
     t.string('id', 36).notNullable();
     t.string('consumer_id', 63).notNullable();

@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
+import { exactTextCollation, withExactCollation } from './collation';
 
 // Every transition (and progress report, and cancel request) of every task.
 // Written in the same transaction as the change it records. `id` only grows,
 // and a task's row lock orders its events, so it is WatchTask's resume cursor.
 export async function up(knex: Knex): Promise<void> {
+  const collation = await exactTextCollation(knex);
   await knex.schema.createTable('task_events', (t) => {
+    withExactCollation(collation, t);
     t.bigIncrements('id');
     t.string('task_id', 36).notNullable();
     t.string('type', 32).notNullable();

@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
+import { exactTextCollation, withExactCollation } from './collation';
 
 // What happened to each consumer. Kept after the consumer is unregistered.
 export async function up(knex: Knex): Promise<void> {
+  const collation = await exactTextCollation(knex);
   await knex.schema.createTable('consumer_history', (t) => {
+    withExactCollation(collation, t);
     t.bigIncrements('id');
     t.string('consumer_id', 63).notNullable();
     t.string('type', 64).notNullable();

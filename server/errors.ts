@@ -32,7 +32,7 @@ export class NotFoundError extends TaskplaneError {
     readonly id: string,
     readonly field: string,
   ) {
-    super(`${field}: ${resource} "${id}" not found`);
+    super(`${field}: ${resource} "${id.length > 64 ? `${id.slice(0, 64)}...` : id}" not found`);
   }
 }
 

@@ -20,6 +20,26 @@ export class ChangeNotifier {
     this.emitter.emit('task');
   }
 
+  /** Consumer C has a task that may be ready to send (created, released, or a slot freed). */
+  consumerHasWork(consumerId: string): void {
+    this.emitter.emit('consumer-work', consumerId);
+  }
+
+  onConsumerWork(listener: (consumerId: string) => void): () => void {
+    this.emitter.on('consumer-work', listener);
+    return () => this.emitter.off('consumer-work', listener);
+  }
+
+  /** A task of consumer C in flight was asked to cancel: its agent must be told. */
+  cancelRequested(consumerId: string): void {
+    this.emitter.emit('consumer-cancel', consumerId);
+  }
+
+  onCancelRequested(listener: (consumerId: string) => void): () => void {
+    this.emitter.on('consumer-cancel', listener);
+    return () => this.emitter.off('consumer-cancel', listener);
+  }
+
   onTask(taskId: string, listener: () => void): () => void {
     this.emitter.on(`task:${taskId}`, listener);
     return () => this.emitter.off(`task:${taskId}`, listener);

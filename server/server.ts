@@ -14,6 +14,10 @@ import { PageTokens } from './paging';
 import { openDatabase, type Database } from './store/database';
 import { assertSchemaCurrent, migrateToLatest } from './store/migrate';
 import { TaskManager } from './tasks/task-manager';
+import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
+import { TaskSettler } from './dispatch/task-settler';
+import { AgentHub, newServerId, type AgentHubOptions } from './agents/agent-hub';
+import { agentServiceHandlers } from './grpc/agent-service';
 
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
@@ -26,9 +30,13 @@ export interface ServerOptions {
   /** Upper bound on a graceful stop before in-flight calls are cut. */
   shutdownTimeoutMs?: number;
   watchPollMs?: number;
+  /** Agent stream tuning (see AgentHubOptions). */
+  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs'>>;
+  /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
+  methods?: MethodRegistry;
 }
 
-const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService'];
+const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService'];
 
 // The largest request accepted; bigger ones get RESOURCE_EXHAUSTED from
 // grpc-js before any of our code runs. 8 MiB fits a full batch of tasks
@@ -44,6 +52,7 @@ export class TaskplaneServer {
     private readonly grpcServer: grpc.Server,
     private readonly health: HealthImplementation,
     readonly db: Database,
+    readonly agents: AgentHub,
     readonly port: number,
     private readonly options: ServerOptions,
   ) {}
@@ -52,6 +61,8 @@ export class TaskplaneServer {
     const { logger } = options;
     const clock = options.clock ?? systemClock;
     const db = openDatabase(options.databaseUrl);
+    let grpcServerForCleanup: grpc.Server | undefined;
+    let hubForCleanup: AgentHub | undefined;
     try {
       if (db.dialect === 'sqlite' || options.migrate) {
         const applied = await migrateToLatest(db);
@@ -61,8 +72,12 @@ export class TaskplaneServer {
       }
       const notifier = new ChangeNotifier();
       const pageTokens = await PageTokens.load(db.knex);
-      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, watchPollMs: options.watchPollMs });
+      const methods = options.methods ?? builtinMethods();
+      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerRegistry(db.knex, clock, notifier, pageTokens, logger);
+      const settler = new TaskSettler({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      const serverId = newServerId();
+      const agents = new AgentHub({ db: db.knex, dialect: db.dialect, clock, notifier, consumers, settler, logger, serverId, ...options.agents });
 
       const grpcServer = new grpc.Server({
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -74,11 +89,14 @@ export class TaskplaneServer {
         'grpc.keepalive_permit_without_calls': 1,
         'grpc.http2.min_ping_interval_without_data_ms': 5_000,
       });
+      grpcServerForCleanup = grpcServer;
+      hubForCleanup = agents;
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
-      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, 0, options);
+      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, 0, options);
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
+      grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger));
       server.health.addToServer(grpcServer);
       // Reflection describes the health service too, so grpcurl and friends see all of it.
       new ReflectionService(protoLoader.loadSync([...PROTO_FILES, healthProtoPath], LOADER_OPTIONS)).addToServer(grpcServer);
@@ -88,9 +106,11 @@ export class TaskplaneServer {
       );
       (server as { port: number }).port = port;
       for (const name of ['', ...SERVICE_NAMES]) server.health.setStatus(name, 'SERVING');
-      logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect }, 'taskplane server listening');
+      logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect, serverId }, 'taskplane server listening');
       return server;
     } catch (err) {
+      await hubForCleanup?.stop();
+      grpcServerForCleanup?.forceShutdown();
       await db.close();
       throw err;
     }
@@ -98,7 +118,8 @@ export class TaskplaneServer {
 
   /**
    * Ordered, idempotent and bounded: report NOT_SERVING, end open streams
-   * with UNAVAILABLE so clients reconnect elsewhere, let unary calls in
+   * (watchers and agents) with UNAVAILABLE so clients reconnect elsewhere,
+   * write the agent reports already received, let unary calls in
    * flight finish their writes (tryShutdown), cut what is left at the
    * deadline, then close the store.
    */
@@ -112,6 +133,8 @@ export class TaskplaneServer {
     logger.info({ event: 'server.stopping', reason }, 'taskplane server stopping');
     for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, 'NOT_SERVING');
     for (const stream of this.liveStreams) stream.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' });
+    // Agents reconnect elsewhere; their reports already received are written first.
+    await this.agents.stop();
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

@@ -53,7 +53,7 @@ export function parseLabelSelector(field: string, selector: string[]): Record<st
     const eq = term.indexOf('=');
     if (eq <= 0) throw new InvalidArgumentError(`${field}[${i}]`, `"${truncate(term)}" is not of the form key=value`);
     const key = term.slice(0, eq);
-    if (key in labels) throw new InvalidArgumentError(`${field}[${i}]`, `label "${key}" appears twice`);
+    if (key in labels) throw new InvalidArgumentError(`${field}[${i}]`, `label "${truncate(key)}" appears twice`);
     labels[key] = term.slice(eq + 1);
   });
   return validateLabels(field, labels);

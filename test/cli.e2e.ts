@@ -241,7 +241,7 @@ for (const kind of STORE_KINDS) {
         const create = (method: string, label: string) =>
           runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-b', '--method', method, '--label', label], server()).then((r) => r.task);
         // One at a time, so the creation order (and so the newest-first order) is known.
-        const installs = [await create('packages.install', 'wave=1'), await create('packages.install', 'wave=2'), await create('packages.install', 'wave=2')];
+        const installs = [await create('system.reboot', 'wave=1'), await create('system.reboot', 'wave=2'), await create('system.reboot', 'wave=2')];
         const update = await create('packages.update', 'wave=2');
         await call(t!.clients.tasks, 'cancelTask', { taskId: installs[0].id, reason: 'test' });
         const ids = (response: { tasks: Task__Output[] }) => response.tasks.map((task) => task.id);
@@ -250,7 +250,7 @@ for (const kind of STORE_KINDS) {
           runJson<{ tasks: Task__Output[]; nextPageToken: string }>(['task', 'list', '--consumer', 'host-b', '--page-size', '1', '--all'], server()),
           runJson<{ tasks: Task__Output[] }>(['task', 'list', '--consumer', 'host-b', '--method', 'packages.update'], server()),
           runJson<{ tasks: Task__Output[] }>(['task', 'list', '--consumer', 'host-b', '--label', 'wave=2', '--since', '2000-01-01', '--until', '2099-01-01T00:00:00Z'], server()),
-          runJson<{ tasks: Task__Output[] }>(['task', 'list', '--consumer', 'host-b', '--state', 'Waiting', '--method', 'packages.install'], server()),
+          runJson<{ tasks: Task__Output[] }>(['task', 'list', '--consumer', 'host-b', '--state', 'Waiting', '--method', 'system.reboot'], server()),
           runCli(['task', 'list', '--consumer', 'host-b', '--page-size', '2'], server()),
         ]);
         assert.deepEqual(ids(everyPage), [update.id, installs[2].id, installs[1].id, installs[0].id]);
@@ -309,7 +309,7 @@ for (const kind of STORE_KINDS) {
     describe('exit codes', function () {
       it('an unknown consumer exits 3', async function () {
         const [create, get] = await Promise.all([
-          runCli(['task', 'create', '--consumer', 'nobody', '--method', 'packages.install'], server()),
+          runCli(['task', 'create', '--consumer', 'nobody', '--method', 'packages.update'], server()),
           runCli(['consumer', 'get', 'nobody'], server()),
         ]);
         assert.equal(create.code, EXIT.NOT_FOUND, create.stderr);

@@ -63,7 +63,7 @@ describeOnEachStore('ConsumerService', (ctx) => {
 
   it('unregisters: cancels its waiting tasks, records the event, keeps the history', async () => {
     await call(ctx().clients.consumers, 'registerConsumer', { consumerId: 'gone-1' });
-    const { task } = await call(ctx().clients.tasks, 'createTask', { consumerId: 'gone-1', method: 'packages.install' });
+    const { task } = await call(ctx().clients.tasks, 'createTask', { consumerId: 'gone-1', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
     await call(ctx().clients.consumers, 'deleteConsumer', { consumerId: 'gone-1' });
     await expectStatus(call(ctx().clients.consumers, 'getConsumer', { consumerId: 'gone-1' }), grpc.status.NOT_FOUND);
     const { task: after } = await call(ctx().clients.tasks, 'getTask', { taskId: task!.id });

@@ -74,7 +74,7 @@ for (const kind of STORE_KINDS) {
       const clients = connect(address);
       try {
         await call(clients.consumers, 'registerConsumer', { consumerId: 'host-1' });
-        const { task } = await call(clients.tasks, 'createTask', { consumerId: 'host-1', method: 'packages.install' });
+        const { task } = await call(clients.tasks, 'createTask', { consumerId: 'host-1', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
         const watchEnded = new Promise<grpc.ServiceError>((resolve, reject) => {
           const stream = clients.tasks.watchTask({ taskId: task!.id });
           stream.on('data', () => {});

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../client/client';
-import { transitionTask } from '../server/store/task-store';
-import { describeOnEachStore, expectStatus, type TestServer } from './helpers/server';
+import { FakeAgent } from './helpers/fake-agent';
+import { describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
 import type { CreateTaskRequest } from '../protos/generated/taskplane/v1/CreateTaskRequest';
 import type { TaskEvent__Output } from '../protos/generated/taskplane/v1/TaskEvent';
 
@@ -12,6 +12,18 @@ async function registerConsumer(t: TestServer, consumerId: string, labels: Recor
 
 function createTask(t: TestServer, request: CreateTaskRequest) {
   return call(t.clients.tasks, 'createTask', request).then((r) => r.task!);
+}
+
+/** Registers a consumer and runs `body` with a hand-driven agent connected as it. */
+async function registerConsumerWithAgent(t: TestServer, consumerId: string, body: (agent: FakeAgent) => Promise<void>) {
+  const { credential } = await registerConsumer(t, consumerId);
+  const agent = new FakeAgent(t.address, consumerId, credential);
+  try {
+    await agent.next('welcome', (m) => Boolean(m.welcome));
+    await body(agent);
+  } finally {
+    agent.close();
+  }
 }
 
 function timestamp(ms: number) {
@@ -122,7 +134,7 @@ describeOnEachStore('TaskService', (ctx) => {
       await call(ctx().clients.consumers, 'registerConsumer', { consumerId: 'list-host' });
       const requests = Array.from({ length: 30 }, (_, i) => ({
         consumerId: 'list-host',
-        method: i % 3 === 0 ? 'packages.install' : 'system.info',
+        method: i % 3 === 0 ? 'system.reboot' : 'system.info',
         labels: { parity: i % 2 ? 'odd' : 'even' },
       }));
       await call(ctx().clients.tasks, 'batchCreateTasks', { requests });
@@ -131,9 +143,9 @@ describeOnEachStore('TaskService', (ctx) => {
     it('filters by consumer, method, state and label', async () => {
       const list = (req: object) => call(ctx().clients.tasks, 'listTasks', { consumerId: 'list-host', pageSize: 1000, ...req });
       assert.equal((await list({})).tasks.length, 30);
-      assert.equal((await list({ method: 'packages.install' })).tasks.length, 10);
+      assert.equal((await list({ method: 'system.reboot' })).tasks.length, 10);
       assert.equal((await list({ labelSelector: ['parity=odd'] })).tasks.length, 15);
-      assert.equal((await list({ labelSelector: ['parity=odd'], method: 'packages.install' })).tasks.length, 5);
+      assert.equal((await list({ labelSelector: ['parity=odd'], method: 'system.reboot' })).tasks.length, 5);
       assert.equal((await list({ states: ['TASK_STATE_WAITING'] })).tasks.length, 30);
       assert.equal((await list({ states: ['TASK_STATE_RUNNING'] })).tasks.length, 0);
     });
@@ -165,7 +177,7 @@ describeOnEachStore('TaskService', (ctx) => {
 
   describe('CancelTask', () => {
     it('ends a task that was not dispatched CANCELED at once, with its reason', async () => {
-      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install' });
+      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
       const { task: canceled } = await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id, reason: 'change window moved' });
       assert.equal(canceled!.state, 'TASK_STATE_CANCELED');
       assert.equal(canceled!.error!.type, 'Canceled');
@@ -174,29 +186,42 @@ describeOnEachStore('TaskService', (ctx) => {
     });
 
     it('refuses to cancel a task that has ended, with FAILED_PRECONDITION', async () => {
-      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install' });
+      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
       await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id });
       const err = await expectStatus(call(ctx().clients.tasks, 'cancelTask', { taskId: task.id }), grpc.status.FAILED_PRECONDITION);
       assert.match(err.details, /CANCELED/);
     });
 
-    it('records a cancel request on a dispatched task instead of ending it', async () => {
-      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install' });
-      // Stand in for the dispatcher: the agents issue delivers tasks; here we only need the state.
-      await ctx().server.db.knex('tasks').where({ id: task.id }).update({ state: 'DISPATCHED' });
-      const { task: after } = await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id, reason: 'stop' });
-      assert.equal(after!.state, 'TASK_STATE_DISPATCHED');
-      assert.ok(after!.cancelRequestedTime);
-      const again = await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id });
-      assert.equal(again.task!.state, 'TASK_STATE_DISPATCHED', 'a repeated cancel request is accepted and changes nothing');
-      const events = await ctx().server.db.knex('task_events').where({ task_id: task.id, type: 'CANCEL_REQUESTED' });
-      assert.equal(events.length, 1);
+    it('records a cancel request on a dispatched task while its agent is connected', async () => {
+      await registerConsumerWithAgent(ctx(), 'cancel-host', async (agent) => {
+        const task = await createTask(ctx(), { consumerId: 'cancel-host', method: 'testing.echo' });
+        await agent.taskRequest();
+        const { task: after } = await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id, reason: 'stop' });
+        assert.equal(after!.state, 'TASK_STATE_DISPATCHED');
+        assert.ok(after!.cancelRequestedTime);
+        const again = await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id });
+        assert.equal(again.task!.state, 'TASK_STATE_DISPATCHED', 'a repeated cancel request is accepted and changes nothing');
+        const events = await ctx().server.db.knex('task_events').where({ task_id: task.id, type: 'CANCEL_REQUESTED' });
+        assert.equal(events.length, 1);
+      });
+    });
+
+    it('ends a dispatched task CANCELED at once when its agent is offline, and flags it for the agent', async () => {
+      let taskId = '';
+      await registerConsumerWithAgent(ctx(), 'offline-host', async (agent) => {
+        taskId = (await createTask(ctx(), { consumerId: 'offline-host', method: 'testing.echo' })).id;
+        await agent.taskRequest();
+      });
+      await eventually('the agent to be offline', async () => (await ctx().server.db.knex('consumers').where({ id: 'offline-host' }).first()).session_id === null);
+      const { task } = await call(ctx().clients.tasks, 'cancelTask', { taskId });
+      assert.equal(task!.state, 'TASK_STATE_CANCELED');
+      assert.equal(Boolean((await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending), true);
     });
   });
 
   describe('WatchTask', () => {
     it('streams the past, then live events, and ends after the terminal state', async () => {
-      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install' });
+      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
       let cancelSent = false;
       const result = await watch(ctx(), task.id, '0', (event) => {
         // Cancel once the watcher has seen the past: the CANCELED event must arrive live.
@@ -211,33 +236,33 @@ describeOnEachStore('TaskService', (ctx) => {
     });
 
     it('resumes after the last event seen: nothing missed, nothing twice', async () => {
-      const task = await createTask(ctx(), { consumerId: 'web-3', method: 'packages.install' });
-      await ctx().server.db.knex('tasks').where({ id: task.id }).update({ state: 'DISPATCHED' });
-      await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id });
-      const firstEvents: TaskEvent__Output[] = [];
-      // First watcher disconnects after two events (created, cancel requested).
-      await new Promise<void>((resolve, reject) => {
-        const stream = ctx().clients.tasks.watchTask({ taskId: task.id });
-        stream.on('data', (msg: { event: TaskEvent__Output }) => {
-          firstEvents.push(msg.event);
-          if (firstEvents.length === 2) stream.cancel();
+      await registerConsumerWithAgent(ctx(), 'watch-host', async (agent) => {
+        const task = await createTask(ctx(), { consumerId: 'watch-host', method: 'testing.echo' });
+        await agent.taskRequest();
+        const firstEvents: TaskEvent__Output[] = [];
+        // The first watcher disconnects after two events (created, dispatched).
+        await new Promise<void>((resolve, reject) => {
+          const stream = ctx().clients.tasks.watchTask({ taskId: task.id });
+          stream.on('data', (msg: { event: TaskEvent__Output }) => {
+            firstEvents.push(msg.event);
+            if (firstEvents.length === 2) stream.cancel();
+          });
+          stream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(err)));
+          stream.on('end', () => reject(new Error('stream ended before the task did')));
         });
-        stream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(err)));
-        stream.on('end', () => reject(new Error('stream ended before the task did')));
+        assert.deepEqual(firstEvents.map((e) => e.state), ['TASK_STATE_WAITING', 'TASK_STATE_DISPATCHED']);
+        // Meanwhile the task runs and ends.
+        agent.send({ accepted: { taskId: task.id } });
+        agent.send({ reply: { taskId: task.id, resultJson: '{"ok":true}' } });
+        await agent.next('the reply ack', (m) => m.replyAck?.taskId === task.id);
+        const resumed = await watch(ctx(), task.id, firstEvents[1].id);
+        assert.deepEqual(resumed.events.map((e) => e.state), ['TASK_STATE_RUNNING', 'TASK_STATE_SUCCEEDED']);
+        assert.ok(BigInt(resumed.events[0].id) > BigInt(firstEvents[1].id));
+        // A watcher that reconnects after the end gets nothing more, and its stream ends.
+        const afterEnd = await watch(ctx(), task.id, resumed.events[1].id);
+        assert.deepEqual(afterEnd.events, []);
+        assert.equal(afterEnd.status, grpc.status.OK);
       });
-      assert.deepEqual(firstEvents.map((e) => e.type), ['TASK_EVENT_TYPE_STATE_CHANGED', 'TASK_EVENT_TYPE_CANCEL_REQUESTED']);
-      // Meanwhile the task ends.
-      const knex = ctx().server.db.knex;
-      await knex.transaction(async (trx) => {
-        assert.ok(await transitionTask(trx, task.id, 'CANCELED', Date.now(), 'agent confirmed cancel'));
-      });
-      const resumed = await watch(ctx(), task.id, firstEvents[1].id);
-      assert.deepEqual(resumed.events.map((e) => e.state), ['TASK_STATE_CANCELED']);
-      assert.ok(BigInt(resumed.events[0].id) > BigInt(firstEvents[1].id));
-      // A watcher that reconnects after the end gets nothing more and the stream ends.
-      const afterEnd = await watch(ctx(), task.id, resumed.events[0].id);
-      assert.deepEqual(afterEnd.events, []);
-      assert.equal(afterEnd.status, grpc.status.OK);
     });
 
     it('answers NOT_FOUND for an unknown task', async () => {

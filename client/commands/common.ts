@@ -76,7 +76,6 @@ function usageErrorFromParseArgs(command: string, err: unknown): Error {
   }
 }
 
-/** The same rule as outputFormat() in client/cli.ts (kept here so commands do not import cli.ts, which imports them). */
 export function outputFor(flags: ClientFlags): Output {
   return new Output(outputFormat(flags.output));
 }

@@ -17,8 +17,8 @@ import {
   listHistory,
   type HistoryFilter,
 } from '../store/consumer-store';
-import { markCancelRequested, transitionTask, undispatchedTaskIdsOf } from '../store/task-store';
-import { UNDISPATCHED_STATES } from '../tasks/states';
+import { transitionTask, undispatchedTaskIdsOf } from '../store/task-store';
+import { IN_FLIGHT_STATES, UNDISPATCHED_STATES } from '../tasks/states';
 import { optionalText, requireConsumerId, validateLabels } from '../validation';
 import { HISTORY_TYPES, type ConsumerRecord, type HistoryEventRecord } from './consumer-record';
 
@@ -81,9 +81,9 @@ export class ConsumerRegistry {
   }
 
   /**
-   * Unregisters: the credential stops working, tasks not yet dispatched end
-   * CANCELED, tasks in flight get a cancel request, and "unregistered" is
-   * recorded, all in one transaction. History is kept.
+   * Unregisters: the credential stops working, its unfinished tasks end
+   * CANCELED (its agent's stream is closed by the hub's next poll), and
+   * "unregistered" is recorded, all in one transaction. History is kept.
    */
   async delete(consumerId: string): Promise<void> {
     requireConsumerId('consumer_id', consumerId);
@@ -96,8 +96,11 @@ export class ConsumerRegistry {
         const error = { type: 'Canceled', message: cause, detailsJson: '' };
         if (await transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error }, UNDISPATCHED_STATES)) touched.push(taskId);
       }
-      const inFlight = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', ['DISPATCHED', 'RUNNING']);
-      for (const { id } of inFlight) if (await markCancelRequested(trx, id, now, cause)) touched.push(id);
+      // Its agent can no longer connect, so tasks it holds end here too.
+      const inFlight = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', IN_FLIGHT_STATES);
+      for (const { id } of inFlight) {
+        if (await transitionTask(trx, id, 'CANCELED', now, cause, { endTime: now, error: { type: 'Canceled', message: cause, detailsJson: '' } }, IN_FLIGHT_STATES)) touched.push(id);
+      }
       await insertHistoryEvents(trx, [{ consumerId, type: HISTORY_TYPES.UNREGISTERED, eventTime: now, taskId: null, detailsJson: '{}' }]);
     });
     for (const id of touched) this.notifier.taskChanged(id);

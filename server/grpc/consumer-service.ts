@@ -1,7 +1,10 @@
 import type { Logger } from '../log';
 import type { ConsumerRegistry } from '../consumers/consumer-registry';
 import { pageSize, parseLabelSelector } from '../validation';
-import { consumerToProto, historyEventToProto, timestampToMs } from './convert';
+import { InvalidArgumentError } from '../errors';
+import { consumerToProto, historyEventToProto, timeRange } from './convert';
+
+const MAX_HISTORY_TYPES = 100;
 import { unary } from './status';
 import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
 
@@ -27,11 +30,9 @@ export function consumerServiceHandlers(consumers: ConsumerRegistry, logger: Log
     }),
 
     ListConsumerHistory: unary(logger, 'ListConsumerHistory', async (req) => {
-      const filter = {
-        types: req.types,
-        eventTimeFrom: timestampToMs('event_time_from', req.eventTimeFrom) ?? undefined,
-        eventTimeTo: timestampToMs('event_time_to', req.eventTimeTo) ?? undefined,
-      };
+      const range = timeRange('event_time', req.eventTimeFrom, req.eventTimeTo);
+      if (req.types.length > MAX_HISTORY_TYPES) throw new InvalidArgumentError('types', `has ${req.types.length} entries; at most ${MAX_HISTORY_TYPES} are allowed`);
+      const filter = { types: req.types, eventTimeFrom: range.from, eventTimeTo: range.to };
       const page = await consumers.history(req.consumerId, filter, pageSize('page_size', req.pageSize), req.pageToken);
       return { events: page.events.map(historyEventToProto), nextPageToken: page.nextPageToken };
     }),

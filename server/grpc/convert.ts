@@ -25,6 +25,14 @@ export function timestampToMs(field: string, ts: Timestamp__Output | null | unde
   return seconds * 1000 + Math.floor(nanos / 1e6);
 }
 
+/** A [from, to) filter; `to` must not be before `from`. Field names are `${prefix}_from` and `${prefix}_to`. */
+export function timeRange(prefix: string, from: Timestamp__Output | null, to: Timestamp__Output | null) {
+  const fromMs = timestampToMs(`${prefix}_from`, from);
+  const toMs = timestampToMs(`${prefix}_to`, to);
+  if (fromMs !== null && toMs !== null && toMs < fromMs) throw new InvalidArgumentError(`${prefix}_to`, `is before ${prefix}_from`);
+  return { from: fromMs ?? undefined, to: toMs ?? undefined };
+}
+
 export function msToTimestamp(ms: number | null): Timestamp | null {
   if (ms === null) return null;
   const seconds = Math.floor(ms / 1000);

@@ -16,11 +16,15 @@ import type { Logger } from '../log';
  * logged in full for the operator and reaches the client as a generic
  * INTERNAL, so no stack trace or SQL leaks out.
  */
+const MAX_DETAILS = 1024;
+
 export function toServiceError(err: unknown, logger: Logger, method: string): Partial<grpc.ServiceError> {
   if (err instanceof TaskplaneError) {
     const code = statusFor(err);
     logger.info({ event: 'rpc.refused', method, code: grpc.status[code], reason: err.message }, 'request refused');
-    return { code, details: err.message };
+    // Bounded: a status travels in an HTTP/2 header, and a huge one (an
+    // echoed 200 KB id) would make the client drop the whole connection.
+    return { code, details: err.message.length > MAX_DETAILS ? `${err.message.slice(0, MAX_DETAILS)}...` : err.message };
   }
   logger.error({ event: 'rpc.internal_error', method, err }, 'unexpected error');
   return { code: grpc.status.INTERNAL, details: 'internal error; the server log has the details' };

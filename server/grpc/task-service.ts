@@ -3,8 +3,9 @@ import type { Logger } from '../log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';
-import { optionalText, pageSize, parseLabelSelector } from '../validation';
-import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timestampToMs } from './convert';
+import { optionalText, pageSize, parseLabelSelector, requireConsumerId, truncate } from '../validation';
+import { METHOD_PATTERN } from '../tasks/task-input';
+import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
 import { serverStream, unary } from './status';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
@@ -28,16 +29,16 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
     GetTask: unary(logger, 'GetTask', async (req) => ({ task: taskToProto(await tasks.get(req.taskId)) })),
 
     ListTasks: unary(logger, 'ListTasks', async (req) => {
+      const created = timeRange('create_time', req.createTimeFrom, req.createTimeTo);
       const filter = {
-        consumerId: req.consumerId || undefined,
-        states: req.states.map((s, i) => stateFromProto(`states[${i}]`, s)),
+        consumerId: req.consumerId ? requireConsumerId('consumer_id', req.consumerId) : undefined,
+        states: distinctStates(req.states),
         method: req.method || undefined,
         labels: parseLabelSelector('label_selector', req.labelSelector),
-        createTimeFrom: timestampToMs('create_time_from', req.createTimeFrom) ?? undefined,
-        createTimeTo: timestampToMs('create_time_to', req.createTimeTo) ?? undefined,
+        createTimeFrom: created.from,
+        createTimeTo: created.to,
       };
-      if (filter.consumerId) optionalText('consumer_id', filter.consumerId, 63);
-      if (filter.method) optionalText('method', filter.method, 127);
+      if (filter.method && !METHOD_PATTERN.test(filter.method)) throw new InvalidArgumentError('method', `"${truncate(filter.method)}" is not of the form class.method`);
       const page = await tasks.list(filter, pageSize('page_size', req.pageSize), req.pageToken);
       return { tasks: page.tasks.map(taskToProto), nextPageToken: page.nextPageToken };
     }),
@@ -57,6 +58,15 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       liveStreams,
     ),
   };
+}
+
+/** Each state at most once: there are only nine, and a long list would only burden the query. */
+function distinctStates(states: unknown[]) {
+  const names = states.map((s, i) => stateFromProto(`states[${i}]`, s));
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) throw new InvalidArgumentError(`states[${i}]`, `${name} is listed twice`);
+  });
+  return names;
 }
 
 function createInput(req: CreateTaskRequest__Output): CreateTaskInput {

@@ -66,6 +66,21 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
   return { ...normalised, requestHash };
 }
 
+const MAX_ARGUMENTS_DEPTH = 64;
+
+function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_ARGUMENTS_DEPTH) return deepest;
+    for (const child of Object.values(value as object)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function parseArguments(text: string): string {
   if (!text) return '{}';
   if (Buffer.byteLength(text, 'utf8') > MAX_ARGUMENTS_BYTES) {
@@ -80,5 +95,7 @@ function parseArguments(text: string): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidArgumentError('arguments_json', `must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
   }
+  // Checked without recursion, before anything recursive (stringify, hashing) sees it.
+  if (nestingDepth(value) > MAX_ARGUMENTS_DEPTH) throw new InvalidArgumentError('arguments_json', `is nested deeper than ${MAX_ARGUMENTS_DEPTH} levels`);
   return JSON.stringify(value);
 }

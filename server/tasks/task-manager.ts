@@ -19,11 +19,13 @@ import {
   type TaskFilter,
 } from '../store/task-store';
 import { Wake } from '../wake';
-import { isTerminal, UNDISPATCHED_STATES } from './states';
+import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES } from './states';
+import type { MethodRegistry } from './method-registry';
 import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
 import { validateCreateTask, type CreateTaskInput, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
+const MAX_TASK_ID_LENGTH = 64;
 
 export interface TaskManagerOptions {
   db: Knex;
@@ -31,6 +33,8 @@ export interface TaskManagerOptions {
   notifier: ChangeNotifier;
   pageTokens: PageTokens;
   logger: Logger;
+  /** Argument checks of the methods the server knows. */
+  methods: MethodRegistry;
   /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
   watchPollMs?: number;
 }
@@ -47,8 +51,10 @@ export class TaskManager {
   private readonly pageTokens: PageTokens;
   private readonly logger: Logger;
   private readonly watchPollMs: number;
+  private readonly methods: MethodRegistry;
 
   constructor(options: TaskManagerOptions) {
+    this.methods = options.methods;
     this.db = options.db;
     this.clock = options.clock;
     this.notifier = options.notifier;
@@ -78,7 +84,9 @@ export class TaskManager {
     const now = this.clock.now();
     const valid = inputs.map((input, i) => {
       try {
-        return validateCreateTask(input, now);
+        const valid = validateCreateTask(input, now);
+        this.methods.get(valid.method)?.validateArguments?.(JSON.parse(valid.argumentsJson));
+        return valid;
       } catch (err) {
         if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(fieldName(err.field, i), err.problem);
         throw err;
@@ -130,6 +138,7 @@ export class TaskManager {
         this.logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state }, 'task created');
         this.notifier.taskChanged(t.id);
       }
+      for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) this.notifier.consumerHasWork(consumerId);
       let next = 0;
       const byId = await this.getMany(newTasks.map((t) => t.id));
       return valid.map((_, i) => existing[i] ?? byId.get(newTasks[next++].id)!);
@@ -160,6 +169,7 @@ export class TaskManager {
 
   async get(taskId: string, field = 'task_id'): Promise<TaskRecord> {
     if (!taskId) throw new InvalidArgumentError(field, 'is required');
+    if (taskId.length > MAX_TASK_ID_LENGTH) throw new InvalidArgumentError(field, `is longer than ${MAX_TASK_ID_LENGTH} characters; task ids are UUIDs`);
     const task = await findTaskById(this.db, taskId);
     if (!task) throw new NotFoundError('task', taskId, field);
     return task;
@@ -174,29 +184,42 @@ export class TaskManager {
   }
 
   /**
-   * Cancels at once what no agent holds yet; for a dispatched or running
-   * task records the request, which the dispatcher passes to the agent.
+   * Cancels at once what no agent holds yet. For a dispatched or running
+   * task: if its agent is connected (on any server) the request is recorded
+   * and the agent told, and the task ends CANCELED when the agent confirms;
+   * if the agent is offline it ends CANCELED at once and the agent is told
+   * when it returns (agent_cancel_pending).
    */
   async cancel(taskId: string, reason: string): Promise<TaskRecord> {
     const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
+    const error = { type: 'Canceled', message: cause, detailsJson: '' };
     for (let attempt = 0; attempt < 5; attempt++) {
       const task = await this.get(taskId);
       if (isTerminal(task.state)) {
         throw new FailedPreconditionError(`task ${taskId} has already ended (${task.state}); only unfinished tasks can be canceled`);
       }
       const now = this.clock.now();
-      const changed = await this.db.transaction((trx) =>
-        UNDISPATCHED_STATES.includes(task.state)
-          ? transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error: { type: 'Canceled', message: cause, detailsJson: '' } }, UNDISPATCHED_STATES)
-          : markCancelRequested(trx, taskId, now, cause),
-      );
-      if (changed) {
-        this.logger.info({ event: 'task.cancel', taskId, from: task.state, immediate: UNDISPATCHED_STATES.includes(task.state), reason }, 'task cancel');
+      const undispatched = UNDISPATCHED_STATES.includes(task.state);
+      const outcome = await this.db.transaction(async (trx) => {
+        if (undispatched) {
+          return (await transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error }, UNDISPATCHED_STATES)) ? 'canceled' : null;
+        }
+        const consumer = await trx('consumers').select('session_id').where({ id: task.consumerId }).first();
+        if (!consumer?.session_id) {
+          if (!(await transitionTask(trx, taskId, 'CANCELED', now, `${cause} (agent offline)`, { endTime: now, error }, IN_FLIGHT_STATES))) return null;
+          await trx('tasks').where({ id: taskId }).update({ agent_cancel_pending: true });
+          return 'canceled';
+        }
+        return (await markCancelRequested(trx, taskId, now, cause)) ? 'requested' : null;
+      });
+      if (outcome) {
+        this.logger.info({ event: 'task.cancel', taskId, from: task.state, outcome, reason }, 'task cancel');
         this.notifier.taskChanged(taskId);
+        if (outcome === 'requested') this.notifier.cancelRequested(task.consumerId);
         return this.get(taskId);
       }
       // Already asked: cancelling twice is not an error.
-      if (!UNDISPATCHED_STATES.includes(task.state) && task.cancelRequestedTime !== null) return task;
+      if (!undispatched && task.cancelRequestedTime !== null) return task;
       // Otherwise the task moved under us (e.g. was dispatched): look again.
     }
     throw new FailedPreconditionError(`task ${taskId} kept changing state; try again`);

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent } from '../../agent/agent';
+import { PluginRegistry } from '../../agent/plugin-api';
+import { packagesPlugin } from '../../agent/plugins/packages';
+import { systemPlugin } from '../../agent/plugins/system';
+import { createLogger } from '../../server/log';
+import { EXIT, UsageError } from '../exit-codes';
+
+export const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
+
+Runs the agent of one managed host: holds a stream to a server, runs the
+tasks it is sent, and reconnects with backoff when the stream breaks.
+
+  --server HOST:PORT       TASKPLANE_SERVER       default 127.0.0.1:50051
+  --consumer ID            TASKPLANE_CONSUMER     the consumer this host was registered as
+  --token CREDENTIAL       TASKPLANE_TOKEN        from "taskplane consumer register"
+  --token-file PATH        TASKPLANE_TOKEN_FILE   read the credential from a file (keeps it out of ps)
+  --state-dir DIR          TASKPLANE_STATE_DIR    default ./data/agent-<consumer>; holds the journal
+  --concurrency N          TASKPLANE_CONCURRENCY  tasks run at once (default 1)
+  --allow-command PROG     TASKPLANE_ALLOW_COMMANDS (comma-separated)
+                           enables system.run for these programs only; off by default
+  --plugin MODULE          TASKPLANE_PLUGINS (comma-separated)
+                           a module exporting register(registry: PluginRegistry)
+  --shutdown-grace SECONDS TASKPLANE_SHUTDOWN_GRACE time for running tasks on SIGTERM (default 30)
+
+Built-in methods: packages.install, packages.update, packages.uninstall,
+packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates) and
+system.info. Exits 6 if the server refuses the credential, 4 if another agent
+connected as the same consumer.`;
+
+export async function runAgent(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      server: { type: 'string' },
+      consumer: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'state-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+      'allow-command': { type: 'string', multiple: true },
+      plugin: { type: 'string', multiple: true },
+      'shutdown-grace': { type: 'string' },
+    },
+  });
+  const env = process.env;
+  const consumerId = values.consumer ?? env.TASKPLANE_CONSUMER;
+  if (!consumerId) throw new UsageError('agent: --consumer (or TASKPLANE_CONSUMER) is required');
+  const tokenFile = values['token-file'] ?? env.TASKPLANE_TOKEN_FILE;
+  const token = (values.token ?? env.TASKPLANE_TOKEN ?? (tokenFile ? fs.readFileSync(tokenFile, 'utf8') : '')).trim();
+  if (!token) throw new UsageError('agent: --token, --token-file (or TASKPLANE_TOKEN) is required');
+  const concurrency = positiveInt('concurrency', values.concurrency ?? env.TASKPLANE_CONCURRENCY ?? '1');
+  const graceSeconds = positiveInt('shutdown-grace', values['shutdown-grace'] ?? env.TASKPLANE_SHUTDOWN_GRACE ?? '30');
+  const allowed = values['allow-command'] ?? listFromEnv(env.TASKPLANE_ALLOW_COMMANDS);
+  const plugins = new PluginRegistry().register('packages', packagesPlugin()).register('system', systemPlugin(allowed));
+  for (const modulePath of values.plugin ?? listFromEnv(env.TASKPLANE_PLUGINS)) {
+    const mod = require(path.resolve(modulePath)) as { register?: (registry: PluginRegistry) => void };
+    if (typeof mod.register !== 'function') throw new UsageError(`agent: plugin ${modulePath} does not export register(registry)`);
+    mod.register(plugins);
+  }
+  const logger = createLogger({ name: 'taskplane-agent' });
+  const agent = new Agent({
+    server: values.server ?? env.TASKPLANE_SERVER ?? '127.0.0.1:50051',
+    consumerId,
+    token,
+    stateDir: values['state-dir'] ?? env.TASKPLANE_STATE_DIR ?? path.join('data', `agent-${consumerId}`),
+    plugins,
+    logger,
+    concurrency,
+    shutdownGraceMs: graceSeconds * 1000,
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ event: 'agent.stopping', signal }, 'agent stopping');
+    void agent.stop();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const exit = await agent.run();
+  await agent.stop();
+  logger.info({ event: 'agent.stopped', reason: exit.reason }, 'agent stopped');
+  logger.flush();
+  return exit.reason === 'unauthenticated' ? EXIT.DENIED : exit.reason === 'replaced' ? EXIT.CONFLICT : EXIT.OK;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`agent: --${flag} must be a positive integer, not "${text}"`);
+  return n;
+}
+
+function listFromEnv(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,85 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { AgentCapability as _taskplane_v1_AgentCapability, AgentCapability__Output as _taskplane_v1_AgentCapability__Output } from './taskplane/v1/AgentCapability';
+import type { AgentHello as _taskplane_v1_AgentHello, AgentHello__Output as _taskplane_v1_AgentHello__Output } from './taskplane/v1/AgentHello';
+import type { AgentServiceClient as _taskplane_v1_AgentServiceClient, AgentServiceDefinition as _taskplane_v1_AgentServiceDefinition } from './taskplane/v1/AgentService';
+import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
+import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
+import type { CancelTaskRequest as _taskplane_v1_CancelTaskRequest, CancelTaskRequest__Output as _taskplane_v1_CancelTaskRequest__Output } from './taskplane/v1/CancelTaskRequest';
+import type { CancelTaskResponse as _taskplane_v1_CancelTaskResponse, CancelTaskResponse__Output as _taskplane_v1_CancelTaskResponse__Output } from './taskplane/v1/CancelTaskResponse';
+import type { ConnectRequest as _taskplane_v1_ConnectRequest, ConnectRequest__Output as _taskplane_v1_ConnectRequest__Output } from './taskplane/v1/ConnectRequest';
+import type { ConnectResponse as _taskplane_v1_ConnectResponse, ConnectResponse__Output as _taskplane_v1_ConnectResponse__Output } from './taskplane/v1/ConnectResponse';
+import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from './taskplane/v1/CreateTaskRequest';
+import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from './taskplane/v1/CreateTaskResponse';
+import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
+import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from './taskplane/v1/GetTaskResponse';
+import type { Heartbeat as _taskplane_v1_Heartbeat, Heartbeat__Output as _taskplane_v1_Heartbeat__Output } from './taskplane/v1/Heartbeat';
+import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from './taskplane/v1/ListTasksRequest';
+import type { ListTasksResponse as _taskplane_v1_ListTasksResponse, ListTasksResponse__Output as _taskplane_v1_ListTasksResponse__Output } from './taskplane/v1/ListTasksResponse';
+import type { ReplyAck as _taskplane_v1_ReplyAck, ReplyAck__Output as _taskplane_v1_ReplyAck__Output } from './taskplane/v1/ReplyAck';
+import type { ServerWelcome as _taskplane_v1_ServerWelcome, ServerWelcome__Output as _taskplane_v1_ServerWelcome__Output } from './taskplane/v1/ServerWelcome';
+import type { Task as _taskplane_v1_Task, Task__Output as _taskplane_v1_Task__Output } from './taskplane/v1/Task';
+import type { TaskAccepted as _taskplane_v1_TaskAccepted, TaskAccepted__Output as _taskplane_v1_TaskAccepted__Output } from './taskplane/v1/TaskAccepted';
+import type { TaskCancellation as _taskplane_v1_TaskCancellation, TaskCancellation__Output as _taskplane_v1_TaskCancellation__Output } from './taskplane/v1/TaskCancellation';
+import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from './taskplane/v1/TaskError';
+import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
+import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
+import type { TaskProgressReport as _taskplane_v1_TaskProgressReport, TaskProgressReport__Output as _taskplane_v1_TaskProgressReport__Output } from './taskplane/v1/TaskProgressReport';
+import type { TaskReply as _taskplane_v1_TaskReply, TaskReply__Output as _taskplane_v1_TaskReply__Output } from './taskplane/v1/TaskReply';
+import type { TaskRequest as _taskplane_v1_TaskRequest, TaskRequest__Output as _taskplane_v1_TaskRequest__Output } from './taskplane/v1/TaskRequest';
+import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
+import type { WatchTaskRequest as _taskplane_v1_WatchTaskRequest, WatchTaskRequest__Output as _taskplane_v1_WatchTaskRequest__Output } from './taskplane/v1/WatchTaskRequest';
+import type { WatchTaskResponse as _taskplane_v1_WatchTaskResponse, WatchTaskResponse__Output as _taskplane_v1_WatchTaskResponse__Output } from './taskplane/v1/WatchTaskResponse';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  taskplane: {
+    v1: {
+      AgentCapability: MessageTypeDefinition<_taskplane_v1_AgentCapability, _taskplane_v1_AgentCapability__Output>
+      AgentHello: MessageTypeDefinition<_taskplane_v1_AgentHello, _taskplane_v1_AgentHello__Output>
+      AgentService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_AgentServiceClient> & { service: _taskplane_v1_AgentServiceDefinition }
+      BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
+      BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
+      CancelTaskRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskRequest, _taskplane_v1_CancelTaskRequest__Output>
+      CancelTaskResponse: MessageTypeDefinition<_taskplane_v1_CancelTaskResponse, _taskplane_v1_CancelTaskResponse__Output>
+      ConnectRequest: MessageTypeDefinition<_taskplane_v1_ConnectRequest, _taskplane_v1_ConnectRequest__Output>
+      ConnectResponse: MessageTypeDefinition<_taskplane_v1_ConnectResponse, _taskplane_v1_ConnectResponse__Output>
+      CreateTaskRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskRequest__Output>
+      CreateTaskResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskResponse__Output>
+      GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
+      GetTaskResponse: MessageTypeDefinition<_taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskResponse__Output>
+      Heartbeat: MessageTypeDefinition<_taskplane_v1_Heartbeat, _taskplane_v1_Heartbeat__Output>
+      ListTasksRequest: MessageTypeDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksRequest__Output>
+      ListTasksResponse: MessageTypeDefinition<_taskplane_v1_ListTasksResponse, _taskplane_v1_ListTasksResponse__Output>
+      ReplyAck: MessageTypeDefinition<_taskplane_v1_ReplyAck, _taskplane_v1_ReplyAck__Output>
+      ServerWelcome: MessageTypeDefinition<_taskplane_v1_ServerWelcome, _taskplane_v1_ServerWelcome__Output>
+      Task: MessageTypeDefinition<_taskplane_v1_Task, _taskplane_v1_Task__Output>
+      TaskAccepted: MessageTypeDefinition<_taskplane_v1_TaskAccepted, _taskplane_v1_TaskAccepted__Output>
+      TaskCancellation: MessageTypeDefinition<_taskplane_v1_TaskCancellation, _taskplane_v1_TaskCancellation__Output>
+      TaskError: MessageTypeDefinition<_taskplane_v1_TaskError, _taskplane_v1_TaskError__Output>
+      TaskEvent: MessageTypeDefinition<_taskplane_v1_TaskEvent, _taskplane_v1_TaskEvent__Output>
+      TaskEventType: EnumTypeDefinition
+      TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
+      TaskProgressReport: MessageTypeDefinition<_taskplane_v1_TaskProgressReport, _taskplane_v1_TaskProgressReport__Output>
+      TaskReply: MessageTypeDefinition<_taskplane_v1_TaskReply, _taskplane_v1_TaskReply__Output>
+      TaskRequest: MessageTypeDefinition<_taskplane_v1_TaskRequest, _taskplane_v1_TaskRequest__Output>
+      TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
+      TaskState: EnumTypeDefinition
+      WatchTaskRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskRequest__Output>
+      WatchTaskResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskResponse, _taskplane_v1_WatchTaskResponse__Output>
+    }
+  }
+}
+

@@ -1,0 +1,387 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import * as grpc from '@grpc/grpc-js';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { ConsumerRegistry } from '../consumers/consumer-registry';
+import type { Logger } from '../log';
+import type { ChangeNotifier } from '../notifier';
+import type { Dialect } from '../store/database';
+import { transactionWithRetry } from '../store/batching';
+import {
+  cancellationsDue,
+  claimWaitingTasks,
+  clearAgentCancelPending,
+  consumersWithWaitingTasks,
+  markResent,
+  overdueRunningTasks,
+  redeliverInFlight,
+  releaseConsumer,
+  sessionsOf,
+  takeOverConsumer,
+} from '../store/dispatch-store';
+import { transitionTask } from '../store/task-store';
+import type { TaskRecord } from '../tasks/task-record';
+import type { AgentReport, TaskSettler } from '../dispatch/task-settler';
+import type { ConnectRequest__Output as ConnectRequestMessage } from '../../protos/generated/taskplane/v1/ConnectRequest';
+import { msToDuration, msToTimestamp } from '../grpc/convert';
+import { AgentSession, type AgentCapabilities, type AgentStream } from './agent-session';
+
+export interface AgentHubOptions {
+  db: Knex;
+  dialect: Dialect;
+  clock: Clock;
+  notifier: ChangeNotifier;
+  consumers: ConsumerRegistry;
+  settler: TaskSettler;
+  logger: Logger;
+  serverId: string;
+  /** Heartbeat period on each stream. */
+  heartbeatIntervalMs?: number;
+  /** Silence after which a stream is considered dead and released (default 30 s). */
+  livenessTimeoutMs?: number;
+  /** A DISPATCHED task not accepted within this is sent again. */
+  acceptTimeoutMs?: number;
+  /** Safety-net poll for work and cancellations that other servers created. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Every agent stream this server holds, and the delivery of tasks to them:
+ * FIFO per consumer within the agent's concurrency (guarantee 3), redelivery
+ * after reconnects (guarantee 2), cancellations and timeouts (guarantee 5),
+ * one live stream per consumer.
+ *
+ * Work reaches a stream at once through local wake-ups (ChangeNotifier);
+ * work created on another server is found by a poll of `pollIntervalMs`,
+ * one query for all local streams.
+ */
+export class AgentHub {
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly dispatching = new Map<string, Promise<void>>();
+  private readonly dispatchAgain = new Set<string>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly unsubscribe: Array<() => void>;
+  readonly heartbeatIntervalMs: number;
+  readonly livenessTimeoutMs: number;
+  private readonly acceptTimeoutMs: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: AgentHubOptions) {
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
+    this.livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
+    this.acceptTimeoutMs = options.acceptTimeoutMs ?? 30_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.unsubscribe = [
+      options.notifier.onConsumerWork((consumerId) => this.kick(consumerId)),
+      options.notifier.onCancelRequested((consumerId) => this.cancelRequested(consumerId)),
+    ];
+    this.schedulePoll();
+    this.heartbeatTimer = setInterval(() => this.heartbeatAndLiveness(), Math.min(this.heartbeatIntervalMs, this.livenessTimeoutMs / 3));
+    this.heartbeatTimer.unref();
+  }
+
+  isConnected(consumerId: string): boolean {
+    return this.sessions.has(consumerId);
+  }
+
+  get connectedCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Takes a new stream from authentication to its end. Called by the gRPC
+   * handler after the credential was verified and the hello read.
+   */
+  async attach(stream: AgentStream, consumerId: string, capabilities: AgentCapabilities): Promise<void> {
+    const { logger, clock, db } = this.options;
+    if (this.stopped) {
+      stream.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' });
+      return;
+    }
+    const session = new AgentSession(stream, consumerId, capabilities, logger);
+    // Newest wins: this stream becomes the consumer's one live stream, here
+    // and (through the fence in claimWaitingTasks) on every other server.
+    if (!(await takeOverConsumer(db, consumerId, session.sessionId, this.options.serverId, clock.now()))) {
+      stream.emit('error', { code: grpc.status.UNAUTHENTICATED, details: `consumer "${consumerId}" is not registered` });
+      return;
+    }
+    this.sessions.get(consumerId)?.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
+    this.sessions.set(consumerId, session);
+    logger.info({ event: 'agent.connected', consumerId, sessionId: session.sessionId, agentVersion: capabilities.agentVersion, concurrency: capabilities.concurrency, methods: [...capabilities.methods] }, 'agent connected');
+    session.send({
+      welcome: {
+        serverId: this.options.serverId,
+        heartbeatIntervalDuration: msToDuration(this.heartbeatIntervalMs),
+        livenessTimeoutDuration: msToDuration(this.livenessTimeoutMs),
+      },
+    });
+
+    stream.on('data', (message) => this.onMessage(session, message));
+    const closed = new Promise<void>((resolve) => {
+      const onEnd = () => resolve();
+      stream.on('end', onEnd);
+      stream.on('cancelled', onEnd);
+      stream.on('close', onEnd);
+      stream.on('error', onEnd);
+    });
+
+    await this.redeliver(session);
+    this.kick(consumerId);
+    await this.deliverCancellations([session]);
+    await closed;
+    await this.detach(session);
+  }
+
+  private async detach(session: AgentSession): Promise<void> {
+    if (!session.closed) session.end(grpc.status.OK, 'agent closed the stream');
+    if (this.sessions.get(session.consumerId) === session) this.sessions.delete(session.consumerId);
+    // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
+    // agent comes back (guarantee 2), and time out meanwhile if they must.
+    await releaseConsumer(this.options.db, session.consumerId, session.sessionId, this.options.clock.now()).catch((err) =>
+      this.options.logger.error({ event: 'agent.release_failed', err, consumerId: session.consumerId }, 'could not mark consumer offline'),
+    );
+  }
+
+  private onMessage(session: AgentSession, message: ConnectRequestMessage): void {
+    session.lastHeardAt = Date.now();
+    if (message.accepted) this.onReport(session, { kind: 'accepted', consumerId: session.consumerId, taskId: message.accepted.taskId });
+    else if (message.progress) {
+      const p = message.progress;
+      this.onReport(session, { kind: 'progress', consumerId: session.consumerId, taskId: p.taskId, percent: Math.max(0, Math.min(100, p.percent | 0)), message: p.message.slice(0, 1000), detailsJson: p.detailsJson.slice(0, 16384) });
+    } else if (message.reply) {
+      const r = message.reply;
+      const error = r.outcome === 'error' && r.error ? { type: r.error.type || 'Error', message: r.error.message, detailsJson: r.error.detailsJson } : null;
+      this.onReport(session, { kind: 'reply', consumerId: session.consumerId, taskId: r.taskId, resultJson: error ? null : r.resultJson || 'null', error });
+    } else if (message.hello) {
+      session.end(grpc.status.FAILED_PRECONDITION, 'hello was already received on this stream');
+    }
+    // heartbeat: lastHeardAt above is all it does.
+  }
+
+  private onReport(session: AgentSession, report: AgentReport): void {
+    const { logger } = this.options;
+    if (!report.taskId) {
+      logger.warn({ event: 'agent.bad_report', consumerId: session.consumerId, kind: report.kind }, 'report without task_id ignored');
+      return;
+    }
+    this.options.settler.report(report).then(
+      (outcome) => {
+        if (report.kind === 'accepted' && (outcome === 'applied' || outcome === 'duplicate')) {
+          session.clearTimer(report.taskId);
+          this.armTimeout(session, report.taskId);
+        }
+        if (report.kind !== 'reply') return;
+        if (outcome === 'foreign_task') return; // refused: no ack, it is not this agent's to forget
+        session.send({ replyAck: { taskId: report.taskId } });
+        session.clearTimer(report.taskId);
+        session.cancelsSent.delete(report.taskId);
+        if (session.inFlight.delete(report.taskId)) this.kick(session.consumerId);
+      },
+      (err) => {
+        // Not recorded: the agent keeps the reply in its outbox and sends it
+        // again on its next connection.
+        logger.error({ event: 'agent.report_failed', err, consumerId: session.consumerId, taskId: report.taskId, kind: report.kind }, 'could not record agent report');
+        session.end(grpc.status.UNAVAILABLE, 'could not record a report; reconnect');
+      },
+    );
+  }
+
+  /** Sends again what this consumer had in flight when its previous stream ended. */
+  private async redeliver(session: AgentSession): Promise<void> {
+    const tasks = await this.options.db.transaction((trx) => redeliverInFlight(trx, session.consumerId, this.options.clock.now()));
+    for (const task of tasks) this.sendTask(session, task, 'redelivered after reconnect');
+  }
+
+  /** Coalesces wake-ups: at most one dispatch round per consumer runs, and one more follows if asked meanwhile. */
+  kick(consumerId: string): void {
+    const session = this.sessions.get(consumerId);
+    if (!session || session.closed || this.stopped) return;
+    if (this.dispatching.has(consumerId)) {
+      this.dispatchAgain.add(consumerId);
+      return;
+    }
+    const round = this.dispatchRound(session)
+      .catch((err) => this.options.logger.error({ event: 'dispatch.failed', err, consumerId }, 'dispatch round failed'))
+      .finally(() => {
+        this.dispatching.delete(consumerId);
+        if (this.dispatchAgain.delete(consumerId)) this.kick(consumerId);
+      });
+    this.dispatching.set(consumerId, round);
+  }
+
+  private async dispatchRound(session: AgentSession): Promise<void> {
+    const { db, dialect, clock, notifier } = this.options;
+    for (;;) {
+      const free = session.freeSlots;
+      if (free === 0 || session.closed) return;
+      const claim = await transactionWithRetry(db, (trx) => claimWaitingTasks(trx, dialect, session.consumerId, session.sessionId, (m) => session.canRun(m), free, clock.now()));
+      if (claim === null) {
+        session.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
+        return;
+      }
+      for (const id of claim.ended) notifier.taskChanged(id);
+      for (const task of claim.dispatched) {
+        notifier.taskChanged(task.id);
+        this.sendTask(session, task, 'dispatched');
+      }
+      if (claim.dispatched.length < free && claim.ended.length === 0) return;
+    }
+  }
+
+  private sendTask(session: AgentSession, task: TaskRecord, why: string): void {
+    session.inFlight.add(task.id);
+    session.send({
+      taskRequest: {
+        taskId: task.id,
+        method: task.method,
+        argumentsJson: task.argumentsJson,
+        attempt: task.attempt,
+        notBeforeTime: msToTimestamp(task.notBefore),
+        notAfterTime: msToTimestamp(task.notAfter),
+        timeoutDuration: msToDuration(task.timeoutMs),
+      },
+    });
+    this.options.logger.info({ event: 'task.sent', taskId: task.id, consumerId: session.consumerId, method: task.method, attempt: task.attempt, why }, 'task sent to agent');
+    if (task.state === 'RUNNING') this.armTimeout(session, task.id, task);
+    else session.setTimer(task.id, this.acceptTimeoutMs, () => this.resendUnaccepted(session, task));
+  }
+
+  /** A dispatched task the agent did not accept in time is sent again (its journal prevents a second run). */
+  private async resendUnaccepted(session: AgentSession, task: TaskRecord): Promise<void> {
+    if (session.closed || !session.inFlight.has(task.id)) return;
+    if (await markResent(this.options.db, task.id, this.options.clock.now())) {
+      this.sendTask(session, { ...task, attempt: task.attempt + 1 }, 'not accepted in time');
+    }
+  }
+
+  /** Arms the task's timeout, counted from RUNNING (start_time). */
+  private armTimeout(session: AgentSession, taskId: string, known?: TaskRecord): void {
+    void (async () => {
+      const row = known ? { timeout_ms: known.timeoutMs, start_time: known.startTime } : await this.options.db('tasks').select('timeout_ms', 'start_time').where({ id: taskId }).first();
+      if (!row || row.timeout_ms == null || session.closed) return;
+      const dueIn = Number(row.start_time ?? this.options.clock.now()) + Number(row.timeout_ms) - this.options.clock.now();
+      session.setTimer(taskId, Math.max(0, dueIn), () => void this.timeOut(taskId));
+    })().catch((err) => this.options.logger.error({ event: 'timeout.arm_failed', err, taskId }, 'could not arm timeout'));
+  }
+
+  /**
+   * Ends a RUNNING task past its timeout as TIMED_OUT and tells its agent to
+   * stop (now if connected here, else when it next connects: the flag
+   * agent_cancel_pending). Safe to race with other servers and the reply:
+   * the conditional update lets exactly one of them win.
+   */
+  async timeOut(taskId: string): Promise<boolean> {
+    const { db, clock, notifier, logger } = this.options;
+    const now = clock.now();
+    const won = await db.transaction(async (trx) => {
+      const ok = await transitionTask(trx, taskId, 'TIMED_OUT', now, 'timeout passed', { endTime: now, error: { type: 'TimedOut', message: 'the task ran longer than its timeout', detailsJson: '' } }, ['RUNNING']);
+      if (ok) await trx('tasks').where({ id: taskId }).update({ agent_cancel_pending: true });
+      return ok;
+    });
+    if (!won) return false;
+    logger.info({ event: 'task.timed_out', taskId }, 'task timed out');
+    notifier.taskChanged(taskId);
+    const row = await db('tasks').select('consumer_id').where({ id: taskId }).first();
+    const session = row && this.sessions.get(row.consumer_id);
+    if (session) {
+      await this.deliverCancellations([session]);
+      if (session.inFlight.delete(taskId)) this.kick(session.consumerId);
+    }
+    return true;
+  }
+
+  /** Sends cancellations due to these sessions' consumers: cancel requests in flight, and tasks ended while the agent was away. */
+  private async deliverCancellations(sessions: AgentSession[]): Promise<void> {
+    const live = sessions.filter((s) => !s.closed);
+    if (live.length === 0) return;
+    const due = await cancellationsDue(this.options.db, live.map((s) => s.consumerId));
+    const told: string[] = [];
+    for (const c of due) {
+      const session = this.sessions.get(c.consumerId);
+      if (!session || session.closed) continue;
+      if (!session.cancelsSent.has(c.taskId)) {
+        session.cancelsSent.add(c.taskId);
+        session.send({ cancellation: { taskId: c.taskId, reason: c.reason } });
+        this.options.logger.info({ event: 'task.cancel_sent', taskId: c.taskId, consumerId: c.consumerId, reason: c.reason }, 'cancellation sent to agent');
+      }
+      if (c.ended) {
+        told.push(c.taskId);
+        // The task is over: its slot is free even if the agent never replies.
+        session.clearTimer(c.taskId);
+        if (session.inFlight.delete(c.taskId)) this.kick(session.consumerId);
+      }
+    }
+    await clearAgentCancelPending(this.options.db, told);
+  }
+
+  /** Wake-up for a consumer's cancel request made through this server. */
+  private cancelRequested(consumerId: string): void {
+    const session = this.sessions.get(consumerId);
+    if (session) void this.deliverCancellations([session]).catch((err) => this.options.logger.error({ event: 'cancel.deliver_failed', err }, 'could not deliver cancellation'));
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.poll()
+        .catch((err) => this.options.logger.error({ event: 'hub.poll_failed', err }, 'agent hub poll failed'))
+        .finally(() => this.schedulePoll());
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  /**
+   * The safety net for what other servers changed: streams replaced
+   * elsewhere end, work created elsewhere is claimed, cancellations requested
+   * elsewhere are delivered, and overdue tasks whose stream died time out.
+   */
+  private async poll(): Promise<void> {
+    const { db, clock } = this.options;
+    const overdue = await overdueRunningTasks(db, clock.now());
+    for (const t of overdue) await this.timeOut(t.id);
+    const local = [...this.sessions.values()].filter((s) => !s.closed);
+    if (local.length === 0) return;
+    const current = await sessionsOf(db, local.map((s) => s.consumerId));
+    for (const s of local) {
+      const owner = current.get(s.consumerId);
+      if (owner === undefined) s.end(grpc.status.UNAUTHENTICATED, 'consumer was unregistered');
+      else if (owner !== s.sessionId) s.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
+    }
+    const withRoom = local.filter((s) => !s.closed && s.freeSlots > 0).map((s) => s.consumerId);
+    for (const consumerId of await consumersWithWaitingTasks(db, withRoom)) this.kick(consumerId);
+    await this.deliverCancellations(local);
+  }
+
+  private heartbeatAndLiveness(): void {
+    const now = Date.now();
+    const sendTime = msToTimestamp(this.options.clock.now());
+    for (const session of this.sessions.values()) {
+      if (now - session.lastHeardAt > this.livenessTimeoutMs) {
+        session.end(grpc.status.UNAVAILABLE, `no message from the agent for ${this.livenessTimeoutMs} ms`);
+      } else {
+        session.send({ heartbeat: { sendTime } });
+      }
+    }
+  }
+
+  /** Ends every stream with UNAVAILABLE (agents reconnect elsewhere) and waits for their reports to be written. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const off of this.unsubscribe) off();
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    const sessions = [...this.sessions.values()];
+    for (const s of sessions) s.end(grpc.status.UNAVAILABLE, 'server is shutting down; reconnect');
+    await Promise.allSettled([...this.dispatching.values()]);
+    await this.options.settler.drain();
+    await Promise.allSettled(sessions.map((s) => releaseConsumer(this.options.db, s.consumerId, s.sessionId, this.options.clock.now())));
+  }
+}
+
+/** Names this server process in logs and in consumers.session_server. */
+export function newServerId(): string {
+  return `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+}

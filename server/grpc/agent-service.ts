@@ -1,0 +1,80 @@
+import type { AgentHub } from '../agents/agent-hub';
+import type { AgentCapabilities, AgentStream } from '../agents/agent-session';
+import type { ConsumerRegistry } from '../consumers/consumer-registry';
+import { FailedPreconditionError, InvalidArgumentError, UnauthenticatedError } from '../errors';
+import type { Logger } from '../log';
+import type { AgentServiceHandlers } from '../../protos/generated/taskplane/v1/AgentService';
+import type { AgentHello__Output } from '../../protos/generated/taskplane/v1/AgentHello';
+import { toServiceError } from './status';
+
+export const CONSUMER_ID_METADATA = 'taskplane-consumer-id';
+const HELLO_TIMEOUT_MS = 10_000;
+const MAX_CONCURRENCY = 256;
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * AgentService.Connect: proves who the agent is (guarantee 4 starts here),
+ * reads its hello, and hands the stream to the AgentHub.
+ */
+export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerRegistry, logger: Logger): AgentServiceHandlers {
+  return {
+    Connect: (stream: AgentStream) => {
+      void (async () => {
+        const consumerId = await authenticate(stream, consumers);
+        const hello = await firstMessageIsHello(stream);
+        await hub.attach(stream, consumerId, capabilitiesFrom(hello));
+      })().catch((err) => {
+        if (err instanceof UnauthenticatedError) {
+          logger.warn({ event: 'agent.unauthenticated', consumerId: stream.metadata.get(CONSUMER_ID_METADATA)[0], peer: stream.getPeer(), reason: err.message }, 'agent refused');
+        }
+        stream.emit('error', toServiceError(err, logger, 'Connect'));
+      });
+    },
+  };
+}
+
+async function authenticate(stream: AgentStream, consumers: ConsumerRegistry): Promise<string> {
+  const consumerId = String(stream.metadata.get(CONSUMER_ID_METADATA)[0] ?? '');
+  const authorization = String(stream.metadata.get('authorization')[0] ?? '');
+  if (!consumerId) throw new UnauthenticatedError(`missing "${CONSUMER_ID_METADATA}" metadata`);
+  const match = /^Bearer (\S+)$/.exec(authorization);
+  if (!match) throw new UnauthenticatedError('missing "authorization: Bearer <credential>" metadata');
+  // One answer for an unknown consumer and a wrong credential, so the
+  // refusal does not reveal which consumers exist.
+  if (!(await consumers.verifyCredential(consumerId, match[1]))) throw new UnauthenticatedError(`invalid credential for consumer "${consumerId}"`);
+  return consumerId;
+}
+
+function firstMessageIsHello(stream: AgentStream): Promise<AgentHello__Output> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new FailedPreconditionError(`no hello within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+    const onData = (message: { hello?: AgentHello__Output | null }) =>
+      message.hello ? done(null, message.hello) : done(new FailedPreconditionError('the first message on the stream must be hello'));
+    const onEnd = () => done(new FailedPreconditionError('the stream ended before hello'));
+    function done(err: Error | null, hello?: AgentHello__Output) {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      if (err) reject(err);
+      else resolve(hello!);
+    }
+    stream.once('data', onData);
+    stream.once('end', onEnd);
+  });
+}
+
+function capabilitiesFrom(hello: AgentHello__Output): AgentCapabilities {
+  const concurrency = hello.concurrency === 0 ? 1 : hello.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new InvalidArgumentError('hello.concurrency', `must be between 1 and ${MAX_CONCURRENCY}, got ${hello.concurrency}`);
+  }
+  const methods = new Set<string>();
+  hello.capabilities.forEach((capability, i) => {
+    if (!NAME.test(capability.className)) throw new InvalidArgumentError(`hello.capabilities[${i}].class_name`, `"${capability.className}" is not a class name`);
+    capability.methods.forEach((method, j) => {
+      if (!NAME.test(method)) throw new InvalidArgumentError(`hello.capabilities[${i}].methods[${j}]`, `"${method}" is not a method name`);
+      methods.add(`${capability.className}.${method}`);
+    });
+  });
+  return { agentVersion: hello.agentVersion.slice(0, 128), concurrency, methods };
+}

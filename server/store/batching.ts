@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+
+/**
+ * Tools for the write path that must be fast: many row changes per
+ * statement, many statements per transaction, retried on the deadlocks that
+ * concurrent multi-row writes can hit on MySQL/MariaDB.
+ */
+
+type Row = Record<string, unknown>;
+
+/**
+ * One UPDATE for many rows with different values:
+ *   UPDATE t SET c = CASE id WHEN ? THEN ? ... ELSE c END, ... WHERE id IN (...)
+ * `changes` maps id -> {column: value}; a value may be a knex.raw().
+ * Returns the number of rows the database reports as matched/affected.
+ */
+export async function updateRowsById(trx: Knex.Transaction, table: string, changes: Map<string, Row>, chunk = 200): Promise<number> {
+  const entries = [...changes.entries()];
+  let total = 0;
+  for (let i = 0; i < entries.length; i += chunk) {
+    const part = entries.slice(i, i + chunk);
+    const columns = [...new Set(part.flatMap(([, c]) => Object.keys(c)))];
+    const set: Record<string, Knex.Raw> = {};
+    for (const column of columns) {
+      const withValue = part.filter(([, c]) => column in c);
+      const whens = withValue.map(() => 'WHEN ? THEN ?').join(' ');
+      const bindings = withValue.flatMap(([id, c]) => [id, c[column] as Knex.Value]);
+      set[column] = trx.raw(`CASE ?? ${whens} ELSE ?? END`, ['id', ...bindings, column]);
+    }
+    total += await trx(table).whereIn('id', part.map(([id]) => id)).update(set);
+  }
+  return total;
+}
+
+const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']); // 1213, 1205
+
+export function isRetryableConflict(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return RETRYABLE_MYSQL_ERRORS.has(e?.code ?? '') || e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+}
+
+/**
+ * Runs `work` in a transaction, again from the start when the database
+ * chose it as a deadlock victim (MySQL rolls the whole transaction back, so
+ * re-running it loses and duplicates nothing).
+ */
+export async function transactionWithRetry<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await knex.transaction(work);
+    } catch (err) {
+      if (!isRetryableConflict(err) || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/**
+ * Collects operations and hands them to `flush` in groups: at most `maxBatch`
+ * at a time, and no operation waits more than `maxDelayMs` for its group to
+ * start. One flush runs at a time; what arrives meanwhile forms the next
+ * group, so groups grow with load and latency stays bounded.
+ */
+export class Batcher<Op, Result> {
+  private queue: Array<{ op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing = false;
+
+  constructor(
+    private readonly flush: (ops: Op[]) => Promise<Result[]>,
+    private readonly maxBatch = 200,
+    private readonly maxDelayMs = 2,
+  ) {}
+
+  submit(op: Op): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), this.maxDelayMs);
+    });
+  }
+
+  /** Resolves when everything submitted so far has been flushed. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.kick();
+    }
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.flushing || this.queue.length === 0) return;
+    const group = this.queue.splice(0, this.maxBatch);
+    this.flushing = true;
+    this.flush(group.map((g) => g.op)).then(
+      (results) => group.forEach((g, i) => g.resolve(results[i])),
+      (err) => group.forEach((g) => g.reject(err)),
+    ).finally(() => {
+      this.flushing = false;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+}
