@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { call } from '../client/client';
+import { FakeAgent } from './helpers/fake-agent';
+import { waitForState } from './helpers/agent-process';
+import { startServerOn, type TestServer } from './helpers/server';
+import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
+
+const OPTIONS = { agents: { pollIntervalMs: 100, heartbeatIntervalMs: 500 }, watchPollMs: 100 };
+
+for (const kind of STORE_KINDS) {
+  describe(`two servers on one database [${kind}]`, function () {
+    this.timeout(30_000);
+    let store: TestStore;
+    let a: TestServer;
+    let b: TestServer;
+    before(async () => {
+      store = await createTestStore(kind);
+      a = await startServerOn(store, OPTIONS);
+      b = await startServerOn(store, OPTIONS);
+    });
+    after(async () => {
+      for (const s of [a, b]) {
+        s?.clients.close();
+        await s?.server.stop();
+      }
+      await store?.drop();
+    });
+
+    async function agentOn(server: TestServer, consumerId: string, credential: string) {
+      const agent = new FakeAgent(server.address, consumerId, credential);
+      await agent.next('welcome', (m) => Boolean(m.welcome));
+      return agent;
+    }
+
+    it('delivers a task created on one server to the agent held by the other, and both see it settle', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'cross-1' });
+      const agent = await agentOn(b, 'cross-1', credential);
+      try {
+        const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'cross-1', method: 'testing.echo' });
+        const request = await agent.taskRequest(5000);
+        assert.equal(request.taskId, task!.id);
+        const settled = waitForState(a.clients, task!.id, ['TASK_STATE_SUCCEEDED']);
+        agent.send({ accepted: { taskId: task!.id } });
+        agent.send({ reply: { taskId: task!.id, resultJson: '{"via":"b"}' } });
+        await settled;
+      } finally {
+        agent.close();
+      }
+    });
+
+    it('passes a cancel made on one server to the agent held by the other', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'cross-2' });
+      const agent = await agentOn(b, 'cross-2', credential);
+      try {
+        const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'cross-2', method: 'testing.echo' });
+        await agent.taskRequest(5000);
+        agent.send({ accepted: { taskId: task!.id } });
+        await waitForState(a.clients, task!.id, ['TASK_STATE_RUNNING']);
+        await call(a.clients.tasks, 'cancelTask', { taskId: task!.id });
+        const cancellation = await agent.next('the cancellation', (m) => m.cancellation?.taskId === task!.id, 5000);
+        assert.ok(cancellation.cancellation);
+        agent.send({ reply: { taskId: task!.id, error: { type: 'Canceled', message: 'stopped', detailsJson: '' } } });
+        await waitForState(a.clients, task!.id, ['TASK_STATE_CANCELED']);
+      } finally {
+        agent.close();
+      }
+    });
+
+    it('keeps one live stream per consumer across servers: a reconnect to the other server ends the first stream', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'cross-3' });
+      const first = await agentOn(a, 'cross-3', credential);
+      const second = await agentOn(b, 'cross-3', credential);
+      try {
+        const status = await first.closed(5000);
+        assert.equal(status.code, grpc.status.ABORTED);
+        const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'cross-3', method: 'testing.echo' });
+        assert.equal((await second.taskRequest(5000)).taskId, task!.id);
+      } finally {
+        first.close();
+        second.close();
+      }
+    });
+  });
+}
