@@ -120,6 +120,7 @@ export class AgentHub {
     });
 
     stream.on('data', (message) => this.onMessage(session, message));
+    stream.resume();
     const closed = new Promise<void>((resolve) => {
       const onEnd = () => resolve();
       stream.on('end', onEnd);
@@ -176,9 +177,7 @@ export class AgentHub {
         if (report.kind !== 'reply') return;
         if (outcome === 'foreign_task') return; // refused: no ack, it is not this agent's to forget
         session.send({ replyAck: { taskId: report.taskId } });
-        session.clearTimer(report.taskId);
-        session.cancelsSent.delete(report.taskId);
-        if (session.inFlight.delete(report.taskId)) this.kick(session.consumerId);
+        if (session.release(report.taskId)) this.kick(session.consumerId);
       },
       (err) => {
         // Not recorded: the agent keeps the reply in its outbox and sends it
@@ -233,6 +232,7 @@ export class AgentHub {
 
   private sendTask(session: AgentSession, task: TaskRecord, why: string): void {
     session.inFlight.add(task.id);
+    session.timeouts.set(task.id, task.timeoutMs);
     session.send({
       taskRequest: {
         taskId: task.id,
@@ -245,7 +245,7 @@ export class AgentHub {
       },
     });
     this.options.logger.info({ event: 'task.sent', taskId: task.id, consumerId: session.consumerId, method: task.method, attempt: task.attempt, why }, 'task sent to agent');
-    if (task.state === 'RUNNING') this.armTimeout(session, task.id, task);
+    if (task.state === 'RUNNING') this.armTimeout(session, task.id, task.startTime);
     else session.setTimer(task.id, this.acceptTimeoutMs, () => this.resendUnaccepted(session, task));
   }
 
@@ -257,14 +257,17 @@ export class AgentHub {
     }
   }
 
-  /** Arms the task's timeout, counted from RUNNING (start_time). */
-  private armTimeout(session: AgentSession, taskId: string, known?: TaskRecord): void {
-    void (async () => {
-      const row = known ? { timeout_ms: known.timeoutMs, start_time: known.startTime } : await this.options.db('tasks').select('timeout_ms', 'start_time').where({ id: taskId }).first();
-      if (!row || row.timeout_ms == null || session.closed) return;
-      const dueIn = Number(row.start_time ?? this.options.clock.now()) + Number(row.timeout_ms) - this.options.clock.now();
-      session.setTimer(taskId, Math.max(0, dueIn), () => void this.timeOut(taskId));
-    })().catch((err) => this.options.logger.error({ event: 'timeout.arm_failed', err, taskId }, 'could not arm timeout'));
+  /**
+   * Arms the task's timeout, counted from RUNNING (`startTime`, or now for a
+   * task just accepted). This timer makes the timeout prompt; the poll's
+   * overdueRunningTasks is the safety net if this server dies.
+   */
+  private armTimeout(session: AgentSession, taskId: string, startTime: number | null = null): void {
+    const timeoutMs = session.timeouts.get(taskId);
+    if (timeoutMs == null || session.closed) return;
+    const now = this.options.clock.now();
+    const dueIn = (startTime ?? now) + timeoutMs - now;
+    session.setTimer(taskId, Math.max(0, dueIn), () => void this.timeOut(taskId).catch((err) => this.options.logger.error({ event: 'timeout.failed', err, taskId }, 'could not time out task')));
   }
 
   /**
@@ -286,10 +289,7 @@ export class AgentHub {
     notifier.taskChanged(taskId);
     const row = await db('tasks').select('consumer_id').where({ id: taskId }).first();
     const session = row && this.sessions.get(row.consumer_id);
-    if (session) {
-      await this.deliverCancellations([session]);
-      if (session.inFlight.delete(taskId)) this.kick(session.consumerId);
-    }
+    if (session) await this.deliverCancellations([session]);
     return true;
   }
 
@@ -310,8 +310,7 @@ export class AgentHub {
       if (c.ended) {
         told.push(c.taskId);
         // The task is over: its slot is free even if the agent never replies.
-        session.clearTimer(c.taskId);
-        if (session.inFlight.delete(c.taskId)) this.kick(session.consumerId);
+        if (session.release(c.taskId)) this.kick(session.consumerId);
       }
     }
     await clearAgentCancelPending(this.options.db, told);

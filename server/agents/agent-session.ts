@@ -22,6 +22,8 @@ export class AgentSession {
   readonly sessionId = crypto.randomUUID();
   /** Task ids sent on this stream and not yet settled: bounded by capabilities.concurrency. */
   readonly inFlight = new Set<string>();
+  /** Timeout of each in-flight task (ms; null: none), known from its request. */
+  readonly timeouts = new Map<string, number | null>();
   /** Task ids this stream has been told to cancel. */
   readonly cancelsSent = new Set<string>();
   /** Timers per task: acceptance bound, timeout. */
@@ -74,6 +76,14 @@ export class AgentSession {
     this.logger.info({ event: 'agent.stream_closed', consumerId: this.consumerId, sessionId: this.sessionId, code: grpc.status[code], reason: details }, 'agent stream closed');
     if (code === grpc.status.OK) this.stream.end();
     else this.stream.emit('error', { code, details });
+  }
+
+  /** The task is settled or over: free its slot. True if it held one. */
+  release(taskId: string): boolean {
+    this.clearTimer(taskId);
+    this.timeouts.delete(taskId);
+    this.cancelsSent.delete(taskId);
+    return this.inFlight.delete(taskId);
   }
 
   clearTimer(taskId: string): void {

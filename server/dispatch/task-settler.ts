@@ -105,7 +105,8 @@ export class TaskSettler {
       }
       await insertTaskEvents(trx, events);
       await insertHistoryEvents(trx, history);
-      return { outcomes, changed: [...changes.keys()] };
+      const finalStates = new Map([...changes].map(([id, c]) => [id, c.state as string | undefined]));
+      return { outcomes, changed: [...changes.keys()], finalStates };
     });
     for (const id of result.changed) notifier.taskChanged(id);
     result.outcomes.forEach((outcome, i) => {
@@ -115,7 +116,7 @@ export class TaskSettler {
       } else if (outcome === 'unknown_task') {
         logger.warn({ event: 'agent.unknown_task', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId }, 'report for an unknown task');
       } else if (outcome === 'applied' && r.kind === 'reply') {
-        logger.info({ event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: tasksStateAfter(r), errorType: r.error?.type }, 'task settled');
+        logger.info({ event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: result.finalStates.get(r.taskId), errorType: r.error?.type }, 'task settled');
       }
     });
     return result.outcomes;
@@ -182,7 +183,7 @@ export class TaskSettler {
   }
 }
 
-function tasksStateAfter(reply: Extract<AgentReport, { kind: 'reply' }>, cancelRequested = true): TaskStateName {
+function tasksStateAfter(reply: Extract<AgentReport, { kind: 'reply' }>, cancelRequested: boolean): TaskStateName {
   if (!reply.error) return 'SUCCEEDED';
   return reply.error.type === 'Canceled' && cancelRequested ? 'CANCELED' : 'FAILED';
 }

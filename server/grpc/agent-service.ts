@@ -48,8 +48,12 @@ async function authenticate(stream: AgentStream, consumers: ConsumerRegistry): P
 function firstMessageIsHello(stream: AgentStream): Promise<AgentHello__Output> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new FailedPreconditionError(`no hello within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
-    const onData = (message: { hello?: AgentHello__Output | null }) =>
-      message.hello ? done(null, message.hello) : done(new FailedPreconditionError('the first message on the stream must be hello'));
+    const onData = (message: { hello?: AgentHello__Output | null }) => {
+      // Hold what follows until the hub listens (AgentHub.attach resumes).
+      stream.pause();
+      if (message.hello) done(null, message.hello);
+      else done(new FailedPreconditionError('the first message on the stream must be hello'));
+    };
     const onEnd = () => done(new FailedPreconditionError('the stream ended before hello'));
     function done(err: Error | null, hello?: AgentHello__Output) {
       clearTimeout(timer);
