@@ -35,7 +35,6 @@ export interface TaskSettlerOptions {
   methods: MethodRegistry;
   logger: Logger;
   maxBatch?: number;
-  maxDelayMs?: number;
 }
 
 const IN_FLIGHT: readonly TaskStateName[] = ['DISPATCHED', 'RUNNING'];
@@ -51,7 +50,7 @@ interface LockedTask {
 
 /**
  * The reply listener of the seed, made durable and fast. Agent reports are
- * grouped (Batcher: at most maxBatch, waiting at most maxDelayMs) and each
+ * group-committed (Batcher: at most maxBatch per group) and each
  * group is applied in ONE transaction: the tasks are read (FOR UPDATE on
  * MySQL), every report is checked against the task's owner and state, then
  * all changes go out as one multi-row UPDATE plus multi-row INSERTs of task
@@ -68,7 +67,7 @@ export class TaskSettler {
   private readonly batcher: Batcher<AgentReport, ReportOutcome>;
 
   constructor(private readonly options: TaskSettlerOptions) {
-    this.batcher = new Batcher((reports) => this.apply(reports), options.maxBatch ?? 256, options.maxDelayMs ?? 2);
+    this.batcher = new Batcher((reports) => this.apply(reports), options.maxBatch ?? 256);
   }
 
   report(report: AgentReport): Promise<ReportOutcome> {

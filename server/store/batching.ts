@@ -56,27 +56,29 @@ export async function transactionWithRetry<T>(knex: Knex, work: (trx: Knex.Trans
 }
 
 /**
- * Collects operations and hands them to `flush` in groups: at most `maxBatch`
- * at a time, and no operation waits more than `maxDelayMs` for its group to
- * start. One flush runs at a time; what arrives meanwhile forms the next
- * group, so groups grow with load and latency stays bounded.
+ * Group commit: collects operations and hands them to `flush` in groups of
+ * at most `maxBatch`. When idle, a group leaves at the end of the current
+ * event-loop turn (no added delay at low load); while a flush runs, what
+ * arrives waits for it and forms the next group, so groups grow with load
+ * and an operation waits at most one flush for its turn.
  */
 export class Batcher<Op, Result> {
   private queue: Array<{ op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled = false;
   private flushing = false;
 
   constructor(
     private readonly flush: (ops: Op[]) => Promise<Result[]>,
     private readonly maxBatch = 200,
-    private readonly maxDelayMs = 2,
   ) {}
 
   submit(op: Op): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), this.maxDelayMs);
+      if (!this.scheduled && !this.flushing) {
+        this.scheduled = true;
+        setImmediate(() => this.kick());
+      }
     });
   }
 
@@ -89,10 +91,7 @@ export class Batcher<Op, Result> {
   }
 
   private kick(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.scheduled = false;
     if (this.flushing || this.queue.length === 0) return;
     const group = this.queue.splice(0, this.maxBatch);
     this.flushing = true;

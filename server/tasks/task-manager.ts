@@ -19,12 +19,15 @@ import {
   type TaskFilter,
 } from '../store/task-store';
 import { Wake } from '../wake';
+import { Batcher, transactionWithRetry } from '../store/batching';
 import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
 import { validateCreateTask, type CreateTaskInput, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
+
+type FieldName = (field: string, index: number) => string;
 const MAX_TASK_ID_LENGTH = 64;
 
 export interface TaskManagerOptions {
@@ -52,9 +55,11 @@ export class TaskManager {
   private readonly logger: Logger;
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
+  private readonly createQueue: Batcher<ValidTaskInput, TaskRecord | NotFoundError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
+    this.createQueue = new Batcher((group) => this.flushCreates(group), 256);
     this.db = options.db;
     this.clock = options.clock;
     this.notifier = options.notifier;
@@ -63,9 +68,19 @@ export class TaskManager {
     this.watchPollMs = options.watchPollMs ?? 1000;
   }
 
+  /**
+   * One task. Unkeyed requests are group-committed (Batcher): requests
+   * arriving together share one transaction, which is what lets one server
+   * accept thousands of tasks a second where a commit costs a fraction of a
+   * millisecond.
+   * Each caller still hears OK only after its task is committed.
+   */
   async create(input: CreateTaskInput): Promise<TaskRecord> {
-    const [task] = await this.createMany([input], (field) => field);
-    return task;
+    if (input.idempotencyKey) return (await this.createMany([input], (field) => field))[0];
+    const [valid] = this.validateAll([input], this.clock.now(), (field) => field);
+    const outcome = await this.createQueue.submit(valid);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
   /** All or nothing: one transaction for the whole batch. Errors name the entry ("requests[3].method"). */
@@ -75,14 +90,8 @@ export class TaskManager {
     return this.createMany(inputs, (field, i) => `requests[${i}].${field}`);
   }
 
-  /**
-   * Guarantee 1 (durable acceptance) is kept here: the tasks, their labels
-   * and their "created" events are committed in one transaction before this
-   * returns, so an OK answer to CreateTask means the task is in the store.
-   */
-  private async createMany(inputs: CreateTaskInput[], fieldName: (field: string, index: number) => string): Promise<TaskRecord[]> {
-    const now = this.clock.now();
-    const valid = inputs.map((input, i) => {
+  private validateAll(inputs: CreateTaskInput[], now: number, fieldName: FieldName): ValidTaskInput[] {
+    return inputs.map((input, i) => {
       try {
         const valid = validateCreateTask(input, now);
         this.methods.get(valid.method)?.validateArguments?.(JSON.parse(valid.argumentsJson));
@@ -92,6 +101,21 @@ export class TaskManager {
         throw err;
       }
     });
+  }
+
+  /** A group of unkeyed single creates: each one fails alone (unknown consumer) or all commit together. */
+  private async flushCreates(group: ValidTaskInput[]): Promise<Array<TaskRecord | NotFoundError>> {
+    const known = await existingConsumerIds(this.db, [...new Set(group.map((v) => v.consumerId))]);
+    const insertable = group.filter((v) => known.has(v.consumerId));
+    const created = insertable.length ? await this.insertValidated(insertable, this.clock.now()) : [];
+    let next = 0;
+    return group.map((v) => (known.has(v.consumerId) ? created[next++] : new NotFoundError('consumer', v.consumerId, 'consumer_id')));
+  }
+
+  /** Keyed creates and batches: idempotency first, then one transaction. */
+  private async createMany(inputs: CreateTaskInput[], fieldName: FieldName): Promise<TaskRecord[]> {
+    const now = this.clock.now();
+    const valid = this.validateAll(inputs, now, fieldName);
     const keyed = new Map<string, number>();
     valid.forEach((v, i) => {
       if (!v.idempotencyKey) return;
@@ -111,41 +135,51 @@ export class TaskManager {
       fresh.forEach((v, i) => {
         if (v && !known.has(v.consumerId)) throw new NotFoundError('consumer', v.consumerId, fieldName('consumer_id', i));
       });
-
-      const newTasks: NewTask[] = toInsert.map((v) => ({
-        id: crypto.randomUUID(),
-        consumerId: v.consumerId,
-        method: v.method,
-        argumentsJson: v.argumentsJson,
-        state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
-        labels: v.labels,
-        idempotencyKey: v.idempotencyKey || null,
-        requestHash: v.idempotencyKey ? v.requestHash : null,
-        createTime: now,
-        notBefore: v.notBefore,
-        notAfter: v.notAfter,
-        timeoutMs: v.timeoutMs,
-      }));
+      let created: TaskRecord[];
       try {
-        await this.db.transaction((trx) => insertTasks(trx, newTasks));
+        created = await this.insertValidated(toInsert, now);
       } catch (err) {
         // Two identical retries raced on two servers: the unique key let one
         // win; go round again and answer with the winner's task.
         if (isUniqueViolation(err) && attempt < 3) continue;
         throw err;
       }
-      for (const t of newTasks) {
-        this.logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state }, 'task created');
-        this.notifier.taskChanged(t.id);
-      }
-      for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) this.notifier.consumerHasWork(consumerId);
       let next = 0;
-      const byId = await this.getMany(newTasks.map((t) => t.id));
-      return valid.map((_, i) => existing[i] ?? byId.get(newTasks[next++].id)!);
+      return valid.map((_, i) => existing[i] ?? created[next++]);
     }
   }
 
-  private async findIdempotentMatches(valid: ValidTaskInput[], fieldName: (field: string, index: number) => string): Promise<(TaskRecord | null)[]> {
+  /**
+   * Guarantee 1 (durable acceptance) is kept here: the tasks, their labels
+   * and their "created" events are committed in one transaction before this
+   * returns, so an OK answer to CreateTask means the task is in the store.
+   */
+  private async insertValidated(valid: ValidTaskInput[], now: number): Promise<TaskRecord[]> {
+    const newTasks: NewTask[] = valid.map((v) => ({
+      id: crypto.randomUUID(),
+      consumerId: v.consumerId,
+      method: v.method,
+      argumentsJson: v.argumentsJson,
+      state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
+      labels: v.labels,
+      idempotencyKey: v.idempotencyKey || null,
+      requestHash: v.idempotencyKey ? v.requestHash : null,
+      createTime: now,
+      notBefore: v.notBefore,
+      notAfter: v.notAfter,
+      timeoutMs: v.timeoutMs,
+    }));
+    await transactionWithRetry(this.db, (trx) => insertTasks(trx, newTasks));
+    for (const t of newTasks) {
+      this.logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state }, 'task created');
+      this.notifier.taskChanged(t.id);
+    }
+    for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) this.notifier.consumerHasWork(consumerId);
+    const byId = await this.getMany(newTasks.map((t) => t.id));
+    return newTasks.map((t) => byId.get(t.id)!);
+  }
+
+  private async findIdempotentMatches(valid: ValidTaskInput[], fieldName: FieldName): Promise<(TaskRecord | null)[]> {
     return Promise.all(
       valid.map(async (v, i) => {
         if (!v.idempotencyKey) return null;
