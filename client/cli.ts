@@ -41,7 +41,13 @@ export async function main(argv: string[]): Promise<number> {
       if (wantsHelp) return help(SERVER_USAGE);
       const { values } = parseArgs({
         args: rest,
-        options: { listen: { type: 'string' }, 'database-url': { type: 'string' }, migrate: { type: 'boolean' }, 'shutdown-timeout': { type: 'string' } },
+        options: {
+          listen: { type: 'string' },
+          'database-url': { type: 'string' },
+          migrate: { type: 'boolean' },
+          'shutdown-timeout': { type: 'string' },
+          'agent-liveness-timeout': { type: 'string' },
+        },
       });
       return runServer(values);
     }

@@ -7,6 +7,8 @@ export interface ServerConfig {
   databaseUrl: string;
   migrate: boolean;
   shutdownTimeoutMs: number;
+  /** A silent agent stream is released after this long. */
+  agentLivenessTimeoutMs: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
@@ -16,6 +18,7 @@ export interface ServerFlags {
   'database-url'?: string;
   migrate?: boolean;
   'shutdown-timeout'?: string;
+  'agent-liveness-timeout'?: string;
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -26,10 +29,13 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   const databaseUrl = flags['database-url'] ?? env.TASKPLANE_DATABASE_URL ?? DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
   const migrate = flags.migrate ?? ['1', 'true', 'yes'].includes((env.TASKPLANE_MIGRATE ?? '').toLowerCase());
-  const timeoutText = flags['shutdown-timeout'] ?? env.TASKPLANE_SHUTDOWN_TIMEOUT ?? '10';
-  const shutdownTimeoutMs = Number(timeoutText) * 1000;
-  if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) {
-    throw new InvalidArgumentError('shutdown-timeout', `"${timeoutText}" is not a positive number of seconds`);
-  }
-  return { listen, databaseUrl, migrate, shutdownTimeoutMs };
+  const shutdownTimeoutMs = seconds('shutdown-timeout', flags['shutdown-timeout'] ?? env.TASKPLANE_SHUTDOWN_TIMEOUT ?? '10');
+  const agentLivenessTimeoutMs = seconds('agent-liveness-timeout', flags['agent-liveness-timeout'] ?? env.TASKPLANE_AGENT_LIVENESS_TIMEOUT ?? '30');
+  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs };
+}
+
+function seconds(flag: string, text: string): number {
+  const ms = Number(text) * 1000;
+  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError(flag, `"${text}" is not a positive number of seconds`);
+  return ms;
 }

@@ -6,6 +6,7 @@ import { call } from '../client/client';
 import type { TaskplaneClients } from '../client/client';
 import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
+import { exited } from './helpers/processes';
 import { describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
 
 async function register(t: TestServer, consumerId: string): Promise<string> {
@@ -55,6 +56,44 @@ describeOnEachStore(
           assert.equal(events.length, 1);
           assert.equal(events[0].taskId, task.id);
           assert.deepEqual(JSON.parse(events[0].detailsJson).packages, ['zsh']);
+          assert.ok(!agent.output().includes(credential), 'the credential never reaches the log');
+        } finally {
+          await agent.stop();
+        }
+      });
+
+      it('shuts down gracefully: a running task finishes and replies before the agent exits 0', async () => {
+        const credential = await register(ctx(), 'drain-host');
+        const release = path.join(work, 'drain-release');
+        const agent = await startAgentProcess(ctx().address, 'drain-host', credential);
+        const task = await create(ctx().clients, 'drain-host', 'testing.wait', { release_file: release });
+        await waitForState(ctx().clients, task.id, ['TASK_STATE_RUNNING']);
+        agent.child.kill('SIGTERM');
+        await eventually('the agent to begin stopping', async () => /"event":"agent\.stopping"/.test(agent.output()));
+        fs.writeFileSync(release, '');
+        const { code } = await exited(agent.child);
+        assert.equal(code, 0);
+        assert.equal((await getTask(ctx(), task.id)).state, 'TASK_STATE_SUCCEEDED');
+      });
+
+      it('runs arbitrary commands only when the agent allow-lists them', async () => {
+        const credential = await register(ctx(), 'cmd-host');
+        let agent = await startAgentProcess(ctx().address, 'cmd-host', credential);
+        try {
+          const refused = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          await waitForState(ctx().clients, refused.id, ['TASK_STATE_FAILED']);
+          assert.equal((await getTask(ctx(), refused.id)).error!.type, 'UnknownMethod');
+        } finally {
+          await agent.stop();
+        }
+        agent = await startAgentProcess(ctx().address, 'cmd-host', credential, agent.stateDir, ['--allow-command', 'echo']);
+        try {
+          const allowed = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          await waitForState(ctx().clients, allowed.id, ['TASK_STATE_SUCCEEDED']);
+          assert.equal(JSON.parse((await getTask(ctx(), allowed.id)).resultJson).stdout, 'hi\n');
+          const other = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'rm', args: ['-rf', '/tmp/x'] });
+          await waitForState(ctx().clients, other.id, ['TASK_STATE_FAILED']);
+          assert.equal((await getTask(ctx(), other.id)).error!.type, 'CommandNotAllowed');
         } finally {
           await agent.stop();
         }

@@ -14,10 +14,18 @@ function createTask(t: TestServer, request: CreateTaskRequest) {
   return call(t.clients.tasks, 'createTask', request).then((r) => r.task!);
 }
 
+const credentials = new Map<string, string>();
+
 /** Registers a consumer and runs `body` with a hand-driven agent connected as it. */
 async function registerConsumerWithAgent(t: TestServer, consumerId: string, body: (agent: FakeAgent) => Promise<void>) {
   const { credential } = await registerConsumer(t, consumerId);
-  const agent = new FakeAgent(t.address, consumerId, credential);
+  credentials.set(consumerId, credential);
+  await registerAgainWithAgent(t, consumerId, body);
+}
+
+/** Connects a hand-driven agent again as an already registered consumer. */
+async function registerAgainWithAgent(t: TestServer, consumerId: string, body: (agent: FakeAgent) => Promise<void>) {
+  const agent = new FakeAgent(t.address, consumerId, credentials.get(consumerId)!);
   try {
     await agent.next('welcome', (m) => Boolean(m.welcome));
     await body(agent);
@@ -216,6 +224,12 @@ describeOnEachStore('TaskService', (ctx) => {
       const { task } = await call(ctx().clients.tasks, 'cancelTask', { taskId });
       assert.equal(task!.state, 'TASK_STATE_CANCELED');
       assert.equal(Boolean((await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending), true);
+      // When the agent returns it is told to stop the task, once.
+      await registerAgainWithAgent(ctx(), 'offline-host', async (agent) => {
+        const told = await agent.next('the cancellation', (m) => Boolean(m.cancellation));
+        assert.equal(told.cancellation!.taskId, taskId);
+      });
+      assert.equal(Boolean((await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending), false);
     });
   });
 

@@ -8,13 +8,19 @@ export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-u
   --database-url      TASKPLANE_DATABASE_URL  sqlite:PATH or mysql://user:pass@host:port/db
                                               default sqlite:./data/taskplane.sqlite
   --migrate           TASKPLANE_MIGRATE=1     apply pending migrations at start (always done on SQLite)
-  --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)`;
+  --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)
+  --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
+                      seconds of silence after which an agent stream is released (default 30)`;
 
 /** Runs until SIGTERM or SIGINT, then stops in order and exits. */
 export async function runServer(flags: ServerFlags): Promise<number> {
   const config = serverConfig(flags);
   const logger = createLogger();
-  const server = await TaskplaneServer.start({ ...config, logger });
+  const server = await TaskplaneServer.start({
+    ...config,
+    logger,
+    agents: { livenessTimeoutMs: config.agentLivenessTimeoutMs, heartbeatIntervalMs: Math.min(10_000, config.agentLivenessTimeoutMs / 3) },
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
