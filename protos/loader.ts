@@ -4,11 +4,12 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as TaskProtos } from './generated/task_service';
 import type { ProtoGrpcType as ConsumerProtos } from './generated/consumer_service';
 import type { ProtoGrpcType as AgentProtos } from './generated/agent_service';
+import type { ProtoGrpcType as ScheduleProtos } from './generated/schedule_service';
 
 /** protos/ in the source tree, whether this file runs from protos/ or dist/protos/. */
 export const PROTO_ROOT = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'protos') : __dirname;
 
-export const PROTO_FILES = ['taskplane/v1/task_service.proto', 'taskplane/v1/consumer_service.proto', 'taskplane/v1/agent_service.proto'];
+export const PROTO_FILES = ['taskplane/v1/task_service.proto', 'taskplane/v1/consumer_service.proto', 'taskplane/v1/agent_service.proto', 'taskplane/v1/schedule_service.proto'];
 
 /**
  * The loader options the generated types in protos/generated were made with
@@ -27,7 +28,7 @@ export function loadPackageDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync(PROTO_FILES, LOADER_OPTIONS);
 }
 
-export type TaskplaneProtos = TaskProtos & ConsumerProtos & AgentProtos;
+export type TaskplaneProtos = TaskProtos & ConsumerProtos & AgentProtos & ScheduleProtos;
 
 export function loadTaskplaneProtos(definition = loadPackageDefinition()): TaskplaneProtos {
   return grpc.loadPackageDefinition(definition) as unknown as TaskplaneProtos;

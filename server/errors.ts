@@ -28,7 +28,7 @@ export class InvalidArgumentError extends TaskplaneError {
 export class NotFoundError extends TaskplaneError {
   readonly kind = 'not_found';
   constructor(
-    readonly resource: 'task' | 'consumer' | 'schedule',
+    readonly resource: 'task' | 'consumer' | 'schedule' | 'group',
     readonly id: string,
     readonly field: string,
   ) {

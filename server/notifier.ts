@@ -40,6 +40,16 @@ export class ChangeNotifier {
     return () => this.emitter.off('consumer-cancel', listener);
   }
 
+  /** Something (a task's not_before or not_after, a schedule's next fire) falls due at `due` (epoch ms). */
+  dueTimeChanged(due: number): void {
+    this.emitter.emit('due', due);
+  }
+
+  onDueTimeChanged(listener: (due: number) => void): () => void {
+    this.emitter.on('due', listener);
+    return () => this.emitter.off('due', listener);
+  }
+
   onTask(taskId: string, listener: () => void): () => void {
     this.emitter.on(`task:${taskId}`, listener);
     return () => this.emitter.off(`task:${taskId}`, listener);

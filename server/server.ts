@@ -18,6 +18,9 @@ import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
 import { TaskSettler } from './dispatch/task-settler';
 import { AgentHub, newServerId, type AgentHubOptions } from './agents/agent-hub';
 import { agentServiceHandlers } from './grpc/agent-service';
+import { scheduleServiceHandlers } from './grpc/schedule-service';
+import { Scheduler } from './scheduling/scheduler';
+import { ScheduleRegistry } from './scheduling/schedule-registry';
 
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
@@ -34,9 +37,11 @@ export interface ServerOptions {
   agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs'>>;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
   methods?: MethodRegistry;
+  /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
+  schedulerTicker?: boolean;
 }
 
-const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService'];
+const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService', 'taskplane.v1.ScheduleService'];
 
 // The largest request accepted; bigger ones get RESOURCE_EXHAUSTED from
 // grpc-js before any of our code runs. 8 MiB fits a full batch of tasks
@@ -53,6 +58,7 @@ export class TaskplaneServer {
     private readonly health: HealthImplementation,
     readonly db: Database,
     readonly agents: AgentHub,
+    readonly scheduler: Scheduler,
     readonly port: number,
     private readonly options: ServerOptions,
   ) {}
@@ -63,6 +69,7 @@ export class TaskplaneServer {
     const db = openDatabase(options.databaseUrl);
     let grpcServerForCleanup: grpc.Server | undefined;
     let hubForCleanup: AgentHub | undefined;
+    let schedulerForCleanup: Scheduler | undefined;
     try {
       if (db.dialect === 'sqlite' || options.migrate) {
         const applied = await migrateToLatest(db);
@@ -78,6 +85,11 @@ export class TaskplaneServer {
       const settler = new TaskSettler({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
       const serverId = newServerId();
       const agents = new AgentHub({ db: db.knex, dialect: db.dialect, clock, notifier, consumers, settler, logger, serverId, ...options.agents });
+      const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, ticker: options.schedulerTicker });
+      schedulerForCleanup = scheduler;
+      const schedules = new ScheduleRegistry(db.knex, clock, methods, pageTokens, logger, (next) => {
+        if (next !== null) notifier.dueTimeChanged(next);
+      });
 
       const grpcServer = new grpc.Server({
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -93,10 +105,11 @@ export class TaskplaneServer {
       hubForCleanup = agents;
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
-      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, 0, options);
+      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, 0, options);
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
       grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger));
+      grpcServer.addService(protos.taskplane.v1.ScheduleService.service, scheduleServiceHandlers(schedules, logger));
       server.health.addToServer(grpcServer);
       // Reflection describes the health service too, so grpcurl and friends see all of it.
       new ReflectionService(protoLoader.loadSync([...PROTO_FILES, healthProtoPath], LOADER_OPTIONS)).addToServer(grpcServer);
@@ -109,6 +122,7 @@ export class TaskplaneServer {
       logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect, serverId }, 'taskplane server listening');
       return server;
     } catch (err) {
+      await schedulerForCleanup?.stop();
       await hubForCleanup?.stop();
       grpcServerForCleanup?.forceShutdown();
       await db.close();
@@ -133,6 +147,8 @@ export class TaskplaneServer {
     logger.info({ event: 'server.stopping', reason }, 'taskplane server stopping');
     for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, 'NOT_SERVING');
     for (const stream of this.liveStreams) stream.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' });
+    // No new fires or releases; a pass under way finishes its transaction.
+    await this.scheduler.stop();
     // Agents reconnect elsewhere; their reports already received are written first.
     await this.agents.stop();
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;

@@ -8,10 +8,14 @@ import type { AgentHello as _taskplane_v1_AgentHello, AgentHello__Output as _tas
 import type { AgentServiceClient as _taskplane_v1_AgentServiceClient, AgentServiceDefinition as _taskplane_v1_AgentServiceDefinition } from './taskplane/v1/AgentService';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
+import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from './taskplane/v1/CancelTaskGroupRequest';
+import type { CancelTaskGroupResponse as _taskplane_v1_CancelTaskGroupResponse, CancelTaskGroupResponse__Output as _taskplane_v1_CancelTaskGroupResponse__Output } from './taskplane/v1/CancelTaskGroupResponse';
 import type { CancelTaskRequest as _taskplane_v1_CancelTaskRequest, CancelTaskRequest__Output as _taskplane_v1_CancelTaskRequest__Output } from './taskplane/v1/CancelTaskRequest';
 import type { CancelTaskResponse as _taskplane_v1_CancelTaskResponse, CancelTaskResponse__Output as _taskplane_v1_CancelTaskResponse__Output } from './taskplane/v1/CancelTaskResponse';
 import type { ConnectRequest as _taskplane_v1_ConnectRequest, ConnectRequest__Output as _taskplane_v1_ConnectRequest__Output } from './taskplane/v1/ConnectRequest';
 import type { ConnectResponse as _taskplane_v1_ConnectResponse, ConnectResponse__Output as _taskplane_v1_ConnectResponse__Output } from './taskplane/v1/ConnectResponse';
+import type { CreateTaskGroupRequest as _taskplane_v1_CreateTaskGroupRequest, CreateTaskGroupRequest__Output as _taskplane_v1_CreateTaskGroupRequest__Output } from './taskplane/v1/CreateTaskGroupRequest';
+import type { CreateTaskGroupResponse as _taskplane_v1_CreateTaskGroupResponse, CreateTaskGroupResponse__Output as _taskplane_v1_CreateTaskGroupResponse__Output } from './taskplane/v1/CreateTaskGroupResponse';
 import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from './taskplane/v1/CreateTaskRequest';
 import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from './taskplane/v1/CreateTaskResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
@@ -31,6 +35,8 @@ import type { TaskProgressReport as _taskplane_v1_TaskProgressReport, TaskProgre
 import type { TaskReply as _taskplane_v1_TaskReply, TaskReply__Output as _taskplane_v1_TaskReply__Output } from './taskplane/v1/TaskReply';
 import type { TaskRequest as _taskplane_v1_TaskRequest, TaskRequest__Output as _taskplane_v1_TaskRequest__Output } from './taskplane/v1/TaskRequest';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
+import type { WatchTaskGroupRequest as _taskplane_v1_WatchTaskGroupRequest, WatchTaskGroupRequest__Output as _taskplane_v1_WatchTaskGroupRequest__Output } from './taskplane/v1/WatchTaskGroupRequest';
+import type { WatchTaskGroupResponse as _taskplane_v1_WatchTaskGroupResponse, WatchTaskGroupResponse__Output as _taskplane_v1_WatchTaskGroupResponse__Output } from './taskplane/v1/WatchTaskGroupResponse';
 import type { WatchTaskRequest as _taskplane_v1_WatchTaskRequest, WatchTaskRequest__Output as _taskplane_v1_WatchTaskRequest__Output } from './taskplane/v1/WatchTaskRequest';
 import type { WatchTaskResponse as _taskplane_v1_WatchTaskResponse, WatchTaskResponse__Output as _taskplane_v1_WatchTaskResponse__Output } from './taskplane/v1/WatchTaskResponse';
 
@@ -52,10 +58,14 @@ export interface ProtoGrpcType {
       AgentService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_AgentServiceClient> & { service: _taskplane_v1_AgentServiceDefinition }
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
       BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
+      CancelTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupRequest__Output>
+      CancelTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupResponse, _taskplane_v1_CancelTaskGroupResponse__Output>
       CancelTaskRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskRequest, _taskplane_v1_CancelTaskRequest__Output>
       CancelTaskResponse: MessageTypeDefinition<_taskplane_v1_CancelTaskResponse, _taskplane_v1_CancelTaskResponse__Output>
       ConnectRequest: MessageTypeDefinition<_taskplane_v1_ConnectRequest, _taskplane_v1_ConnectRequest__Output>
       ConnectResponse: MessageTypeDefinition<_taskplane_v1_ConnectResponse, _taskplane_v1_ConnectResponse__Output>
+      CreateTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskGroupRequest, _taskplane_v1_CreateTaskGroupRequest__Output>
+      CreateTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskGroupResponse, _taskplane_v1_CreateTaskGroupResponse__Output>
       CreateTaskRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskRequest__Output>
       CreateTaskResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskResponse__Output>
       GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
@@ -77,6 +87,8 @@ export interface ProtoGrpcType {
       TaskRequest: MessageTypeDefinition<_taskplane_v1_TaskRequest, _taskplane_v1_TaskRequest__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
       TaskState: EnumTypeDefinition
+      WatchTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupRequest__Output>
+      WatchTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupResponse, _taskplane_v1_WatchTaskGroupResponse__Output>
       WatchTaskRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskRequest__Output>
       WatchTaskResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskResponse, _taskplane_v1_WatchTaskResponse__Output>
     }

@@ -5,8 +5,12 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
+import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from './taskplane/v1/CancelTaskGroupRequest';
+import type { CancelTaskGroupResponse as _taskplane_v1_CancelTaskGroupResponse, CancelTaskGroupResponse__Output as _taskplane_v1_CancelTaskGroupResponse__Output } from './taskplane/v1/CancelTaskGroupResponse';
 import type { CancelTaskRequest as _taskplane_v1_CancelTaskRequest, CancelTaskRequest__Output as _taskplane_v1_CancelTaskRequest__Output } from './taskplane/v1/CancelTaskRequest';
 import type { CancelTaskResponse as _taskplane_v1_CancelTaskResponse, CancelTaskResponse__Output as _taskplane_v1_CancelTaskResponse__Output } from './taskplane/v1/CancelTaskResponse';
+import type { CreateTaskGroupRequest as _taskplane_v1_CreateTaskGroupRequest, CreateTaskGroupRequest__Output as _taskplane_v1_CreateTaskGroupRequest__Output } from './taskplane/v1/CreateTaskGroupRequest';
+import type { CreateTaskGroupResponse as _taskplane_v1_CreateTaskGroupResponse, CreateTaskGroupResponse__Output as _taskplane_v1_CreateTaskGroupResponse__Output } from './taskplane/v1/CreateTaskGroupResponse';
 import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from './taskplane/v1/CreateTaskRequest';
 import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from './taskplane/v1/CreateTaskResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
@@ -18,6 +22,8 @@ import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskpl
 import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
+import type { WatchTaskGroupRequest as _taskplane_v1_WatchTaskGroupRequest, WatchTaskGroupRequest__Output as _taskplane_v1_WatchTaskGroupRequest__Output } from './taskplane/v1/WatchTaskGroupRequest';
+import type { WatchTaskGroupResponse as _taskplane_v1_WatchTaskGroupResponse, WatchTaskGroupResponse__Output as _taskplane_v1_WatchTaskGroupResponse__Output } from './taskplane/v1/WatchTaskGroupResponse';
 import type { WatchTaskRequest as _taskplane_v1_WatchTaskRequest, WatchTaskRequest__Output as _taskplane_v1_WatchTaskRequest__Output } from './taskplane/v1/WatchTaskRequest';
 import type { WatchTaskResponse as _taskplane_v1_WatchTaskResponse, WatchTaskResponse__Output as _taskplane_v1_WatchTaskResponse__Output } from './taskplane/v1/WatchTaskResponse';
 
@@ -36,8 +42,12 @@ export interface ProtoGrpcType {
     v1: {
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
       BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
+      CancelTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupRequest__Output>
+      CancelTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupResponse, _taskplane_v1_CancelTaskGroupResponse__Output>
       CancelTaskRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskRequest, _taskplane_v1_CancelTaskRequest__Output>
       CancelTaskResponse: MessageTypeDefinition<_taskplane_v1_CancelTaskResponse, _taskplane_v1_CancelTaskResponse__Output>
+      CreateTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskGroupRequest, _taskplane_v1_CreateTaskGroupRequest__Output>
+      CreateTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskGroupResponse, _taskplane_v1_CreateTaskGroupResponse__Output>
       CreateTaskRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskRequest__Output>
       CreateTaskResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskResponse__Output>
       GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
@@ -51,6 +61,8 @@ export interface ProtoGrpcType {
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
       TaskState: EnumTypeDefinition
+      WatchTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupRequest__Output>
+      WatchTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupResponse, _taskplane_v1_WatchTaskGroupResponse__Output>
       WatchTaskRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskRequest__Output>
       WatchTaskResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskResponse, _taskplane_v1_WatchTaskResponse__Output>
     }

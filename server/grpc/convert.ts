@@ -93,6 +93,9 @@ export function taskToProto(task: TaskRecord): Task {
       reportTime: msToTimestamp(task.progress.reportTime),
     },
     cancelRequestedTime: msToTimestamp(task.cancelRequestedTime),
+    groupId: task.groupId ?? '',
+    scheduleId: task.scheduleId ?? '',
+    fireTime: msToTimestamp(task.fireTime),
   };
 }
 

@@ -37,6 +37,8 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
         labels: parseLabelSelector('label_selector', req.labelSelector),
         createTimeFrom: created.from,
         createTimeTo: created.to,
+        groupId: req.groupId ? optionalText('group_id', req.groupId, 64) : undefined,
+        scheduleId: req.scheduleId ? optionalText('schedule_id', req.scheduleId, 64) : undefined,
       };
       if (filter.method && !METHOD_PATTERN.test(filter.method)) throw new InvalidArgumentError('method', `"${truncate(filter.method)}" is not of the form class.method`);
       const page = await tasks.list(filter, pageSize('page_size', req.pageSize), req.pageToken);
@@ -47,6 +49,33 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       optionalText('reason', req.reason, 200);
       return { task: taskToProto(await tasks.cancel(req.taskId, req.reason)) };
     }),
+
+    CreateTaskGroup: unary(logger, 'CreateTaskGroup', async (req) => {
+      const selector = parseLabelSelector('consumer_selector', req.consumerSelector);
+      let template: CreateTaskInput;
+      try {
+        template = createInput(req.template ?? emptyTemplate());
+      } catch (err) {
+        throw err instanceof InvalidArgumentError ? err.withFieldPrefix('template') : err;
+      }
+      const { groupId, tasks: created } = await tasks.createGroup(selector, template);
+      return { groupId, tasks: created.map(taskToProto) };
+    }),
+
+    CancelTaskGroup: unary(logger, 'CancelTaskGroup', async (req) => {
+      optionalText('reason', req.reason, 200);
+      return { tasks: (await tasks.cancelGroup(req.groupId, req.reason)).map(taskToProto) };
+    }),
+
+    WatchTaskGroup: serverStream(
+      logger,
+      'WatchTaskGroup',
+      async function* watchGroup(req, signal) {
+        const after = parseId('after_event_id', req.afterEventId);
+        for await (const event of tasks.watchGroup(req.groupId, after, signal)) yield { event: taskEventToProto(event) };
+      },
+      liveStreams,
+    ),
 
     WatchTask: serverStream(
       logger,
@@ -67,6 +96,10 @@ function distinctStates(states: unknown[]) {
     if (names.indexOf(name) !== i) throw new InvalidArgumentError(`states[${i}]`, `${name} is listed twice`);
   });
   return names;
+}
+
+function emptyTemplate(): CreateTaskRequest__Output {
+  return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '' };
 }
 
 function createInput(req: CreateTaskRequest__Output): CreateTaskInput {

@@ -70,6 +70,11 @@ export async function listConsumers(db: Knex, labels: Record<string, string>, af
   return (await q).map(rowToConsumer);
 }
 
+/** Ids of every consumer carrying all of `labels`, ordered by id (at most `limit`). */
+export async function matchingConsumerIds(db: Knex, labels: Record<string, string>, limit = 1000): Promise<string[]> {
+  return (await listConsumers(db, labels, null, limit)).map((c) => c.id);
+}
+
 /** Removes the consumer and its labels; false if it was not there. */
 export async function deleteConsumerRow(trx: Knex.Transaction, id: string): Promise<boolean> {
   const deleted = await trx('consumers').where({ id }).delete();

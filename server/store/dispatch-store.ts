@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from './database';
 import { insertTaskEvents, rowToTask, type NewTaskEvent } from './task-store';
+import { expireTasks, type ExpiringTask } from './due-store';
 import type { TaskRecord } from '../tasks/task-record';
 
 /**
@@ -66,7 +67,7 @@ export async function claimWaitingTasks(
   const ended: string[] = [];
   const events: NewTaskEvent[] = [];
   const failedIds: string[] = [];
-  const expiredIds: string[] = [];
+  const expiring: ExpiringTask[] = [];
   // Read a little more than the free slots, so tasks that end here do not
   // cost another round trip.
   const candidates = trx('tasks').where({ consumer_id: consumerId, state: 'WAITING' }).orderBy('seq', 'asc').limit(limit * 2 + 8);
@@ -74,8 +75,7 @@ export async function claimWaitingTasks(
   for (const row of await candidates) {
     const task = rowToTask(row);
     if (task.notAfter !== null && task.notAfter <= now) {
-      expiredIds.push(task.id);
-      events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'EXPIRED', eventTime: now, cause: 'window closed before it could start', error: windowClosed() });
+      expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBefore: task.notBefore, notAfter: task.notAfter });
     } else if (!canRun(task.method)) {
       failedIds.push(task.id);
       events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'FAILED', eventTime: now, cause: 'agent lacks the method', error: unknownMethod(task.method) });
@@ -93,11 +93,8 @@ export async function claimWaitingTasks(
     const e = unknownMethod('');
     await trx('tasks').whereIn('id', failedIds).update({ state: 'FAILED', end_time: now, update_time: now, error_type: e.type, error_message: 'the agent does not have this method' });
   }
-  if (expiredIds.length) {
-    const e = windowClosed();
-    await trx('tasks').whereIn('id', expiredIds).update({ state: 'EXPIRED', end_time: now, update_time: now, error_type: e.type, error_message: e.message });
-  }
-  ended.push(...failedIds, ...expiredIds);
+  await expireTasks(trx, expiring, now);
+  ended.push(...failedIds, ...expiring.map((t) => t.id));
   await insertTaskEvents(trx, events);
   return { dispatched, ended };
 }
@@ -106,9 +103,6 @@ function unknownMethod(method: string) {
   return { type: 'UnknownMethod', message: method ? `the agent does not have the method ${method}` : 'the agent does not have this method', detailsJson: '' };
 }
 
-function windowClosed() {
-  return { type: 'WindowClosed', message: 'the window (not_after_time) closed before the task could start', detailsJson: '' };
-}
 
 /**
  * The consumer's tasks that were sent and not settled, oldest first: sent

@@ -36,6 +36,9 @@ export function rowToTask(row: Row): TaskRecord {
         : null,
     cancelRequestedTime: numberOrNull(row.cancel_requested_time),
     cancelReason: row.cancel_reason ?? null,
+    groupId: row.group_id ?? null,
+    scheduleId: row.schedule_id ?? null,
+    fireTime: numberOrNull(row.fire_time),
   };
 }
 
@@ -82,6 +85,9 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
       not_after_time: t.notAfter,
       timeout_ms: t.timeoutMs,
       attempt: 0,
+      group_id: t.groupId ?? null,
+      schedule_id: t.scheduleId ?? null,
+      fire_time: t.fireTime ?? null,
     })),
     500,
   );
@@ -163,6 +169,8 @@ export interface TaskFilter {
   labels?: Record<string, string>;
   createTimeFrom?: number;
   createTimeTo?: number;
+  groupId?: string;
+  scheduleId?: string;
 }
 
 /** Newest first, strictly below the cursor: tasks created meanwhile (higher seq) never shift a page. */
@@ -172,6 +180,8 @@ export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number 
   if (filter.consumerId) q.where('tasks.consumer_id', filter.consumerId);
   if (filter.states?.length) q.whereIn('tasks.state', filter.states);
   if (filter.method) q.where('tasks.method', filter.method);
+  if (filter.groupId) q.where('tasks.group_id', filter.groupId);
+  if (filter.scheduleId) q.where('tasks.schedule_id', filter.scheduleId);
   if (filter.createTimeFrom != null) q.where('tasks.create_time', '>=', filter.createTimeFrom);
   if (filter.createTimeTo != null) q.where('tasks.create_time', '<', filter.createTimeTo);
   for (const [key, value] of Object.entries(filter.labels ?? {})) {
@@ -241,6 +251,22 @@ export async function markCancelRequested(trx: Knex.Transaction, taskId: string,
 export async function undispatchedTaskIdsOf(trx: Knex.Transaction, consumerId: string): Promise<string[]> {
   const rows = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', ['SCHEDULED', 'WAITING']);
   return rows.map((r: Row) => r.id);
+}
+
+/** Events of a group's tasks after `afterEventId`, in id order. */
+export async function listGroupEvents(db: Knex, groupId: string, afterEventId: number, limit: number): Promise<TaskEventRecord[]> {
+  const rows = await db('task_events')
+    .select('task_events.*')
+    .join('tasks', 'tasks.id', 'task_events.task_id')
+    .where('tasks.group_id', groupId)
+    .andWhere('task_events.id', '>', afterEventId)
+    .orderBy('task_events.id', 'asc')
+    .limit(limit);
+  return rows.map(rowToEvent);
+}
+
+export async function groupTaskStates(db: Knex, groupId: string): Promise<Array<{ id: string; state: TaskStateName }>> {
+  return db('tasks').select('id', 'state').where({ group_id: groupId }).orderBy('seq', 'asc');
 }
 
 export async function listTaskEvents(db: Knex, taskId: string, afterEventId: number, limit: number): Promise<TaskEventRecord[]> {

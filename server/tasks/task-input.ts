@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { NewTask } from './task-record';
 import { InvalidArgumentError } from '../errors';
 import { stableStringify } from '../paging';
 import { optionalText, requireConsumerId, validateLabels } from '../validation';
@@ -98,4 +99,32 @@ function parseArguments(text: string): string {
   // Checked without recursion, before anything recursive (stringify, hashing) sees it.
   if (nestingDepth(value) > MAX_ARGUMENTS_DEPTH) throw new InvalidArgumentError('arguments_json', `is nested deeper than ${MAX_ARGUMENTS_DEPTH} levels`);
   return JSON.stringify(value);
+}
+
+/** Where a task came from, beyond its request: a group (fan-out) and a schedule's fire. */
+export interface TaskOrigin {
+  groupId?: string;
+  scheduleId?: string;
+  fireTime?: number;
+}
+
+/** The row to insert for a validated request accepted at `now`. */
+export function toNewTask(v: ValidTaskInput, now: number, origin: TaskOrigin = {}): NewTask {
+  return {
+    id: crypto.randomUUID(),
+    consumerId: v.consumerId,
+    method: v.method,
+    argumentsJson: v.argumentsJson,
+    state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
+    labels: v.labels,
+    idempotencyKey: v.idempotencyKey || null,
+    requestHash: v.idempotencyKey ? v.requestHash : null,
+    createTime: now,
+    notBefore: v.notBefore,
+    notAfter: v.notAfter,
+    timeoutMs: v.timeoutMs,
+    groupId: origin.groupId ?? null,
+    scheduleId: origin.scheduleId ?? null,
+    fireTime: origin.fireTime ?? null,
+  };
 }

@@ -6,11 +6,13 @@ import type { Logger } from '../log';
 import type { ChangeNotifier } from '../notifier';
 import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';
-import { existingConsumerIds } from '../store/consumer-store';
+import { existingConsumerIds, matchingConsumerIds } from '../store/consumer-store';
 import {
   findTaskById,
   findTaskByIdempotencyKey,
   findTasksByIds,
+  groupTaskStates,
+  listGroupEvents,
   insertTasks,
   listTaskEvents,
   listTasks,
@@ -20,15 +22,29 @@ import {
 } from '../store/task-store';
 import { Wake } from '../wake';
 import { Batcher, transactionWithRetry } from '../store/batching';
-import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES } from './states';
+import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
-import { validateCreateTask, type CreateTaskInput, type ValidTaskInput } from './task-input';
+
+/** After a commit that created tasks: log them and wake watchers and the dispatcher. */
+export function announceCreated(newTasks: NewTask[], notifier: ChangeNotifier, logger: Logger): void {
+  for (const t of newTasks) {
+    logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state, groupId: t.groupId ?? undefined, scheduleId: t.scheduleId ?? undefined }, 'task created');
+    notifier.taskChanged(t.id);
+    // The scheduler arms a precise timer for releases and expiries that come soon.
+    if (t.state === 'SCHEDULED' && t.notBefore !== null) notifier.dueTimeChanged(t.notBefore);
+    if (t.notAfter !== null) notifier.dueTimeChanged(t.notAfter);
+  }
+  for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) notifier.consumerHasWork(consumerId);
+}
+import { toNewTask, validateCreateTask, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
 
 type FieldName = (field: string, index: number) => string;
 const MAX_TASK_ID_LENGTH = 64;
+/** The largest fan-out of one group. */
+export const MAX_GROUP_SIZE = 1000;
 
 export interface TaskManagerOptions {
   db: Knex;
@@ -154,29 +170,86 @@ export class TaskManager {
    * and their "created" events are committed in one transaction before this
    * returns, so an OK answer to CreateTask means the task is in the store.
    */
-  private async insertValidated(valid: ValidTaskInput[], now: number): Promise<TaskRecord[]> {
-    const newTasks: NewTask[] = valid.map((v) => ({
-      id: crypto.randomUUID(),
-      consumerId: v.consumerId,
-      method: v.method,
-      argumentsJson: v.argumentsJson,
-      state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
-      labels: v.labels,
-      idempotencyKey: v.idempotencyKey || null,
-      requestHash: v.idempotencyKey ? v.requestHash : null,
-      createTime: now,
-      notBefore: v.notBefore,
-      notAfter: v.notAfter,
-      timeoutMs: v.timeoutMs,
-    }));
+  private async insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}): Promise<TaskRecord[]> {
+    const newTasks = valid.map((v) => toNewTask(v, now, origin));
     await transactionWithRetry(this.db, (trx) => insertTasks(trx, newTasks));
-    for (const t of newTasks) {
-      this.logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state }, 'task created');
-      this.notifier.taskChanged(t.id);
-    }
-    for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) this.notifier.consumerHasWork(consumerId);
+    announceCreated(newTasks, this.notifier, this.logger);
     const byId = await this.getMany(newTasks.map((t) => t.id));
     return newTasks.map((t) => byId.get(t.id)!);
+  }
+
+  /**
+   * Fan-out: one task per consumer matching `selector` now, in one
+   * transaction, under a new group id. Errors name "template.<field>".
+   */
+  async createGroup(selector: Record<string, string>, template: CreateTaskInput): Promise<{ groupId: string; tasks: TaskRecord[] }> {
+    if (Object.keys(selector).length === 0) throw new InvalidArgumentError('consumer_selector', 'is required: at least one key=value');
+    if (template.consumerId) throw new InvalidArgumentError('template.consumer_id', 'must be empty: the selector chooses the consumers');
+    if (template.idempotencyKey) throw new InvalidArgumentError('template.idempotency_key', 'is not supported for groups');
+    const now = this.clock.now();
+    const consumerIds = await matchingConsumerIds(this.db, selector, MAX_GROUP_SIZE + 1);
+    if (consumerIds.length > MAX_GROUP_SIZE) throw new FailedPreconditionError(`consumer_selector matches more than ${MAX_GROUP_SIZE} consumers; narrow it`);
+    // Validate the template once, as if for a consumer, so errors name template fields.
+    const [checked] = this.validateAll([{ ...template, consumerId: consumerIds[0] ?? 'placeholder' }], now, (field) => `template.${field}`);
+    const groupId = crypto.randomUUID();
+    if (consumerIds.length === 0) {
+      this.logger.info({ event: 'task_group.empty', groupId, selector }, 'task group matched no consumer');
+      return { groupId, tasks: [] };
+    }
+    const tasks = await this.insertValidated(consumerIds.map((consumerId) => ({ ...checked, consumerId })), now, { groupId });
+    return { groupId, tasks };
+  }
+
+  /** Cancels every unfinished task of a group; returns the group's tasks. */
+  async cancelGroup(groupId: string, reason: string): Promise<TaskRecord[]> {
+    const members = await this.groupMembers(groupId);
+    for (const member of members) {
+      if (isTerminal(member.state)) continue;
+      await this.cancel(member.id, reason).catch((err) => {
+        // It ended on its own meanwhile: that is fine for a group cancel.
+        if (!(err instanceof FailedPreconditionError)) throw err;
+      });
+    }
+    return this.list({ groupId }, MAX_GROUP_SIZE, '').then((page) => page.tasks.reverse());
+  }
+
+  private async groupMembers(groupId: string, field = 'group_id'): Promise<Array<{ id: string; state: TaskStateName }>> {
+    if (!groupId) throw new InvalidArgumentError(field, 'is required');
+    if (groupId.length > MAX_TASK_ID_LENGTH) throw new InvalidArgumentError(field, `is longer than ${MAX_TASK_ID_LENGTH} characters`);
+    const members = await groupTaskStates(this.db, groupId);
+    if (members.length === 0) throw new NotFoundError('group', groupId, field);
+    return members;
+  }
+
+  /**
+   * Events of every task of a group, past then live, ending when all have
+   * ended. Each task's events are in order (its row lock orders them); a
+   * per-task cursor keeps one task's late-committed event from being
+   * skipped because another task's later event was seen first.
+   */
+  async *watchGroup(groupId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<TaskEventRecord> {
+    let members = await this.groupMembers(groupId);
+    const cursors = new Map(members.map((m) => [m.id, afterEventId]));
+    const wake = new Wake();
+    const unsubscribe = this.notifier.onAnyTask(wake.fire);
+    try {
+      while (!signal.aborted) {
+        members = await groupTaskStates(this.db, groupId);
+        const allEndedBeforeRead = members.every((m) => isTerminal(m.state));
+        const floor = Math.min(...cursors.values());
+        const events = await listGroupEvents(this.db, groupId, floor, 1000);
+        for (const event of events) {
+          if (event.id <= (cursors.get(event.taskId) ?? floor)) continue;
+          cursors.set(event.taskId, event.id);
+          yield event;
+        }
+        if (events.length === 1000) continue;
+        if (allEndedBeforeRead) return;
+        await wake.wait(this.watchPollMs, signal);
+      }
+    } finally {
+      unsubscribe();
+    }
   }
 
   private async findIdempotentMatches(valid: ValidTaskInput[], fieldName: FieldName): Promise<(TaskRecord | null)[]> {

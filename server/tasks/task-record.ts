@@ -24,6 +24,9 @@ export interface TaskRecord {
   progress: TaskProgressInfo | null;
   cancelRequestedTime: number | null;
   cancelReason: string | null;
+  groupId: string | null;
+  scheduleId: string | null;
+  fireTime: number | null;
 }
 
 export interface TaskErrorInfo {
@@ -71,4 +74,7 @@ export interface NewTask {
   notBefore: number | null;
   notAfter: number | null;
   timeoutMs: number | null;
+  groupId?: string | null;
+  scheduleId?: string | null;
+  fireTime?: number | null;
 }

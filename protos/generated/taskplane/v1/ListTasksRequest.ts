@@ -12,6 +12,8 @@ export interface ListTasksRequest {
   'createTimeTo'?: (_google_protobuf_Timestamp | null);
   'pageSize'?: (number);
   'pageToken'?: (string);
+  'groupId'?: (string);
+  'scheduleId'?: (string);
 }
 
 export interface ListTasksRequest__Output {
@@ -23,4 +25,6 @@ export interface ListTasksRequest__Output {
   'createTimeTo': (_google_protobuf_Timestamp__Output | null);
   'pageSize': (number);
   'pageToken': (string);
+  'groupId': (string);
+  'scheduleId': (string);
 }

@@ -26,6 +26,9 @@ export interface Task {
   'error'?: (_taskplane_v1_TaskError | null);
   'progress'?: (_taskplane_v1_TaskProgress | null);
   'cancelRequestedTime'?: (_google_protobuf_Timestamp | null);
+  'groupId'?: (string);
+  'scheduleId'?: (string);
+  'fireTime'?: (_google_protobuf_Timestamp | null);
 }
 
 export interface Task__Output {
@@ -48,4 +51,7 @@ export interface Task__Output {
   'error': (_taskplane_v1_TaskError__Output | null);
   'progress': (_taskplane_v1_TaskProgress__Output | null);
   'cancelRequestedTime': (_google_protobuf_Timestamp__Output | null);
+  'groupId': (string);
+  'scheduleId': (string);
+  'fireTime': (_google_protobuf_Timestamp__Output | null);
 }

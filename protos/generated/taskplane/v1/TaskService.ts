@@ -4,14 +4,20 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from '../../taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from '../../taskplane/v1/BatchCreateTasksResponse';
+import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from '../../taskplane/v1/CancelTaskGroupRequest';
+import type { CancelTaskGroupResponse as _taskplane_v1_CancelTaskGroupResponse, CancelTaskGroupResponse__Output as _taskplane_v1_CancelTaskGroupResponse__Output } from '../../taskplane/v1/CancelTaskGroupResponse';
 import type { CancelTaskRequest as _taskplane_v1_CancelTaskRequest, CancelTaskRequest__Output as _taskplane_v1_CancelTaskRequest__Output } from '../../taskplane/v1/CancelTaskRequest';
 import type { CancelTaskResponse as _taskplane_v1_CancelTaskResponse, CancelTaskResponse__Output as _taskplane_v1_CancelTaskResponse__Output } from '../../taskplane/v1/CancelTaskResponse';
+import type { CreateTaskGroupRequest as _taskplane_v1_CreateTaskGroupRequest, CreateTaskGroupRequest__Output as _taskplane_v1_CreateTaskGroupRequest__Output } from '../../taskplane/v1/CreateTaskGroupRequest';
+import type { CreateTaskGroupResponse as _taskplane_v1_CreateTaskGroupResponse, CreateTaskGroupResponse__Output as _taskplane_v1_CreateTaskGroupResponse__Output } from '../../taskplane/v1/CreateTaskGroupResponse';
 import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from '../../taskplane/v1/CreateTaskRequest';
 import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from '../../taskplane/v1/CreateTaskResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from '../../taskplane/v1/GetTaskRequest';
 import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from '../../taskplane/v1/GetTaskResponse';
 import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from '../../taskplane/v1/ListTasksRequest';
 import type { ListTasksResponse as _taskplane_v1_ListTasksResponse, ListTasksResponse__Output as _taskplane_v1_ListTasksResponse__Output } from '../../taskplane/v1/ListTasksResponse';
+import type { WatchTaskGroupRequest as _taskplane_v1_WatchTaskGroupRequest, WatchTaskGroupRequest__Output as _taskplane_v1_WatchTaskGroupRequest__Output } from '../../taskplane/v1/WatchTaskGroupRequest';
+import type { WatchTaskGroupResponse as _taskplane_v1_WatchTaskGroupResponse, WatchTaskGroupResponse__Output as _taskplane_v1_WatchTaskGroupResponse__Output } from '../../taskplane/v1/WatchTaskGroupResponse';
 import type { WatchTaskRequest as _taskplane_v1_WatchTaskRequest, WatchTaskRequest__Output as _taskplane_v1_WatchTaskRequest__Output } from '../../taskplane/v1/WatchTaskRequest';
 import type { WatchTaskResponse as _taskplane_v1_WatchTaskResponse, WatchTaskResponse__Output as _taskplane_v1_WatchTaskResponse__Output } from '../../taskplane/v1/WatchTaskResponse';
 
@@ -34,6 +40,15 @@ export interface TaskServiceClient extends grpc.Client {
   cancelTask(argument: _taskplane_v1_CancelTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
   cancelTask(argument: _taskplane_v1_CancelTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CancelTaskResponse__Output>): grpc.ClientUnaryCall;
   
+  CancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  cancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  cancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  cancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  cancelTaskGroup(argument: _taskplane_v1_CancelTaskGroupRequest, callback: grpc.requestCallback<_taskplane_v1_CancelTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  
   CreateTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
   CreateTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
   CreateTask(argument: _taskplane_v1_CreateTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
@@ -42,6 +57,15 @@ export interface TaskServiceClient extends grpc.Client {
   createTask(argument: _taskplane_v1_CreateTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
   createTask(argument: _taskplane_v1_CreateTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
   createTask(argument: _taskplane_v1_CreateTaskRequest, callback: grpc.requestCallback<_taskplane_v1_CreateTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreateTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  createTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  createTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  createTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
+  createTaskGroup(argument: _taskplane_v1_CreateTaskGroupRequest, callback: grpc.requestCallback<_taskplane_v1_CreateTaskGroupResponse__Output>): grpc.ClientUnaryCall;
   
   GetTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _taskplane_v1_GetTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetTaskResponse__Output>): grpc.ClientUnaryCall;
@@ -66,6 +90,11 @@ export interface TaskServiceClient extends grpc.Client {
   watchTask(argument: _taskplane_v1_WatchTaskRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
   watchTask(argument: _taskplane_v1_WatchTaskRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskResponse__Output>;
   
+  WatchTaskGroup(argument: _taskplane_v1_WatchTaskGroupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskGroupResponse__Output>;
+  WatchTaskGroup(argument: _taskplane_v1_WatchTaskGroupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskGroupResponse__Output>;
+  watchTaskGroup(argument: _taskplane_v1_WatchTaskGroupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskGroupResponse__Output>;
+  watchTaskGroup(argument: _taskplane_v1_WatchTaskGroupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_taskplane_v1_WatchTaskGroupResponse__Output>;
+  
 }
 
 export interface TaskServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -73,7 +102,11 @@ export interface TaskServiceHandlers extends grpc.UntypedServiceImplementation {
   
   CancelTask: grpc.handleUnaryCall<_taskplane_v1_CancelTaskRequest__Output, _taskplane_v1_CancelTaskResponse>;
   
+  CancelTaskGroup: grpc.handleUnaryCall<_taskplane_v1_CancelTaskGroupRequest__Output, _taskplane_v1_CancelTaskGroupResponse>;
+  
   CreateTask: grpc.handleUnaryCall<_taskplane_v1_CreateTaskRequest__Output, _taskplane_v1_CreateTaskResponse>;
+  
+  CreateTaskGroup: grpc.handleUnaryCall<_taskplane_v1_CreateTaskGroupRequest__Output, _taskplane_v1_CreateTaskGroupResponse>;
   
   GetTask: grpc.handleUnaryCall<_taskplane_v1_GetTaskRequest__Output, _taskplane_v1_GetTaskResponse>;
   
@@ -81,13 +114,18 @@ export interface TaskServiceHandlers extends grpc.UntypedServiceImplementation {
   
   WatchTask: grpc.handleServerStreamingCall<_taskplane_v1_WatchTaskRequest__Output, _taskplane_v1_WatchTaskResponse>;
   
+  WatchTaskGroup: grpc.handleServerStreamingCall<_taskplane_v1_WatchTaskGroupRequest__Output, _taskplane_v1_WatchTaskGroupResponse>;
+  
 }
 
 export interface TaskServiceDefinition extends grpc.ServiceDefinition {
   BatchCreateTasks: MethodDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksRequest__Output, _taskplane_v1_BatchCreateTasksResponse__Output>
   CancelTask: MethodDefinition<_taskplane_v1_CancelTaskRequest, _taskplane_v1_CancelTaskResponse, _taskplane_v1_CancelTaskRequest__Output, _taskplane_v1_CancelTaskResponse__Output>
+  CancelTaskGroup: MethodDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupResponse, _taskplane_v1_CancelTaskGroupRequest__Output, _taskplane_v1_CancelTaskGroupResponse__Output>
   CreateTask: MethodDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskRequest__Output, _taskplane_v1_CreateTaskResponse__Output>
+  CreateTaskGroup: MethodDefinition<_taskplane_v1_CreateTaskGroupRequest, _taskplane_v1_CreateTaskGroupResponse, _taskplane_v1_CreateTaskGroupRequest__Output, _taskplane_v1_CreateTaskGroupResponse__Output>
   GetTask: MethodDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskRequest__Output, _taskplane_v1_GetTaskResponse__Output>
   ListTasks: MethodDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksResponse, _taskplane_v1_ListTasksRequest__Output, _taskplane_v1_ListTasksResponse__Output>
   WatchTask: MethodDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskResponse, _taskplane_v1_WatchTaskRequest__Output, _taskplane_v1_WatchTaskResponse__Output>
+  WatchTaskGroup: MethodDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupResponse, _taskplane_v1_WatchTaskGroupRequest__Output, _taskplane_v1_WatchTaskGroupResponse__Output>
 }

@@ -1,0 +1,13 @@
+// Original file: protos/taskplane/v1/task_service.proto
+
+import type { Task as _taskplane_v1_Task, Task__Output as _taskplane_v1_Task__Output } from '../../taskplane/v1/Task';
+
+export interface CreateTaskGroupResponse {
+  'groupId'?: (string);
+  'tasks'?: (_taskplane_v1_Task)[];
+}
+
+export interface CreateTaskGroupResponse__Output {
+  'groupId': (string);
+  'tasks': (_taskplane_v1_Task__Output)[];
+}

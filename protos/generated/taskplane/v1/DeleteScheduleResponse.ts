@@ -1,0 +1,8 @@
+// Original file: protos/taskplane/v1/schedule_service.proto
+
+
+export interface DeleteScheduleResponse {
+}
+
+export interface DeleteScheduleResponse__Output {
+}

@@ -1,0 +1,11 @@
+// Original file: protos/taskplane/v1/schedule_service.proto
+
+import type { Schedule as _taskplane_v1_Schedule, Schedule__Output as _taskplane_v1_Schedule__Output } from '../../taskplane/v1/Schedule';
+
+export interface UpdateScheduleResponse {
+  'schedule'?: (_taskplane_v1_Schedule | null);
+}
+
+export interface UpdateScheduleResponse__Output {
+  'schedule': (_taskplane_v1_Schedule__Output | null);
+}

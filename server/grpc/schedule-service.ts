@@ -1,0 +1,115 @@
+import { InvalidArgumentError } from '../errors';
+import type { Logger } from '../log';
+import type { ScheduleRegistry } from '../scheduling/schedule-registry';
+import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
+import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
+import { durationToMs, msToDuration, msToTimestamp, timestampToMs } from './convert';
+import { unary } from './status';
+import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
+import type { ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';
+import type { Schedule } from '../../protos/generated/taskplane/v1/Schedule';
+
+/** ScheduleService: translates messages and statuses; the logic is ScheduleRegistry's. */
+export function scheduleServiceHandlers(schedules: ScheduleRegistry, logger: Logger): ScheduleServiceHandlers {
+  return {
+    CreateSchedule: unary(logger, 'CreateSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.create(specFromProto(req.spec), req.paused)) })),
+    GetSchedule: unary(logger, 'GetSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.get(req.scheduleId)) })),
+    ListSchedules: unary(logger, 'ListSchedules', async (req) => {
+      const page = await schedules.list(pageSize('page_size', req.pageSize), req.pageToken);
+      return { schedules: page.schedules.map(scheduleToProto), nextPageToken: page.nextPageToken };
+    }),
+    UpdateSchedule: unary(logger, 'UpdateSchedule', async (req) => {
+      if (!req.scheduleId) throw new InvalidArgumentError('schedule_id', 'is required');
+      return { schedule: scheduleToProto(await schedules.update(req.scheduleId, specFromProto(req.spec))) };
+    }),
+    PauseSchedule: unary(logger, 'PauseSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, true)) })),
+    ResumeSchedule: unary(logger, 'ResumeSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, false)) })),
+    DeleteSchedule: unary(logger, 'DeleteSchedule', async (req) => {
+      await schedules.delete(req.scheduleId);
+      return {};
+    }),
+    PreviewSchedule: unary(logger, 'PreviewSchedule', async (req) => {
+      if (Boolean(req.scheduleId) === Boolean(req.spec)) throw new InvalidArgumentError('schedule_id', 'set exactly one of schedule_id and spec');
+      const source = req.scheduleId ? { scheduleId: req.scheduleId } : { spec: specFromProto(req.spec) };
+      const preview = await schedules.preview(source, req.count, timestampToMs('after_time', req.afterTime));
+      return {
+        timeZone: preview.timeZone,
+        fires: preview.fires.map((f) => ({
+          fireTime: msToTimestamp(f.fireTime),
+          fireTimeLocal: f.fireTimeLocal,
+          windowEndTime: msToTimestamp(f.windowEnd),
+          windowEndTimeLocal: f.windowEndLocal,
+        })),
+      };
+    }),
+  };
+}
+
+const OVERLAP: Record<string, OverlapPolicy> = {
+  SCHEDULE_OVERLAP_POLICY_UNSPECIFIED: 'SKIP',
+  SCHEDULE_OVERLAP_POLICY_SKIP: 'SKIP',
+  SCHEDULE_OVERLAP_POLICY_ALLOW: 'ALLOW',
+};
+const CATCH_UP: Record<string, CatchUpPolicy> = {
+  SCHEDULE_CATCH_UP_POLICY_UNSPECIFIED: 'SKIP',
+  SCHEDULE_CATCH_UP_POLICY_SKIP: 'SKIP',
+  SCHEDULE_CATCH_UP_POLICY_LATEST: 'LATEST',
+  SCHEDULE_CATCH_UP_POLICY_ALL: 'ALL',
+};
+
+function specFromProto(spec: ScheduleSpec__Output | null): ScheduleSpec {
+  if (!spec) throw new InvalidArgumentError('spec', 'is required');
+  const template = spec.taskTemplate;
+  if (!template) throw new InvalidArgumentError('spec.task_template', 'is required');
+  const target = spec.target;
+  if (!target) throw new InvalidArgumentError('spec.target', 'is required: consumer_id or consumer_selector');
+  const overlapPolicy = OVERLAP[String(spec.overlapPolicy)];
+  if (!overlapPolicy) throw new InvalidArgumentError('spec.overlap_policy', `${JSON.stringify(spec.overlapPolicy)} is not a known policy`);
+  const catchUpPolicy = CATCH_UP[String(spec.catchUpPolicy)];
+  if (!catchUpPolicy) throw new InvalidArgumentError('spec.catch_up_policy', `${JSON.stringify(spec.catchUpPolicy)} is not a known policy`);
+  return {
+    cron: spec.cron,
+    timeZone: spec.timeZone,
+    template: {
+      method: template.method,
+      argumentsJson: template.argumentsJson,
+      timeoutMs: durationToMs('spec.task_template.timeout_duration', template.timeoutDuration),
+      labels: template.labels,
+    },
+    target: {
+      consumerId: target.consumerId ? requireConsumerId('spec.target.consumer_id', target.consumerId) : null,
+      selector: target.consumerSelector.length ? parseLabelSelector('spec.target.consumer_selector', target.consumerSelector) : null,
+    },
+    windowMs: durationToMs('spec.window_duration', spec.windowDuration),
+    startTime: timestampToMs('spec.start_time', spec.startTime),
+    endTime: timestampToMs('spec.end_time', spec.endTime),
+    overlapPolicy,
+    catchUpPolicy,
+    catchUpWindowMs: durationToMs('spec.catch_up_window_duration', spec.catchUpWindowDuration),
+  };
+}
+
+function scheduleToProto(s: ScheduleRecord): Schedule {
+  const { spec } = s;
+  return {
+    id: s.id,
+    spec: {
+      cron: spec.cron,
+      timeZone: spec.timeZone,
+      taskTemplate: { method: spec.template.method, argumentsJson: spec.template.argumentsJson, timeoutDuration: msToDuration(spec.template.timeoutMs), labels: spec.template.labels },
+      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: Object.entries(spec.target.selector ?? {}).map(([k, v]) => `${k}=${v}`) },
+      windowDuration: msToDuration(spec.windowMs),
+      startTime: msToTimestamp(spec.startTime),
+      endTime: msToTimestamp(spec.endTime),
+      overlapPolicy: `SCHEDULE_OVERLAP_POLICY_${spec.overlapPolicy}` as never,
+      catchUpPolicy: `SCHEDULE_CATCH_UP_POLICY_${spec.catchUpPolicy}` as never,
+      catchUpWindowDuration: msToDuration(spec.catchUpWindowMs),
+    },
+    paused: s.paused,
+    createTime: msToTimestamp(s.createTime),
+    updateTime: msToTimestamp(s.updateTime),
+    nextFireTime: msToTimestamp(s.nextFireTime),
+    lastFireTime: msToTimestamp(s.lastFireTime),
+    missedFireCount: s.missedFireCount,
+  };
+}

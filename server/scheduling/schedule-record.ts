@@ -1,0 +1,45 @@
+/** A schedule as the domain sees it. Times in epoch ms; null means unset. */
+export const OVERLAP_POLICIES = ['SKIP', 'ALLOW'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export const CATCH_UP_POLICIES = ['SKIP', 'LATEST', 'ALL'] as const;
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+
+export interface TaskTemplateSpec {
+  method: string;
+  argumentsJson: string;
+  timeoutMs: number | null;
+  labels: Record<string, string>;
+}
+
+/** Exactly one of consumerId and selector. */
+export interface ScheduleTargetSpec {
+  consumerId: string | null;
+  selector: Record<string, string> | null;
+}
+
+export interface ScheduleSpec {
+  cron: string;
+  timeZone: string;
+  template: TaskTemplateSpec;
+  target: ScheduleTargetSpec;
+  windowMs: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  overlapPolicy: OverlapPolicy;
+  catchUpPolicy: CatchUpPolicy;
+  catchUpWindowMs: number | null;
+}
+
+export interface ScheduleRecord {
+  id: string;
+  spec: ScheduleSpec;
+  paused: boolean;
+  createTime: number;
+  updateTime: number;
+  nextFireTime: number | null;
+  lastFireTime: number | null;
+  missedFireCount: number;
+}
+
+/** How a fire ended, as recorded in schedule_fires. */
+export type FireOutcome = 'created' | 'skipped_overlap' | 'empty_selection';

@@ -1,0 +1,179 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import type { Logger } from '../log';
+import type { PageTokens } from '../paging';
+import { consumerExists } from '../store/consumer-store';
+import { deleteSchedule, findSchedule, insertSchedule, listSchedules, setSchedulePaused, updateScheduleSpec } from '../store/schedule-store';
+import type { MethodRegistry } from '../tasks/method-registry';
+import { validateCreateTask } from '../tasks/task-input';
+import { validateLabels } from '../validation';
+import { CronSchedule, formatInZone } from './cron-schedule';
+import type { ScheduleRecord, ScheduleSpec } from './schedule-record';
+
+const MAX_CATCH_UP_WINDOW_MS = 366 * 24 * 3600 * 1000;
+const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
+const MAX_PREVIEW = 100;
+
+export interface PreviewedFire {
+  fireTime: number;
+  fireTimeLocal: string;
+  windowEnd: number | null;
+  windowEndLocal: string;
+}
+
+/**
+ * The schedule logic behind ScheduleService: validation (every error names
+ * its "spec.<field>"), storage, pause and resume, and previews. Firing is
+ * the Scheduler's job.
+ */
+export class ScheduleRegistry {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly methods: MethodRegistry,
+    private readonly pageTokens: PageTokens,
+    private readonly logger: Logger,
+    /** Told the next fire of a schedule that was created, updated or resumed. */
+    private readonly onChange: (nextFireTime: number | null) => void,
+  ) {}
+
+  /** Checks a whole spec; returns it with defaults filled in. Writes nothing. */
+  async validate(spec: ScheduleSpec, now: number): Promise<{ spec: ScheduleSpec; cron: CronSchedule }> {
+    const timeZone = spec.timeZone || 'UTC';
+    const cron = CronSchedule.parse(spec.cron, timeZone, 'spec.cron', 'spec.time_zone');
+    const { target, template } = spec;
+    if (Boolean(target.consumerId) === Boolean(target.selector && Object.keys(target.selector).length)) {
+      throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector');
+    }
+    if (target.selector) validateLabels('spec.target.consumer_selector', target.selector);
+    try {
+      const valid = validateCreateTask(
+        { consumerId: target.consumerId || 'placeholder', method: template.method, argumentsJson: template.argumentsJson, notBefore: null, notAfter: null, timeoutMs: template.timeoutMs, labels: template.labels, idempotencyKey: '' },
+        now,
+      );
+      this.methods.get(valid.method)?.validateArguments?.(JSON.parse(valid.argumentsJson));
+      template.argumentsJson = valid.argumentsJson;
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) {
+        const field = err.field === 'consumer_id' ? 'spec.target.consumer_id' : `spec.task_template.${err.field}`;
+        throw new InvalidArgumentError(field, err.problem);
+      }
+      throw err;
+    }
+    if (spec.windowMs !== null && (spec.windowMs <= 0 || spec.windowMs > MAX_WINDOW_MS)) {
+      throw new InvalidArgumentError('spec.window_duration', spec.windowMs <= 0 ? 'must be positive (unset it for no window)' : 'must be at most 366 days');
+    }
+    if (spec.startTime !== null && spec.endTime !== null && spec.endTime <= spec.startTime) throw new InvalidArgumentError('spec.end_time', 'must be after start_time');
+    if (spec.catchUpWindowMs !== null && (spec.catchUpWindowMs <= 0 || spec.catchUpWindowMs > MAX_CATCH_UP_WINDOW_MS)) {
+      throw new InvalidArgumentError('spec.catch_up_window_duration', spec.catchUpWindowMs <= 0 ? 'must be positive' : 'must be at most 366 days');
+    }
+    if (spec.catchUpPolicy === 'ALL' && spec.catchUpWindowMs === null) {
+      throw new InvalidArgumentError('spec.catch_up_window_duration', 'is required with SCHEDULE_CATCH_UP_POLICY_ALL');
+    }
+    if (target.consumerId && !(await consumerExists(this.db, target.consumerId))) throw new NotFoundError('consumer', target.consumerId, 'spec.target.consumer_id');
+    return { spec: { ...spec, timeZone }, cron };
+  }
+
+  /** The first fire strictly after `after`, within [start, end]; null if none. */
+  static nextFire(spec: ScheduleSpec, cron: CronSchedule, after: number): number | null {
+    const from = spec.startTime !== null ? Math.max(after, spec.startTime - 1) : after;
+    const next = cron.next(from);
+    return next !== null && (spec.endTime === null || next <= spec.endTime) ? next : null;
+  }
+
+  async create(input: ScheduleSpec, paused: boolean): Promise<ScheduleRecord> {
+    const now = this.clock.now();
+    const { spec, cron } = await this.validate(input, now);
+    const record: ScheduleRecord = {
+      id: crypto.randomUUID(),
+      spec,
+      paused,
+      createTime: now,
+      updateTime: now,
+      nextFireTime: ScheduleRegistry.nextFire(spec, cron, now),
+      lastFireTime: null,
+      missedFireCount: 0,
+    };
+    await insertSchedule(this.db, record);
+    this.logger.info({ event: 'schedule.created', scheduleId: record.id, cron: spec.cron, timeZone: spec.timeZone, nextFireTime: iso(record.nextFireTime) }, 'schedule created');
+    if (!paused) this.onChange(record.nextFireTime);
+    return record;
+  }
+
+  async get(id: string): Promise<ScheduleRecord> {
+    if (!id) throw new InvalidArgumentError('schedule_id', 'is required');
+    if (id.length > 64) throw new InvalidArgumentError('schedule_id', 'is longer than 64 characters');
+    const found = await findSchedule(this.db, id);
+    if (!found) throw new NotFoundError('schedule', id, 'schedule_id');
+    return found;
+  }
+
+  async list(pageSize: number, pageToken: string): Promise<{ schedules: ScheduleRecord[]; nextPageToken: string }> {
+    const cursor = this.pageTokens.decode<string>('page_token', pageToken, { list: 'schedules' }, 'string');
+    const after = cursor ? parseCursor(cursor) : null;
+    const rows = await listSchedules(this.db, after, pageSize + 1);
+    const more = rows.length > pageSize;
+    const page = more ? rows.slice(0, pageSize) : rows;
+    const last = page[page.length - 1];
+    return { schedules: page, nextPageToken: more ? this.pageTokens.encode(`${last.createTime}:${last.id}`, { list: 'schedules' }) : '' };
+  }
+
+  /** Replaces the spec; an invalid one changes nothing. The next fire is planned again from now. */
+  async update(id: string, input: ScheduleSpec): Promise<ScheduleRecord> {
+    await this.get(id);
+    const now = this.clock.now();
+    const { spec, cron } = await this.validate(input, now);
+    if (!(await updateScheduleSpec(this.db, id, spec, ScheduleRegistry.nextFire(spec, cron, now), now))) throw new NotFoundError('schedule', id, 'schedule_id');
+    this.logger.info({ event: 'schedule.updated', scheduleId: id }, 'schedule updated');
+    const updated = await this.get(id);
+    if (!updated.paused) this.onChange(updated.nextFireTime);
+    return updated;
+  }
+
+  /** Pausing keeps the cursor; resuming plans the next fire from now (fires due while paused are not made up). */
+  async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {
+    const current = await this.get(id);
+    const now = this.clock.now();
+    const next = paused ? current.nextFireTime : ScheduleRegistry.nextFire(current.spec, CronSchedule.parse(current.spec.cron, current.spec.timeZone), now);
+    if (!(await setSchedulePaused(this.db, id, paused, next, now))) throw new NotFoundError('schedule', id, 'schedule_id');
+    this.logger.info({ event: paused ? 'schedule.paused' : 'schedule.resumed', scheduleId: id }, paused ? 'schedule paused' : 'schedule resumed');
+    if (!paused) this.onChange(next);
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    if (!(await deleteSchedule(this.db, id))) throw new NotFoundError('schedule', id, 'schedule_id');
+    this.logger.info({ event: 'schedule.deleted', scheduleId: id }, 'schedule deleted');
+  }
+
+  /** The next `count` fires after `after` with their windows, on the zone's wall clock and in UTC. */
+  async preview(source: { scheduleId: string } | { spec: ScheduleSpec }, count: number, after: number | null): Promise<{ timeZone: string; fires: PreviewedFire[] }> {
+    if (!Number.isInteger(count) || count < 0 || count > MAX_PREVIEW) throw new InvalidArgumentError('count', `must be between 1 and ${MAX_PREVIEW}`);
+    const now = this.clock.now();
+    const spec = 'scheduleId' in source ? (await this.get(source.scheduleId)).spec : (await this.validate(source.spec, now)).spec;
+    const cron = CronSchedule.parse(spec.cron, spec.timeZone);
+    const fires: PreviewedFire[] = [];
+    let cursor = after ?? now;
+    while (fires.length < (count || 5)) {
+      const fire = ScheduleRegistry.nextFire(spec, cron, cursor);
+      if (fire === null) break;
+      const windowEnd = spec.windowMs === null ? null : fire + spec.windowMs;
+      fires.push({ fireTime: fire, fireTimeLocal: formatInZone(fire, spec.timeZone), windowEnd, windowEndLocal: windowEnd === null ? '' : formatInZone(windowEnd, spec.timeZone) });
+      cursor = fire;
+    }
+    return { timeZone: spec.timeZone, fires };
+  }
+}
+
+function parseCursor(cursor: string): { createTime: number; id: string } {
+  const [time, id] = cursor.split(':');
+  if (!id || !Number.isSafeInteger(Number(time))) throw new InvalidArgumentError('page_token', 'is malformed');
+  return { createTime: Number(time), id };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

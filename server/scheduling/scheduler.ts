@@ -1,0 +1,240 @@
+import crypto from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { ChangeNotifier } from '../notifier';
+import type { Dialect } from '../store/database';
+import { isUniqueViolation } from '../store/database';
+import { transactionWithRetry } from '../store/batching';
+import { matchingConsumerIds, consumerExists } from '../store/consumer-store';
+import { earliestTaskDeadline, expireTasks, overdueUnstartedTasks, releaseDueTasks } from '../store/due-store';
+import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire } from '../store/schedule-store';
+import { insertTasks } from '../store/task-store';
+import { announceCreated } from '../tasks/task-manager';
+import { toNewTask } from '../tasks/task-input';
+import type { NewTask } from '../tasks/task-record';
+import { CronSchedule } from './cron-schedule';
+import { ScheduleRegistry } from './schedule-registry';
+import type { FireOutcome, ScheduleRecord } from './schedule-record';
+
+/** A fire handled later than this after its time counts as missed (every server was down). */
+export const MISFIRE_TOLERANCE_MS = 60_000;
+/** At most this many fires of one schedule are handled per pass; the rest follow on the next. */
+const MAX_FIRES_PER_PASS = 1000;
+
+export interface SchedulerOptions {
+  db: Knex;
+  dialect: Dialect;
+  clock: Clock;
+  notifier: ChangeNotifier;
+  logger: Logger;
+  /** Run the node-cron ticker and precise timers (tests that move a fake clock turn this off and call tick()). */
+  ticker?: boolean;
+}
+
+/**
+ * Time-driven work, on every server at once, coordinated only through the
+ * store: releases SCHEDULED tasks when due, expires tasks whose window
+ * closed, and fires schedules.
+ *
+ * node-cron ticks once a second as the safety net; for promptness a precise
+ * timer is armed for whatever falls due before the next tick (a task's
+ * not_before, a window's end, a schedule's next fire), so a release is not
+ * up to a second late.
+ */
+export class Scheduler {
+  private ticker: ScheduledTask | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue: number | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.unsubscribe = options.notifier.onDueTimeChanged((due) => this.armFor(due));
+    if (options.ticker !== false) {
+      this.ticker = cron.schedule('* * * * * *', () => void this.tick(), { noOverlap: true, name: 'taskplane-scheduler' });
+    }
+  }
+
+  /** One pass: expire, release, fire. Concurrent calls coalesce into one more pass. */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass()
+      .catch((err) => this.options.logger.error({ event: 'scheduler.pass_failed', err }, 'scheduler pass failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          void this.tick();
+        }
+      });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const { db, dialect, clock, notifier, logger } = this.options;
+    const now = clock.now();
+    const expired = await transactionWithRetry(db, async (trx) => {
+      const overdue = await overdueUnstartedTasks(trx, dialect, now);
+      await expireTasks(trx, overdue, now);
+      return overdue;
+    });
+    for (const t of expired) {
+      logger.info({ event: 'task.expired', taskId: t.id, consumerId: t.consumerId }, 'task expired: its window closed before it started');
+      notifier.taskChanged(t.id);
+    }
+    const released = await transactionWithRetry(db, (trx) => releaseDueTasks(trx, dialect, now));
+    for (const t of released) {
+      logger.info({ event: 'task.released', taskId: t.id, consumerId: t.consumerId }, 'task due');
+      notifier.taskChanged(t.id);
+    }
+    for (const consumerId of new Set(released.map((t) => t.consumerId))) notifier.consumerHasWork(consumerId);
+    for (const schedule of await dueSchedules(db, now)) await this.fireSchedule(schedule, now);
+    if (this.ticker || this.timer) await this.armNext();
+  }
+
+  /**
+   * Handles every fire of `s` due by `now`: on-time fires run; fires missed
+   * while every server was down follow the catch-up policy. Each fire that
+   * runs is one transaction that records it under the key (schedule_id,
+   * fire_time) and creates its tasks, so it happens exactly once however
+   * many servers try (guarantee 6).
+   */
+  private async fireSchedule(s: ScheduleRecord, now: number): Promise<void> {
+    const cron = CronSchedule.parse(s.spec.cron, s.spec.timeZone);
+    const onTimeFrom = now - MISFIRE_TOLERANCE_MS;
+    let cursor = s.nextFireTime;
+    if (cursor !== null && cursor < onTimeFrom) {
+      // Fires missed while no server ran. Those the policy runs are recorded
+      // one by one (a duplicate means another server ran it: go on); then
+      // one conditional update moves the cursor past them all and counts the
+      // rest as missed, so only one server counts them.
+      const missed = this.missedFires(s, cron, cursor, onTimeFrom, now);
+      for (const fire of missed.run) await this.runFire(s, fire, now, { advanceTo: undefined });
+      const next = ScheduleRegistry.nextFire(s.spec, cron, onTimeFrom - 1);
+      if (!(await advanceSchedule(this.options.db, s, cursor, next, missed.lastMissed ?? cursor, missed.skippedCount))) return;
+      if (missed.skippedCount) this.options.logger.warn({ event: 'schedule.missed', scheduleId: s.id, missed: missed.skippedCount, policy: s.spec.catchUpPolicy }, 'schedule fires missed while no server ran');
+      cursor = next;
+    }
+    for (let handled = 0; cursor !== null && cursor <= now && handled < MAX_FIRES_PER_PASS; handled++) {
+      const next = ScheduleRegistry.nextFire(s.spec, cron, cursor);
+      if ((await this.runFire(s, cursor, now, { advanceTo: next })) !== 'done') return;
+      cursor = next;
+    }
+  }
+
+  /** Which missed fires in [from, onTimeFrom) run under the catch-up policy, and how many are skipped. */
+  private missedFires(s: ScheduleRecord, cron: CronSchedule, from: number, onTimeFrom: number, now: number): { run: number[]; skippedCount: number; lastMissed: number | null } {
+    const all: number[] = [];
+    for (let t: number | null = from; t !== null && t < onTimeFrom && all.length < 100_000; t = ScheduleRegistry.nextFire(s.spec, cron, t)) all.push(t);
+    const lastMissed = all.length ? all[all.length - 1] : null;
+    switch (s.spec.catchUpPolicy) {
+      case 'LATEST':
+        return { run: lastMissed === null ? [] : [lastMissed], skippedCount: Math.max(0, all.length - 1), lastMissed };
+      case 'ALL': {
+        const run = all.filter((t) => t >= now - (s.spec.catchUpWindowMs ?? 0)).slice(-MAX_FIRES_PER_PASS);
+        return { run, skippedCount: all.length - run.length, lastMissed };
+      }
+      default:
+        return { run: [], skippedCount: all.length, lastMissed };
+    }
+  }
+
+  /**
+   * One fire in one transaction: recorded under its key, its tasks created
+   * and, for an on-time fire, the schedule's cursor moved to `advanceTo`.
+   * 'duplicate': another server handled this fire; 'moved': the schedule
+   * changed meanwhile. In both cases nothing was written.
+   */
+  private async runFire(s: ScheduleRecord, fireTime: number, now: number, plan: { advanceTo: number | null | undefined }): Promise<'done' | 'duplicate' | 'moved'> {
+    const { db, notifier, logger } = this.options;
+    const groupId = crypto.randomUUID();
+    let created: NewTask[] = [];
+    let outcome: FireOutcome = 'created';
+    try {
+      await transactionWithRetry(db, async (trx) => {
+        created = [];
+        outcome = 'created';
+        if (s.spec.overlapPolicy === 'SKIP' && (await hasUnfinishedTasks(trx, s.id))) outcome = 'skipped_overlap';
+        else {
+          const consumers = await this.targets(trx, s);
+          if (consumers.length === 0) outcome = 'empty_selection';
+          created = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId));
+        }
+        await recordFire(trx, s.id, fireTime, groupId, outcome, created.length, now);
+        await insertTasks(trx, created);
+        if (plan.advanceTo !== undefined && !(await advanceSchedule(trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'duplicate';
+      if (err instanceof ScheduleMoved) return 'moved';
+      throw err;
+    }
+    if (plan.advanceTo !== undefined) s.nextFireTime = plan.advanceTo;
+    logger.info({ event: 'schedule.fired', scheduleId: s.id, fireTime: new Date(fireTime).toISOString(), groupId, outcome, tasks: created.length }, 'schedule fired');
+    announceCreated(created, notifier, logger);
+    return 'done';
+  }
+
+  /** The task a fire creates for one consumer: its window is [fire time, fire time + window]. */
+  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string): NewTask {
+    const t = s.spec.template;
+    const valid = {
+      consumerId,
+      method: t.method,
+      argumentsJson: t.argumentsJson,
+      notBefore: fireTime,
+      notAfter: s.spec.windowMs === null ? null : fireTime + s.spec.windowMs,
+      timeoutMs: t.timeoutMs,
+      labels: t.labels,
+      idempotencyKey: '',
+      requestHash: '',
+    };
+    return toNewTask(valid, now, { groupId, scheduleId: s.id, fireTime });
+  }
+
+  private async targets(trx: Knex.Transaction, s: ScheduleRecord): Promise<string[]> {
+    if (s.spec.target.consumerId) return (await consumerExists(trx, s.spec.target.consumerId)) ? [s.spec.target.consumerId] : [];
+    return matchingConsumerIds(trx, s.spec.target.selector ?? {});
+  }
+
+  /** Arms the precise timer for the earliest deadline if it comes before the next tick. */
+  private async armNext(): Promise<void> {
+    const { db } = this.options;
+    const times = [await earliestTaskDeadline(db), await earliestNextFire(db)].filter((t): t is number => t !== null);
+    if (times.length) this.armFor(Math.min(...times));
+  }
+
+  /** Something falls due at `due`: make sure a pass runs then (not up to a tick later). */
+  armFor(due: number): void {
+    if (this.stopped || this.options.ticker === false) return;
+    const delay = due - this.options.clock.now();
+    if (delay > 1000) return; // the ticker will be there first
+    if (this.timer && this.timerDue !== null && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerDue = null;
+      void this.tick();
+    }, Math.max(0, delay));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    await this.ticker?.destroy();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
+
+class ScheduleMoved extends Error {}

@@ -1,0 +1,142 @@
+import type { Knex } from 'knex';
+import type { FireOutcome, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
+
+/** Every SQL statement about schedules and their fires, one named function each. */
+
+type Row = Record<string, any>;
+
+function rowToSchedule(row: Row): ScheduleRecord {
+  const template = JSON.parse(row.template_json);
+  return {
+    id: row.id,
+    spec: {
+      cron: row.cron,
+      timeZone: row.time_zone,
+      template,
+      target: { consumerId: row.target_consumer_id ?? null, selector: row.target_selector_json ? JSON.parse(row.target_selector_json) : null },
+      windowMs: num(row.window_ms),
+      startTime: num(row.start_time),
+      endTime: num(row.end_time),
+      overlapPolicy: row.overlap_policy,
+      catchUpPolicy: row.catch_up_policy,
+      catchUpWindowMs: num(row.catch_up_window_ms),
+    },
+    paused: Boolean(row.paused),
+    createTime: Number(row.create_time),
+    updateTime: Number(row.update_time),
+    nextFireTime: num(row.next_fire_time),
+    lastFireTime: num(row.last_fire_time),
+    missedFireCount: Number(row.missed_fire_count),
+  };
+}
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+function specColumns(spec: ScheduleSpec): Row {
+  return {
+    cron: spec.cron,
+    time_zone: spec.timeZone,
+    template_json: JSON.stringify(spec.template),
+    target_consumer_id: spec.target.consumerId,
+    target_selector_json: spec.target.selector ? JSON.stringify(spec.target.selector) : null,
+    window_ms: spec.windowMs,
+    start_time: spec.startTime,
+    end_time: spec.endTime,
+    overlap_policy: spec.overlapPolicy,
+    catch_up_policy: spec.catchUpPolicy,
+    catch_up_window_ms: spec.catchUpWindowMs,
+  };
+}
+
+export async function insertSchedule(db: Knex, s: ScheduleRecord): Promise<void> {
+  await db('schedules').insert({
+    id: s.id,
+    ...specColumns(s.spec),
+    paused: s.paused,
+    next_fire_time: s.nextFireTime,
+    last_fire_time: null,
+    missed_fire_count: 0,
+    create_time: s.createTime,
+    update_time: s.updateTime,
+  });
+}
+
+export async function findSchedule(db: Knex, id: string): Promise<ScheduleRecord | null> {
+  const row = await db('schedules').where({ id }).first();
+  return row ? rowToSchedule(row) : null;
+}
+
+/** Oldest first, strictly after the cursor (create_time, id). */
+export async function listSchedules(db: Knex, after: { createTime: number; id: string } | null, limit: number): Promise<ScheduleRecord[]> {
+  const q = db('schedules').orderBy([{ column: 'create_time' }, { column: 'id' }]).limit(limit);
+  if (after) q.where((w) => w.where('create_time', '>', after.createTime).orWhere((x) => x.where('create_time', after.createTime).andWhere('id', '>', after.id)));
+  return (await q).map(rowToSchedule);
+}
+
+/** Replaces the spec and re-plans the next fire; false if the schedule is gone. */
+export async function updateScheduleSpec(db: Knex, id: string, spec: ScheduleSpec, nextFireTime: number | null, now: number): Promise<boolean> {
+  return (await db('schedules').where({ id }).update({ ...specColumns(spec), next_fire_time: nextFireTime, update_time: now })) === 1;
+}
+
+export async function setSchedulePaused(db: Knex, id: string, paused: boolean, nextFireTime: number | null, now: number): Promise<boolean> {
+  const changes: Row = { paused, update_time: now };
+  if (!paused) changes.next_fire_time = nextFireTime;
+  return (await db('schedules').where({ id }).update(changes)) === 1;
+}
+
+export async function deleteSchedule(db: Knex, id: string): Promise<boolean> {
+  return (await db('schedules').where({ id }).delete()) === 1;
+}
+
+/** Unpaused schedules whose next fire is due by `now`, earliest first. */
+export async function dueSchedules(db: Knex, now: number, limit = 100): Promise<ScheduleRecord[]> {
+  const rows = await db('schedules').where({ paused: false }).andWhere('next_fire_time', '<=', now).orderBy('next_fire_time').limit(limit);
+  return rows.map(rowToSchedule);
+}
+
+/** The earliest next fire of any unpaused schedule. */
+export async function earliestNextFire(db: Knex): Promise<number | null> {
+  const row = await db('schedules').where({ paused: false }).min({ t: 'next_fire_time' }).first();
+  return num(row?.t);
+}
+
+/**
+ * Records that `fireTime` of the schedule was handled. The primary key makes
+ * this succeed for exactly one server (guarantee 6); the caller's
+ * transaction rolls back on the duplicate-key error of any other.
+ */
+export async function recordFire(trx: Knex.Transaction, scheduleId: string, fireTime: number, groupId: string, outcome: FireOutcome, taskCount: number, now: number): Promise<void> {
+  await trx('schedule_fires').insert({ schedule_id: scheduleId, fire_time: fireTime, group_id: groupId, outcome, task_count: taskCount, record_time: now });
+}
+
+export async function listFires(db: Knex, scheduleId: string): Promise<Array<{ fireTime: number; outcome: FireOutcome; taskCount: number; groupId: string }>> {
+  const rows = await db('schedule_fires').where({ schedule_id: scheduleId }).orderBy('fire_time');
+  return rows.map((r: Row) => ({ fireTime: Number(r.fire_time), outcome: r.outcome, taskCount: Number(r.task_count), groupId: r.group_id }));
+}
+
+/**
+ * Moves the schedule's cursor from `expectedNext` to `nextFireTime`, adding
+ * `missed` to its missed count. Conditional on nobody having moved it (or
+ * edited the schedule) since it was read: false means "re-read and retry".
+ */
+export async function advanceSchedule(
+  trx: Knex,
+  s: ScheduleRecord,
+  expectedNext: number,
+  nextFireTime: number | null,
+  lastFireTime: number,
+  missed: number,
+): Promise<boolean> {
+  const updated = await trx('schedules')
+    .where({ id: s.id, next_fire_time: expectedNext, update_time: s.updateTime })
+    .update({ next_fire_time: nextFireTime, last_fire_time: lastFireTime, missed_fire_count: trx.raw('missed_fire_count + ?', [missed]) });
+  return updated === 1;
+}
+
+/** True if tasks of the schedule are unfinished (for the SKIP overlap policy). */
+export async function hasUnfinishedTasks(trx: Knex, scheduleId: string): Promise<boolean> {
+  const row = await trx('tasks').select('id').where({ schedule_id: scheduleId }).whereIn('state', ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING']).first();
+  return row !== undefined;
+}
