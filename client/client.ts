@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadTaskplaneProtos } from '../protos/loader';
 import type { TaskServiceClient } from '../protos/generated/taskplane/v1/TaskService';
 import type { ConsumerServiceClient } from '../protos/generated/taskplane/v1/ConsumerService';
+import type { ScheduleServiceClient } from '../protos/generated/taskplane/v1/ScheduleService';
 
 export const DEFAULT_SERVER = '127.0.0.1:50051';
 
@@ -9,6 +10,7 @@ export const DEFAULT_SERVER = '127.0.0.1:50051';
 export interface TaskplaneClients {
   tasks: TaskServiceClient;
   consumers: ConsumerServiceClient;
+  schedules: ScheduleServiceClient;
   close(): void;
 }
 
@@ -18,10 +20,13 @@ export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAUL
   const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, ...options };
   const tasks = new protos.taskplane.v1.TaskService(address, credentials, channelOptions);
   // Share one channel (one HTTP/2 connection) between the two services.
-  const consumers = new protos.taskplane.v1.ConsumerService(address, credentials, { ...channelOptions, channelOverride: tasks.getChannel() });
+  const shared = { ...channelOptions, channelOverride: tasks.getChannel() };
+  const consumers = new protos.taskplane.v1.ConsumerService(address, credentials, shared);
+  const schedules = new protos.taskplane.v1.ScheduleService(address, credentials, shared);
   return {
     tasks,
     consumers,
+    schedules,
     close() {
       tasks.close();
     },
