@@ -9,6 +9,10 @@ import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, t
 import { serverStream, unary } from './status';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
+import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
+import type { WatchTaskRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskRequest';
+import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupRequest';
+import type { TaskEventRecord } from '../tasks/task-record';
 
 /** TaskService: translates messages and statuses; the logic is TaskManager's. */
 export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: Set<grpc.ServerWritableStream<any, any>>): TaskServiceHandlers {
@@ -67,26 +71,22 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       return { tasks: (await tasks.cancelGroup(req.groupId, req.reason)).map(taskToProto) };
     }),
 
-    WatchTaskGroup: serverStream(
-      logger,
-      'WatchTaskGroup',
-      async function* watchGroup(req, signal) {
-        const after = parseId('after_event_id', req.afterEventId);
-        for await (const event of tasks.watchGroup(req.groupId, after, signal)) yield { event: taskEventToProto(event) };
-      },
-      liveStreams,
-    ),
-
-    WatchTask: serverStream(
-      logger,
-      'WatchTask',
-      async function* watch(req, signal) {
-        const after = parseId('after_event_id', req.afterEventId);
-        for await (const event of tasks.watch(req.taskId, after, signal)) yield { event: taskEventToProto(event) };
-      },
-      liveStreams,
-    ),
+    WatchTaskGroup: eventStream<WatchTaskGroupRequest__Output>('WatchTaskGroup', (req, after, signal) => tasks.watchGroup(req.groupId, after, signal)),
+    WatchTask: eventStream<WatchTaskRequest__Output>('WatchTask', (req, after, signal) => tasks.watch(req.taskId, after, signal)),
   };
+
+  /** A server stream of task events, resumable after `after_event_id`. */
+  function eventStream<Req extends { afterEventId: string }>(method: string, events: (req: Req, after: number, signal: AbortSignal) => AsyncIterable<TaskEventRecord>) {
+    return serverStream<Req, { event: TaskEvent }>(
+      logger,
+      method,
+      async function* stream(req, signal) {
+        const after = parseId('after_event_id', req.afterEventId);
+        for await (const event of events(req, after, signal)) yield { event: taskEventToProto(event) };
+      },
+      liveStreams,
+    );
+  }
 }
 
 /** Each state at most once: there are only nine, and a long list would only burden the query. */
