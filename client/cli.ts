@@ -9,6 +9,7 @@ import { MIGRATE_USAGE, runMigrate } from './commands/migrate';
 import { runServer, SERVER_USAGE } from './commands/server';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';
 import { runTask, TASK_USAGE } from './commands/task';
+import { runSchedule, SCHEDULE_USAGE } from './commands/schedule';
 import { AGENT_USAGE, runAgent } from './commands/agent';
 
 const USAGE = `taskplane: a durable task control plane for fleets of managed hosts
@@ -19,15 +20,18 @@ usage: taskplane <command> [flags]
   agent      run the agent of a managed host   (taskplane agent --help)
   migrate    apply database migrations         (taskplane migrate --help)
   consumer   register|get|list|delete|history  (taskplane consumer --help)
-  task       create|get|list|watch|cancel      (taskplane task --help)
+  task       create|get|list|watch|cancel|watch-group|cancel-group
+                                               (taskplane task --help)
+  schedule   create|update|pause|preview|...   (taskplane schedule --help)
 
-Client flags (consumer, task):
+Client flags (consumer, task, schedule):
   --server HOST:PORT   TASKPLANE_SERVER, default 127.0.0.1:50051
   --output table|json  TASKPLANE_OUTPUT, default table
 
 Exit codes: 0 ok, 1 other failure, 2 usage or INVALID_ARGUMENT, 3 NOT_FOUND,
 4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 server unreachable,
-6 UNAUTHENTICATED or PERMISSION_DENIED, 8 watched task did not succeed.`;
+6 UNAUTHENTICATED or PERMISSION_DENIED, 8 watched task (or a task of a
+watched group) did not succeed.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -65,6 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'task':
       if (wantsHelp) return help(TASK_USAGE);
       return runTask(rest);
+    case 'schedule':
+      if (wantsHelp) return help(SCHEDULE_USAGE);
+      return runSchedule(rest);
     default:
       throw new UsageError(`unknown command "${command}"; run taskplane --help`);
   }

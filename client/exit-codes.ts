@@ -18,7 +18,7 @@ export const EXIT = {
   UNAVAILABLE: 5,
   /** UNAUTHENTICATED or PERMISSION_DENIED. */
   DENIED: 6,
-  /** `task watch`: the task ended FAILED, CANCELED, TIMED_OUT or EXPIRED. */
+  /** `task watch` / `task watch-group`: the task (or one of the group) ended FAILED, CANCELED, TIMED_OUT or EXPIRED. */
   TASK_DID_NOT_SUCCEED: 8,
 } as const;
 

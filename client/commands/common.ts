@@ -1,13 +1,15 @@
 import type * as grpc from '@grpc/grpc-js';
+import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type TaskplaneClients } from '../client';
 import { UsageError } from '../exit-codes';
 import { Output, type OutputFormat } from '../output';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
+import { formatInZone } from '../../server/scheduling/cron-schedule';
 
 /**
- * What the `consumer` and `task` verbs share: flag parsing that turns every
+ * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every
  * mistake into a UsageError naming the flag, the client connection, and the
  * conversions between command-line text and proto fields.
  */
@@ -27,6 +29,13 @@ const CLIENT_OPTIONS = {
   output: { type: 'string' },
 } as const satisfies Options;
 
+/** --page-size, --page-token and --all, for every list verb (see readPages). */
+export const PAGING_OPTIONS = {
+  'page-size': { type: 'string' },
+  'page-token': { type: 'string' },
+  all: { type: 'boolean' },
+} as const satisfies Options;
+
 export interface ClientFlags {
   server?: string;
   output?: string;
@@ -34,8 +43,9 @@ export interface ClientFlags {
 
 /**
  * Parses one verb's arguments: its own flags plus the client flags, and
- * exactly the positionals named in `positionalNames` (e.g. ["ID"]).
- * `command` ("task get") is used in messages.
+ * exactly the positionals named in `positionalNames` (e.g. ["ID"]); a name
+ * in brackets ("[ID]") may be left out. `command` ("task get") is used in
+ * messages.
  */
 export function parseVerb<O extends Options>(
   command: string,
@@ -50,8 +60,9 @@ export function parseVerb<O extends Options>(
     throw usageErrorFromParseArgs(command, err);
   }
   const { positionals } = parsed;
-  if (positionals.length < positionalNames.length) {
-    throw new UsageError(`${command} needs ${positionalNames.slice(positionals.length).join(' ')}; see taskplane ${command.split(' ')[0]} --help`);
+  const required = positionalNames.filter((name) => !name.startsWith('['));
+  if (positionals.length < required.length) {
+    throw new UsageError(`${command} needs ${required.slice(positionals.length).join(' ')}; see taskplane ${command.split(' ')[0]} --help`);
   }
   if (positionals.length > positionalNames.length) {
     throw new UsageError(`${command}: unexpected argument "${positionals[positionalNames.length]}"`);
@@ -141,8 +152,66 @@ export function parseTime(flag: string, text: string | undefined): Timestamp | n
   if (!ISO_DATE_PREFIX.test(text) || Number.isNaN(ms)) {
     throw new UsageError(`${flag} "${text}" is not an ISO 8601 time (e.g. 2026-12-01T02:00:00Z)`);
   }
+  return timestampFromMs(ms);
+}
+
+/** Milliseconds since the epoch -> Timestamp. */
+export function timestampFromMs(ms: number): Timestamp {
   const seconds = Math.floor(ms / 1000);
   return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
+}
+
+/** Timestamp -> milliseconds since the epoch. */
+export function timestampMs(ts: { seconds?: string | number | unknown; nanos?: number }): number {
+  return Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
+/**
+ * Of flags that set the same thing in different ways (e.g. --not-before,
+ * --at and --in), at most one may be given: returns it (or null), and
+ * refuses two naming both.
+ */
+export function atMostOne(command: string, what: string, flags: Record<string, string | undefined>): [string, string] | null {
+  const given = Object.entries(flags).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  if (given.length > 1) {
+    const names = given.map(([flag]) => flag);
+    throw new UsageError(`${command}: ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} ${names.length === 2 ? 'both' : 'all'} set ${what}; give only one`);
+  }
+  return given[0] ?? null;
+}
+
+/** A flag taking one of a few words, in any case: "Skip" -> "skip". */
+export function parseChoice<T extends string>(flag: string, text: string | undefined, choices: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  const word = text.trim().toLowerCase().replace(/_/g, '-') as T;
+  if (!choices.includes(word)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, not "${text}"`);
+  return word;
+}
+
+/**
+ * --args JSON or --args-file PATH ("-" for stdin) -> arguments_json: a JSON
+ * object, as given; "" (the server's "{}") when neither is given.
+ */
+export function argumentsJson(inline: string | undefined, file: string | undefined): string {
+  if (inline !== undefined && file !== undefined) throw new UsageError('give --args or --args-file, not both');
+  const [flag, text] = file !== undefined ? ['--args-file', readArgumentsFile(file)] : ['--args', inline];
+  if (text === undefined) return '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${flag} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} must be a JSON object, e.g. {"packages":["zsh"]}`);
+  return text;
+}
+
+function readArgumentsFile(path: string): string {
+  try {
+    return fs.readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--args-file ${path}: ${(err as Error).message}`);
+  }
 }
 
 const DURATION_PART = /(\d+)([dhms])/g;
@@ -175,6 +244,12 @@ export function formatTime(ts: TimestampLike): string {
   if (!ts) return '';
   const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
   return new Date(ms).toISOString();
+}
+
+/** Timestamp -> "2026-03-29T03:00:00+02:00" on the wall clock of `timeZone`, or "" when unset. */
+export function formatLocalTime(ts: TimestampLike, timeZone: string): string {
+  if (!ts) return '';
+  return formatInZone(timestampMs(ts), timeZone || 'UTC');
 }
 
 /** Duration -> "1h30m", "45s". */

@@ -5,6 +5,7 @@ import type { HistoryEvent__Output } from '../../protos/generated/taskplane/v1/H
 import type { ListConsumersResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumersResponse';
 import type { ListConsumerHistoryResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumerHistoryResponse';
 import {
+  PAGING_OPTIONS,
   CLIENT_FLAGS_USAGE,
   details,
   formatLabels,
@@ -52,12 +53,6 @@ list: {consumers, nextPageToken}; history: {events, nextPageToken}). With
 ${CLIENT_FLAGS_USAGE}`;
 
 const VERBS = ['register', 'get', 'list', 'delete', 'history'] as const;
-
-const PAGING_OPTIONS = {
-  'page-size': { type: 'string' },
-  'page-token': { type: 'string' },
-  all: { type: 'boolean' },
-} as const;
 
 export async function runConsumer(args: string[]): Promise<number> {
   const [verb, rest] = verbOf('consumer', args, VERBS);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { call, type TaskplaneClients } from '../client';
 import { EXIT, UsageError } from '../exit-codes';
 import type { Output } from '../output';
@@ -7,7 +6,11 @@ import type { Task__Output } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent__Output } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { ListTasksResponse__Output } from '../../protos/generated/taskplane/v1/ListTasksResponse';
 import type { WatchTaskResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskResponse';
+import type { WatchTaskGroupResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupResponse';
+import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import {
+  argumentsJson,
+  atMostOne,
   CLIENT_FLAGS_USAGE,
   details,
   formatDuration,
@@ -22,6 +25,8 @@ import {
   parseTime,
   parseVerb,
   readPages,
+  timestampFromMs,
+  timestampMs,
   unaryOptions,
   verbOf,
   withClients,
@@ -29,22 +34,34 @@ import {
 
 export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consumers and follow them
 
-  create --consumer ID --method CLASS.METHOD [--args JSON | --args-file PATH]
-         [--not-before TIME] [--not-after TIME] [--timeout DURATION]
+  create (--consumer ID | --selector KEY=VALUE ...) --method CLASS.METHOD
+         [--args JSON | --args-file PATH] [--timeout DURATION]
+         [--at TIME | --in DURATION] [--until TIME | --for DURATION]
          [--label KEY=VALUE ...] [--idempotency-key KEY]
-      Creates one task; when this returns, the task is stored durably.
+      Creates one task for --consumer; when this returns, the task is stored
+      durably. With --selector instead, creates one task for every consumer
+      carrying all the given labels now, in one transaction, as one group, and
+      prints the group id and its tasks (no consumer matching is not an error:
+      the group is empty).
       --args is a JSON object (default {}); --args-file reads it from PATH
-      ("-" for stdin). The task must not start before --not-before nor after
-      --not-after. --timeout limits its running time: 30s, 5m, 1h, 1h30m, 2d.
-      Repeating a create with the same --idempotency-key returns the first task.
+      ("-" for stdin). --timeout limits its running time: 30s, 5m, 1h, 1h30m, 2d.
+      The window: the task must not start before --at TIME, or --in DURATION
+      from now (until then it is SCHEDULED), nor after --until TIME, or --for
+      DURATION after its start (after now if no start is given); a task that
+      has not started when its window closes ends EXPIRED. --not-before and
+      --not-after are the same as --at and --until.
+      Repeating a create with the same --idempotency-key returns the first task
+      (not with --selector).
   get ID
   list [--consumer ID] [--state STATE ...] [--method CLASS.METHOD]
-       [--label KEY=VALUE ...] [--since TIME] [--until TIME]
-       [--page-size N] [--page-token TOKEN] [--all]
+       [--label KEY=VALUE ...] [--group GROUP_ID] [--schedule SCHEDULE_ID]
+       [--since TIME] [--until TIME] [--page-size N] [--page-token TOKEN] [--all]
       Tasks newest first, matching every filter given. --state may be repeated
       or comma-separated: scheduled, waiting, dispatched, running, succeeded,
-      failed, canceled, timed_out, expired (any case). --since/--until bound
-      the creation time. One page (100 by default) unless --all.
+      failed, canceled, timed_out, expired (any case). --group: the tasks of a
+      group (task create --selector, or one fire of a schedule); --schedule:
+      the tasks a schedule's fires created. --since/--until bound the creation
+      time. One page (100 by default) unless --all.
   watch ID [--after EVENT_ID]
       Prints the task's events (those already recorded after EVENT_ID, then new
       ones as they happen) until it ends. Exit code 0 if it SUCCEEDED, 8 if it
@@ -52,18 +69,28 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
   cancel ID [--reason TEXT]
       A task not yet sent to its agent ends CANCELED at once; for a running one
       the agent is told to stop. Exit code 4 if the task has already ended.
+  watch-group GROUP_ID [--after EVENT_ID]
+      Prints the events of every task of the group, each line naming its task,
+      until all of them have ended. Exit code 0 if every task SUCCEEDED, 8 if
+      any ended another way. If the connection is lost, the hint on stderr
+      says how to resume without missing an event.
+  cancel-group GROUP_ID [--reason TEXT]
+      Cancels every unfinished task of the group, as cancel does each, and
+      prints the group's tasks.
 
-TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
-Times are printed as ISO 8601 UTC.
+TIME is ISO 8601, e.g. 2026-12-01T12:00:00+01:00 (without an offset: local
+time). DURATION is like 30s, 10m, 2h, 1h30m, 2d. Times are printed as ISO 8601
+UTC.
 
 --output json prints the response message of the call as one JSON object
-(create, get, cancel: {task}; list: {tasks, nextPageToken}, with --all the
-pages merged into one object of that shape). watch prints one JSON object per
-line, one per event: {event}.
+(create, get, cancel: {task}; create --selector: {groupId, tasks};
+cancel-group: {tasks}; list: {tasks, nextPageToken}, with --all the pages
+merged into one object of that shape). watch and watch-group print one JSON
+object per line, one per event: {event}.
 
 ${CLIENT_FLAGS_USAGE}`;
 
-const VERBS = ['create', 'get', 'list', 'watch', 'cancel'] as const;
+const VERBS = ['create', 'get', 'list', 'watch', 'cancel', 'watch-group', 'cancel-group'] as const;
 
 const STATE_PREFIX = 'TASK_STATE_';
 // Every state a user may ask for; UNSPECIFIED is the proto's "not set".
@@ -85,6 +112,10 @@ export async function runTask(args: string[]): Promise<number> {
       return watch(rest);
     case 'cancel':
       return cancel(rest);
+    case 'watch-group':
+      return watchGroup(rest);
+    case 'cancel-group':
+      return cancelGroup(rest);
   }
 }
 
@@ -93,28 +124,39 @@ export async function runTask(args: string[]): Promise<number> {
 async function create(args: string[]): Promise<number> {
   const { values } = parseVerb('task create', args, {
     consumer: { type: 'string' },
+    selector: { type: 'string', multiple: true },
     method: { type: 'string' },
     args: { type: 'string' },
     'args-file': { type: 'string' },
     'not-before': { type: 'string' },
+    at: { type: 'string' },
+    in: { type: 'string' },
     'not-after': { type: 'string' },
+    until: { type: 'string' },
+    for: { type: 'string' },
     timeout: { type: 'string' },
     label: { type: 'string', multiple: true },
     'idempotency-key': { type: 'string' },
   });
   const out = outputFor(values);
-  if (values.consumer === undefined) throw new UsageError('task create needs --consumer ID');
+  if (values.consumer !== undefined && values.selector !== undefined) throw new UsageError('task create: give --consumer or --selector, not both');
+  if (values.consumer === undefined && values.selector === undefined) throw new UsageError('task create needs --consumer ID or --selector KEY=VALUE');
   if (values.method === undefined) throw new UsageError('task create needs --method CLASS.METHOD');
-  const request = {
-    consumerId: values.consumer,
+  const template = {
     method: values.method,
     argumentsJson: argumentsJson(values.args, values['args-file']),
-    notBeforeTime: parseTime('--not-before', values['not-before']),
-    notAfterTime: parseTime('--not-after', values['not-after']),
+    ...taskWindow(values, Date.now()),
     timeoutDuration: parseDuration('--timeout', values.timeout),
     labels: parseLabels('--label', values.label),
-    idempotencyKey: values['idempotency-key'] ?? '',
   };
+  if (values.selector !== undefined) {
+    if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector');
+    const request = { consumerSelector: labelSelector('--selector', values.selector), template };
+    const response = await withClients(values, (c) => call(c.tasks, 'createTaskGroup', request, unaryOptions()));
+    out.result(response, () => renderGroup(out, response.groupId, response.tasks, values.selector!));
+    return 0;
+  }
+  const request = { ...template, consumerId: values.consumer!, idempotencyKey: values['idempotency-key'] ?? '' };
   const response = await withClients(values, (c) => call(c.tasks, 'createTask', request, unaryOptions()));
   out.result(response, () => renderTask(response.task!));
   return 0;
@@ -134,6 +176,8 @@ async function list(args: string[]): Promise<number> {
     state: { type: 'string', multiple: true },
     method: { type: 'string' },
     label: { type: 'string', multiple: true },
+    group: { type: 'string' },
+    schedule: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
     'page-size': { type: 'string' },
@@ -146,6 +190,8 @@ async function list(args: string[]): Promise<number> {
     states: parseStates(values.state),
     method: values.method ?? '',
     labelSelector: labelSelector('--label', values.label),
+    groupId: values.group ?? '',
+    scheduleId: values.schedule ?? '',
     createTimeFrom: parseTime('--since', values.since),
     createTimeTo: parseTime('--until', values.until),
     pageSize: parsePageSize(values['page-size']),
@@ -166,8 +212,7 @@ async function watch(args: string[]): Promise<number> {
   const { values, positionals } = parseVerb('task watch', args, { after: { type: 'string' } }, ['ID']);
   const out = outputFor(values);
   const taskId = positionals[0];
-  const after = values.after ?? '0';
-  if (!/^\d+$/.test(after)) throw new UsageError(`--after must be an event id (a whole number), not "${after}"`);
+  const after = parseAfter(values.after);
   return withClients(values, async (c) => {
     const last = await printEvents(c, out, taskId, after);
     const finalState = await settledState(c, taskId, last);
@@ -184,6 +229,35 @@ async function cancel(args: string[]): Promise<number> {
   const headline =
     task.state === 'TASK_STATE_CANCELED' ? `task ${task.id} canceled` : `cancel requested for task ${task.id} (${shortState(task.state)}); its agent is told to stop`;
   out.result(response, () => `${headline}\n\n${renderTask(task)}`);
+  return 0;
+}
+
+async function watchGroup(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('task watch-group', args, { after: { type: 'string' } }, ['GROUP_ID']);
+  const out = outputFor(values);
+  const groupId = positionals[0];
+  const after = parseAfter(values.after);
+  return withClients(values, async (c) => {
+    await printGroupEvents(c, out, groupId, after);
+    // The stream ends once every task has ended; the verdict comes from the tasks themselves.
+    const tasks = await groupTasks(c, groupId);
+    const unfinished = tasks.filter((t) => !TERMINAL_STATES.includes(t.state));
+    if (unfinished.length) {
+      throw new Error(`the watch ended before group ${groupId} finished (${unfinished.length} of ${tasks.length} tasks unfinished); run taskplane task watch-group again`);
+    }
+    if (out.format === 'table') out.line(null, `group ${groupId}: ${stateCounts(tasks)}`);
+    return tasks.every((t) => t.state === 'TASK_STATE_SUCCEEDED') ? EXIT.OK : EXIT.TASK_DID_NOT_SUCCEED;
+  });
+}
+
+async function cancelGroup(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('task cancel-group', args, { reason: { type: 'string' } }, ['GROUP_ID']);
+  const out = outputFor(values);
+  const request = { groupId: positionals[0], reason: values.reason ?? '' };
+  const response = await withClients(values, (c) => call(c.tasks, 'cancelTaskGroup', request, unaryOptions()));
+  const running = response.tasks.filter((t) => !TERMINAL_STATES.includes(t.state)).length;
+  const note = running ? `\n(cancel requested for ${running} dispatched or running; their agents are told to stop)` : '';
+  out.result(response, () => `group ${positionals[0]}: ${stateCounts(response.tasks)}${note}\n\n${taskTable(out, response.tasks)}`);
   return 0;
 }
 
@@ -220,28 +294,75 @@ async function settledState(c: TaskplaneClients, taskId: string, last: TaskEvent
   return state;
 }
 
-// ---- command-line text -> request fields ----
-
-function argumentsJson(inline: string | undefined, file: string | undefined): string {
-  if (inline !== undefined && file !== undefined) throw new UsageError('give --args or --args-file, not both');
-  const [flag, text] = file !== undefined ? ['--args-file', readArgumentsFile(file)] : ['--args', inline];
-  if (text === undefined) return '';
-  let parsed: unknown;
+/**
+ * Prints the group's events as they arrive, each naming its task. On a lost
+ * stream the hint gives the smallest last event id among the tasks not seen
+ * to end, as WatchTaskGroup asks, so a resumed watch misses nothing.
+ */
+async function printGroupEvents(c: TaskplaneClients, out: Output, groupId: string, after: string): Promise<void> {
+  const last = new Map<string, TaskEvent__Output>();
+  const stream = c.tasks.watchTaskGroup({ groupId, afterEventId: after });
   try {
-    parsed = JSON.parse(text);
+    for await (const response of stream as AsyncIterable<WatchTaskGroupResponse__Output>) {
+      if (!response.event) continue;
+      last.set(response.event.taskId, response.event);
+      out.line(response, renderEvent(response.event, true));
+    }
   } catch (err) {
-    throw new UsageError(`${flag} is not valid JSON: ${(err as Error).message}`);
+    if (last.size) {
+      const unfinished = [...last.values()].filter((e) => !TERMINAL_STATES.includes(e.state)).map((e) => BigInt(e.id));
+      const resumeAfter = unfinished.length ? unfinished.reduce((a, b) => (b < a ? b : a)) : BigInt(after);
+      process.stderr.write(`note: to resume, run: taskplane task watch-group ${groupId} --after ${resumeAfter}\n`);
+    }
+    throw err;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} must be a JSON object, e.g. {"packages":["zsh"]}`);
-  return text;
 }
 
-function readArgumentsFile(path: string): string {
-  try {
-    return fs.readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--args-file ${path}: ${(err as Error).message}`);
+/** Every task of a group, every page. */
+async function groupTasks(c: TaskplaneClients, groupId: string): Promise<Task__Output[]> {
+  const response = await readPages<ListTasksResponse__Output>(
+    '',
+    true,
+    (pageToken) => call(c.tasks, 'listTasks', { groupId, pageSize: 1000, pageToken }, unaryOptions()),
+    (pages) => ({ tasks: pages.flatMap((p) => p.tasks), nextPageToken: '' }),
+  );
+  return response.tasks;
+}
+
+// ---- command-line text -> request fields ----
+
+/**
+ * The task's window from --not-before/--at/--in (its start) and
+ * --not-after/--until/--for (its end); of each trio at most one. --in is
+ * counted from `now`; --for from the start, or from `now` without one.
+ */
+function taskWindow(
+  values: { 'not-before'?: string; at?: string; in?: string; 'not-after'?: string; until?: string; for?: string },
+  now: number,
+): { notBeforeTime: Timestamp | null; notAfterTime: Timestamp | null } {
+  const start = atMostOne('task create', 'the start of the window', { '--not-before': values['not-before'], '--at': values.at, '--in': values.in });
+  const end = atMostOne('task create', 'the end of the window', { '--not-after': values['not-after'], '--until': values.until, '--for': values.for });
+  let notBeforeTime: Timestamp | null = null;
+  if (start) {
+    const [flag, text] = start;
+    notBeforeTime = flag === '--in' ? timestampFromMs(now + durationMs(flag, text)) : parseTime(flag, text);
   }
+  let notAfterTime: Timestamp | null = null;
+  if (end) {
+    const [flag, text] = end;
+    notAfterTime = flag === '--for' ? timestampFromMs((notBeforeTime ? timestampMs(notBeforeTime) : now) + durationMs(flag, text)) : parseTime(flag, text);
+  }
+  return { notBeforeTime, notAfterTime };
+}
+
+function durationMs(flag: string, text: string): number {
+  return Number(parseDuration(flag, text)!.seconds) * 1000;
+}
+
+function parseAfter(text: string | undefined): string {
+  const after = text ?? '0';
+  if (!/^\d+$/.test(after)) throw new UsageError(`--after must be an event id (a whole number), not "${after}"`);
+  return after;
 }
 
 /** ["waiting", "running,failed"] -> ["TASK_STATE_WAITING", "TASK_STATE_RUNNING", "TASK_STATE_FAILED"]. */
@@ -270,6 +391,9 @@ function renderTask(task: Task__Output): string {
     ['arguments', task.argumentsJson],
     ['labels', formatLabels(task.labels)],
     ['idempotency key', task.idempotencyKey],
+    ['group', task.groupId],
+    ['schedule', task.scheduleId],
+    ['fire time', formatTime(task.fireTime)],
     ['created', formatTime(task.createTime)],
     ['updated', formatTime(task.updateTime)],
     ['not before', formatTime(task.notBeforeTime)],
@@ -298,8 +422,22 @@ function taskTable(out: Output, tasks: Task__Output[]): string {
   return out.table(rows, ['id', 'consumer', 'method', 'state', 'created', 'labels']);
 }
 
-/** One line per event: time, event id, what happened, why. */
-function renderEvent(event: TaskEvent__Output): string {
+/** "group G: 2 tasks" and a table of them, or a line saying none matched. */
+function renderGroup(out: Output, groupId: string, tasks: Task__Output[], selector: string[]): string {
+  if (tasks.length === 0) return `group ${groupId}: no consumer matches ${selector.join(' ')}; no tasks created`;
+  return `group ${groupId}: ${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}\n\n${taskTable(out, tasks)}`;
+}
+
+/** "3 tasks: 2 SUCCEEDED, 1 CANCELED". */
+function stateCounts(tasks: Task__Output[]): string {
+  const counts = new Map<string, number>();
+  for (const t of tasks) counts.set(shortState(t.state), (counts.get(shortState(t.state)) ?? 0) + 1);
+  const parts = [...counts].map(([state, n]) => `${n} ${state}`);
+  return `${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** One line per event: time, (task,) event id, what happened, why. */
+function renderEvent(event: TaskEvent__Output, withTask = false): string {
   const what = (() => {
     switch (event.type) {
       case 'TASK_EVENT_TYPE_PROGRESS':
@@ -312,5 +450,6 @@ function renderEvent(event: TaskEvent__Output): string {
   })();
   const why = event.cause ? `  (${event.cause})` : '';
   const error = event.error ? `  error ${event.error.type}: ${event.error.message}` : '';
-  return `${formatTime(event.eventTime)}  event ${event.id}  ${what}${why}${error}`;
+  const task = withTask ? `  task ${event.taskId}` : '';
+  return `${formatTime(event.eventTime)}${task}  event ${event.id}  ${what}${why}${error}`;
 }
