@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Where bench/ lives in the source tree, whether this runs from bench/ or dist/bench/. */
+export const BENCH_SOURCE_DIR = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'bench') : __dirname;
+
+export const PHASES = ['throughput', 'latency', 'history'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  /** Measured seconds of the throughput phase (after the warm-up). */
+  durationS: number;
+  /** Warm-up seconds before the throughput and latency phases (not measured). */
+  warmupS: number;
+  /** Offered rate of the latency phase, tasks per second. */
+  rate: number;
+  /** Measured seconds of the latency phase. */
+  latencyDurationS: number;
+  /** Seconds of the history (packages.install) phase. */
+  historyDurationS: number;
+  consumers: number;
+  /** Tasks each agent runs at once (AgentHello.concurrency). */
+  concurrency: number;
+  /** CreateTask calls in flight in the closed loops. */
+  inFlight: number;
+  /** gRPC channels (HTTP/2 connections) the bench clients spread calls over. */
+  clientChannels: number;
+  phases: Phase[];
+  /** MySQL server URL without a database name. */
+  mysqlUrl: string;
+  /** When set: run the server and the agents process with --cpu-prof into this directory and summarise the profiles. */
+  cpuProfDir: string | null;
+  /** The JSON report. */
+  output: string;
+  /** Longest wait for the tasks of a phase to finish after its last CreateTask. */
+  drainTimeoutS: number;
+}
+
+export const BENCH_USAGE = `npm run bench -- [flags]      (or: node dist/bench/run.js [flags])
+
+Starts a taskplane server on a fresh MySQL database, registers consumers,
+runs their agents in one separate process, and measures throughput, latency
+and resource use. Every flag also reads an environment variable.
+
+  --duration S          BENCH_DURATION           measured seconds of the throughput phase (15)
+  --warmup S            BENCH_WARMUP             unmeasured warm-up before throughput and latency (3)
+  --rate N              BENCH_RATE               offered tasks/s of the latency phase (500)
+  --latency-duration S  BENCH_LATENCY_DURATION   measured seconds of the latency phase (15)
+  --history-duration S  BENCH_HISTORY_DURATION   seconds of the packages.install phase (5)
+  --consumers N         BENCH_CONSUMERS          consumers, one agent each (50)
+  --concurrency N       BENCH_AGENT_CONCURRENCY  tasks each agent runs at once (8)
+  --in-flight N         BENCH_IN_FLIGHT          CreateTask calls in flight in closed loops (200)
+  --client-channels N   BENCH_CLIENT_CHANNELS    gRPC connections of the bench clients (2)
+  --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history
+  --mysql-url URL       BENCH_MYSQL_URL          MySQL server, no database (mysql://root@127.0.0.1:3306;
+                                                 falls back to TASKPLANE_TEST_MYSQL_URL)
+  --cpu-prof DIR        BENCH_CPU_PROF           profile the server and agents processes (node --cpu-prof)
+                                                 into DIR and print the top functions by self time
+  --output FILE         BENCH_OUTPUT             JSON report (bench/results/latest.json)
+  --drain-timeout S     BENCH_DRAIN_TIMEOUT      longest wait for a phase's tasks to finish (120)`;
+
+export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rate: { type: 'string' },
+      'latency-duration': { type: 'string' },
+      'history-duration': { type: 'string' },
+      consumers: { type: 'string' },
+      concurrency: { type: 'string' },
+      'in-flight': { type: 'string' },
+      'client-channels': { type: 'string' },
+      phases: { type: 'string' },
+      'mysql-url': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      output: { type: 'string' },
+      'drain-timeout': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const num = (flag: string, value: string | undefined, envName: string, fallback: number, min: number, integer = true): number => {
+    const text = value ?? env[envName];
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${flag} (${envName}) must be ${integer ? 'an integer' : 'a number'} >= ${min}, not "${text}"`);
+    return n;
+  };
+  const phasesText = values.phases ?? env.BENCH_PHASES ?? PHASES.join(',');
+  const phases = phasesText.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of phases) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases: unknown phase "${p}" (known: ${PHASES.join(', ')})`);
+  const concurrency = num('concurrency', values.concurrency, 'BENCH_AGENT_CONCURRENCY', 8, 1);
+  if (concurrency > 256) throw new Error('--concurrency must be at most 256 (AgentHello.concurrency)');
+  const cpuProf = values['cpu-prof'] ?? env.BENCH_CPU_PROF ?? '';
+  return {
+    durationS: num('duration', values.duration, 'BENCH_DURATION', 15, 0.1, false),
+    warmupS: num('warmup', values.warmup, 'BENCH_WARMUP', 3, 0, false),
+    rate: num('rate', values.rate, 'BENCH_RATE', 500, 0.1, false),
+    latencyDurationS: num('latency-duration', values['latency-duration'], 'BENCH_LATENCY_DURATION', 15, 0.1, false),
+    historyDurationS: num('history-duration', values['history-duration'], 'BENCH_HISTORY_DURATION', 5, 0.1, false),
+    consumers: num('consumers', values.consumers, 'BENCH_CONSUMERS', 50, 1),
+    concurrency,
+    inFlight: num('in-flight', values['in-flight'], 'BENCH_IN_FLIGHT', 200, 1),
+    clientChannels: num('client-channels', values['client-channels'], 'BENCH_CLIENT_CHANNELS', 2, 1),
+    phases: PHASES.filter((p) => phases.includes(p)),
+    mysqlUrl: (values['mysql-url'] ?? env.BENCH_MYSQL_URL ?? env.TASKPLANE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),
+    cpuProfDir: cpuProf ? path.resolve(cpuProf) : null,
+    output: path.resolve(values.output ?? env.BENCH_OUTPUT ?? path.join(BENCH_SOURCE_DIR, 'results', 'latest.json')),
+    drainTimeoutS: num('drain-timeout', values['drain-timeout'], 'BENCH_DRAIN_TIMEOUT', 120, 1, false),
+  };
+}
