@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
           migrate: { type: 'boolean' },
           'shutdown-timeout': { type: 'string' },
           'agent-liveness-timeout': { type: 'string' },
+          'database-pool-max': { type: 'string' },
         },
       });
       return runServer(values);

@@ -9,6 +9,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** A silent agent stream is released after this long. */
   agentLivenessTimeoutMs: number;
+  /** MySQL connections per server (SQLite always uses one). */
+  databasePoolMax: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
@@ -19,6 +21,7 @@ export interface ServerFlags {
   migrate?: boolean;
   'shutdown-timeout'?: string;
   'agent-liveness-timeout'?: string;
+  'database-pool-max'?: string;
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -31,7 +34,12 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   const migrate = flags.migrate ?? ['1', 'true', 'yes'].includes((env.TASKPLANE_MIGRATE ?? '').toLowerCase());
   const shutdownTimeoutMs = seconds('shutdown-timeout', flags['shutdown-timeout'] ?? env.TASKPLANE_SHUTDOWN_TIMEOUT ?? '10');
   const agentLivenessTimeoutMs = seconds('agent-liveness-timeout', flags['agent-liveness-timeout'] ?? env.TASKPLANE_AGENT_LIVENESS_TIMEOUT ?? '30');
-  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs };
+  const poolText = flags['database-pool-max'] ?? env.TASKPLANE_DATABASE_POOL_MAX ?? '10';
+  const databasePoolMax = Number(poolText);
+  if (!Number.isInteger(databasePoolMax) || databasePoolMax < 2 || databasePoolMax > 500) {
+    throw new InvalidArgumentError('database-pool-max', `"${poolText}" is not a whole number from 2 to 500`);
+  }
+  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax };
 }
 
 function seconds(flag: string, text: string): number {

@@ -28,6 +28,8 @@ export interface ServerOptions {
   databaseUrl: string;
   /** Apply pending migrations at start. SQLite always does; MySQL only when asked. */
   migrate: boolean;
+  /** MySQL connection pool size (default 10). */
+  databasePoolMax?: number;
   logger: Logger;
   clock?: Clock;
   /** Upper bound on a graceful stop before in-flight calls are cut. */
@@ -66,7 +68,7 @@ export class TaskplaneServer {
   static async start(options: ServerOptions): Promise<TaskplaneServer> {
     const { logger } = options;
     const clock = options.clock ?? systemClock;
-    const db = openDatabase(options.databaseUrl);
+    const db = openDatabase(options.databaseUrl, { poolMax: options.databasePoolMax });
     let grpcServerForCleanup: grpc.Server | undefined;
     let hubForCleanup: AgentHub | undefined;
     let schedulerForCleanup: Scheduler | undefined;

@@ -9,6 +9,7 @@ export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-u
                                               default sqlite:./data/taskplane.sqlite
   --migrate           TASKPLANE_MIGRATE=1     apply pending migrations at start (always done on SQLite)
   --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)
+  --database-pool-max TASKPLANE_DATABASE_POOL_MAX  MySQL connections per server (default 10)
   --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
                       seconds of silence after which an agent stream is released (default 30)`;
 

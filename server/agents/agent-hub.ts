@@ -10,7 +10,7 @@ import type { Dialect } from '../store/database';
 import { transactionWithRetry } from '../store/batching';
 import {
   cancellationsDue,
-  claimWaitingTasks,
+  claimForConsumers,
   clearAgentCancelPending,
   consumersWithWaitingTasks,
   markResent,
@@ -26,6 +26,9 @@ import type { AgentReport, TaskSettler } from '../dispatch/task-settler';
 import type { ConnectRequest__Output as ConnectRequestMessage } from '../../protos/generated/taskplane/v1/ConnectRequest';
 import { msToDuration, msToTimestamp } from '../grpc/convert';
 import { AgentSession, type AgentCapabilities, type AgentStream } from './agent-session';
+
+/** Consumers claimed for in one transaction. */
+const DISPATCH_BATCH = 200;
 
 export interface AgentHubOptions {
   db: Knex;
@@ -58,8 +61,9 @@ export interface AgentHubOptions {
  */
 export class AgentHub {
   private readonly sessions = new Map<string, AgentSession>();
-  private readonly dispatching = new Map<string, Promise<void>>();
-  private readonly dispatchAgain = new Set<string>();
+  /** Consumers whose streams asked for a claim; served in batches by dispatchAll(). */
+  private readonly wantsDispatch = new Set<string>();
+  private dispatchLoop: Promise<void> | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -75,7 +79,7 @@ export class AgentHub {
     this.acceptTimeoutMs = options.acceptTimeoutMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.unsubscribe = [
-      options.notifier.onConsumerWork((consumerId) => this.kick(consumerId)),
+      options.notifier.onConsumerWork((consumerId) => this.workArrived(consumerId)),
       options.notifier.onCancelRequested((consumerId) => this.cancelRequested(consumerId)),
     ];
     this.schedulePoll();
@@ -130,7 +134,7 @@ export class AgentHub {
     });
 
     await this.redeliver(session);
-    this.kick(consumerId);
+    this.workArrived(consumerId);
     await this.deliverCancellations([session]);
     await closed;
     await this.detach(session);
@@ -177,7 +181,7 @@ export class AgentHub {
         if (report.kind !== 'reply') return;
         if (outcome === 'foreign_task') return; // refused: no ack, it is not this agent's to forget
         session.send({ replyAck: { taskId: report.taskId } });
-        if (session.release(report.taskId)) this.kick(session.consumerId);
+        if (session.release(report.taskId)) this.slotFreed(session);
       },
       (err) => {
         // Not recorded: the agent keeps the reply in its outbox and sends it
@@ -194,39 +198,75 @@ export class AgentHub {
     for (const task of tasks) this.sendTask(session, task, 'redelivered after reconnect');
   }
 
-  /** Coalesces wake-ups: at most one dispatch round per consumer runs, and one more follows if asked meanwhile. */
-  kick(consumerId: string): void {
+  /** Work may be waiting for this consumer (created, released, found by the poll): claim for it soon. */
+  workArrived(consumerId: string): void {
     const session = this.sessions.get(consumerId);
-    if (!session || session.closed || this.stopped) return;
-    if (this.dispatching.has(consumerId)) {
-      this.dispatchAgain.add(consumerId);
-      return;
-    }
-    const round = this.dispatchRound(session)
-      .catch((err) => this.options.logger.error({ event: 'dispatch.failed', err, consumerId }, 'dispatch round failed'))
-      .finally(() => {
-        this.dispatching.delete(consumerId);
-        if (this.dispatchAgain.delete(consumerId)) this.kick(consumerId);
-      });
-    this.dispatching.set(consumerId, round);
+    if (!session) return;
+    session.workGeneration++;
+    session.mayHaveWork = true;
+    this.scheduleDispatch(session);
   }
 
-  private async dispatchRound(session: AgentSession): Promise<void> {
-    const { db, dialect, clock, notifier } = this.options;
-    for (;;) {
-      const free = session.freeSlots;
-      if (free === 0 || session.closed) return;
-      const claim = await transactionWithRetry(db, (trx) => claimWaitingTasks(trx, dialect, session.consumerId, session.sessionId, (m) => session.canRun(m), free, clock.now()));
-      if (claim === null) {
-        session.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
+  /** A slot freed: claim again only if the last claim left work behind or work arrived since. */
+  private slotFreed(session: AgentSession): void {
+    if (session.mayHaveWork) this.scheduleDispatch(session);
+  }
+
+  private scheduleDispatch(session: AgentSession): void {
+    if (session.closed || this.stopped || session.freeSlots === 0) return;
+    this.wantsDispatch.add(session.consumerId);
+    this.startDispatchLoop();
+  }
+
+  private startDispatchLoop(): void {
+    if (this.dispatchLoop || this.stopped) return;
+    this.dispatchLoop = this.dispatchAll().finally(() => {
+      this.dispatchLoop = null;
+      if (this.wantsDispatch.size > 0) this.startDispatchLoop();
+    });
+  }
+
+  /**
+   * The dispatcher: claims for every stream that asked, many consumers per
+   * transaction (claimForConsumers), until nobody asks. A claim that ran
+   * while new work arrived for its consumer does not clear the consumer's
+   * "may have work" mark (workGeneration), so no wake-up is lost.
+   */
+  private async dispatchAll(): Promise<void> {
+    const { db, dialect, clock, notifier, logger } = this.options;
+    while (this.wantsDispatch.size > 0 && !this.stopped) {
+      const batch: AgentSession[] = [];
+      for (const consumerId of this.wantsDispatch) {
+        this.wantsDispatch.delete(consumerId);
+        const session = this.sessions.get(consumerId);
+        if (session && !session.closed && session.freeSlots > 0) batch.push(session);
+        if (batch.length === DISPATCH_BATCH) break;
+      }
+      if (batch.length === 0) continue;
+      const generations = batch.map((s) => s.workGeneration);
+      let results;
+      try {
+        results = await transactionWithRetry(db, (trx) =>
+          claimForConsumers(trx, dialect, batch.map((s) => ({ consumerId: s.consumerId, sessionId: s.sessionId, canRun: (m: string) => s.canRun(m), limit: s.freeSlots })), clock.now()),
+        );
+      } catch (err) {
+        logger.error({ event: 'dispatch.failed', err, consumers: batch.length }, 'dispatch failed; the poll will try again');
         return;
       }
-      for (const id of claim.ended) notifier.taskChanged(id);
-      for (const task of claim.dispatched) {
-        notifier.taskChanged(task.id);
-        this.sendTask(session, task, 'dispatched');
-      }
-      if (claim.dispatched.length < free && claim.ended.length === 0) return;
+      batch.forEach((session, i) => {
+        const result = results.get(session.consumerId)!;
+        if (!result.live) {
+          session.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
+          return;
+        }
+        for (const id of result.ended) notifier.taskChanged(id);
+        for (const task of result.dispatched) {
+          notifier.taskChanged(task.id);
+          this.sendTask(session, task, 'dispatched');
+        }
+        if (!result.more && session.workGeneration === generations[i]) session.mayHaveWork = false;
+        if (session.mayHaveWork) this.scheduleDispatch(session);
+      });
     }
   }
 
@@ -310,7 +350,7 @@ export class AgentHub {
       if (c.ended) {
         told.push(c.taskId);
         // The task is over: its slot is free even if the agent never replies.
-        if (session.release(c.taskId)) this.kick(session.consumerId);
+        if (session.release(c.taskId)) this.slotFreed(session);
       }
     }
     await clearAgentCancelPending(this.options.db, told);
@@ -350,7 +390,7 @@ export class AgentHub {
       else if (owner !== s.sessionId) s.end(grpc.status.ABORTED, 'replaced by a newer connection of the same consumer');
     }
     const withRoom = local.filter((s) => !s.closed && s.freeSlots > 0).map((s) => s.consumerId);
-    for (const consumerId of await consumersWithWaitingTasks(db, withRoom)) this.kick(consumerId);
+    for (const consumerId of await consumersWithWaitingTasks(db, withRoom)) this.workArrived(consumerId);
     await this.deliverCancellations(local);
   }
 
@@ -374,7 +414,7 @@ export class AgentHub {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     const sessions = [...this.sessions.values()];
     for (const s of sessions) s.end(grpc.status.UNAVAILABLE, 'server is shutting down; reconnect');
-    await Promise.allSettled([...this.dispatching.values()]);
+    await this.dispatchLoop?.catch(() => {});
     await this.options.settler.drain();
     await Promise.allSettled(sessions.map((s) => releaseConsumer(this.options.db, s.consumerId, s.sessionId, this.options.clock.now())));
   }

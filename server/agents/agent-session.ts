@@ -29,6 +29,10 @@ export class AgentSession {
   /** Timers per task: acceptance bound, timeout. */
   readonly timers = new Map<string, NodeJS.Timeout>();
   lastHeardAt = Date.now();
+  /** Whether WAITING tasks may be there for this consumer (cleared by a claim that found no more). */
+  mayHaveWork = true;
+  /** Bumped on every wake-up, so a claim that raced one does not clear mayHaveWork. */
+  workGeneration = 0;
   closed = false;
   private writeQueue: ConnectResponse[] = [];
   private writing = false;

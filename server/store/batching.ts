@@ -57,25 +57,26 @@ export async function transactionWithRetry<T>(knex: Knex, work: (trx: Knex.Trans
 
 /**
  * Group commit: collects operations and hands them to `flush` in groups of
- * at most `maxBatch`. When idle, a group leaves at the end of the current
- * event-loop turn (no added delay at low load); while a flush runs, what
- * arrives waits for it and forms the next group, so groups grow with load
- * and an operation waits at most one flush for its turn.
+ * at most `maxBatch`. When a flush slot is free, a group leaves at the end
+ * of the current event-loop turn (no added delay at low load); while all
+ * `maxInFlight` slots are busy, what arrives waits and forms the next group,
+ * so groups grow with load.
  */
 export class Batcher<Op, Result> {
   private queue: Array<{ op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
   private scheduled = false;
-  private flushing = false;
+  private flushing = 0;
 
   constructor(
     private readonly flush: (ops: Op[]) => Promise<Result[]>,
     private readonly maxBatch = 200,
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(op: Op): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      if (!this.scheduled && !this.flushing) {
+      if (!this.scheduled && this.flushing < this.maxInFlight) {
         this.scheduled = true;
         setImmediate(() => this.kick());
       }
@@ -84,7 +85,7 @@ export class Batcher<Op, Result> {
 
   /** Resolves when everything submitted so far has been flushed. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) {
+    while (this.queue.length > 0 || this.flushing > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       this.kick();
     }
@@ -92,14 +93,14 @@ export class Batcher<Op, Result> {
 
   private kick(): void {
     this.scheduled = false;
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.flushing >= this.maxInFlight || this.queue.length === 0) return;
     const group = this.queue.splice(0, this.maxBatch);
-    this.flushing = true;
+    this.flushing++;
     this.flush(group.map((g) => g.op)).then(
       (results) => group.forEach((g, i) => g.resolve(results[i])),
       (err) => group.forEach((g) => g.reject(err)),
     ).finally(() => {
-      this.flushing = false;
+      this.flushing--;
       if (this.queue.length > 0) this.kick();
     });
   }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Dialect } from './database';
 import { insertTaskEvents, rowToTask, type NewTaskEvent } from './task-store';
 import { expireTasks, type ExpiringTask } from './due-store';
+import { updateRowsById } from './batching';
 import type { TaskRecord } from '../tasks/task-record';
 
 /**
@@ -30,77 +31,112 @@ export async function sessionsOf(db: Knex, consumerIds: string[]): Promise<Map<s
   return map;
 }
 
+/** One consumer's stream asking for up to `limit` tasks. */
+export interface ClaimRequest {
+  consumerId: string;
+  sessionId: string;
+  canRun: (method: string) => boolean;
+  limit: number;
+}
+
 export interface ClaimResult {
-  /** Now DISPATCHED to this session, oldest first. */
+  /** Now DISPATCHED to this stream, oldest first. */
   dispatched: TaskRecord[];
   /** Ended without being sent (unknown method, window closed). */
   ended: string[];
+  /** False when the stream is no longer the consumer's live one: it claimed nothing. */
+  live: boolean;
+  /** True when the consumer may have more WAITING tasks than were claimed. */
+  more: boolean;
 }
 
 /**
- * Claims up to `limit` of the consumer's WAITING tasks, oldest first
- * (guarantee 3, FIFO per consumer), for the stream `sessionId`, in one
- * transaction fenced on that stream still being the consumer's live one: a
- * replaced stream claims nothing (returns null). Tasks for methods the agent
- * lacks end FAILED, and tasks whose window has closed end EXPIRED, instead of
- * being sent (guarantee 5: never started outside its window).
+ * Claims WAITING tasks for many streams in ONE transaction: for each
+ * consumer, up to its `limit`, oldest first (guarantee 3, FIFO per
+ * consumer), fenced on the stream still being the consumer's live one (a
+ * replaced stream claims nothing). Tasks for methods the agent lacks end
+ * FAILED, and tasks whose window has closed end EXPIRED, instead of being
+ * sent (guarantee 5: never started outside its window).
  *
- * Locking: on MySQL the consumer row is read FOR SHARE (a takeover waits for
- * the claim to finish) and the tasks FOR UPDATE (a concurrent cancel waits).
- * SQLite has one writer, so the transaction alone gives the same order.
+ * Statements do not grow with the number of consumers: one fence read, one
+ * ranked read of candidate ids (ROW_NUMBER per consumer, on MySQL 8,
+ * MariaDB 10.2+ and SQLite 3.25+), one locking read of those rows by id, and
+ * one UPDATE per outcome.
+ *
+ * Locking on MySQL: consumer rows FOR SHARE (a takeover waits for the claim)
+ * and the candidate task rows FOR UPDATE by primary key (no gap locks that
+ * would collide with concurrent inserts); the WHERE state = 'WAITING' on that
+ * read drops any a concurrent cancel took first. SQLite has one writer, so
+ * the transaction alone gives the same order.
  */
-export async function claimWaitingTasks(
-  trx: Knex.Transaction,
-  dialect: Dialect,
-  consumerId: string,
-  sessionId: string,
-  canRun: (method: string) => boolean,
-  limit: number,
-  now: number,
-): Promise<ClaimResult | null> {
-  const fence = trx('consumers').select('session_id').where({ id: consumerId });
+export async function claimForConsumers(trx: Knex.Transaction, dialect: Dialect, requests: ClaimRequest[], now: number): Promise<Map<string, ClaimResult>> {
+  const results = new Map<string, ClaimResult>();
+  const fence = trx('consumers').select('id', 'session_id').whereIn('id', requests.map((r) => r.consumerId));
   if (dialect === 'mysql') fence.forShare();
-  const consumer = await fence.first();
-  if (!consumer || consumer.session_id !== sessionId) return null;
+  const sessions = new Map((await fence).map((r: { id: string; session_id: string | null }) => [r.id, r.session_id]));
+  const live = requests.filter((r) => sessions.get(r.consumerId) === r.sessionId);
+  for (const r of requests) results.set(r.consumerId, { dispatched: [], ended: [], live: sessions.get(r.consumerId) === r.sessionId, more: false });
+  if (live.length === 0) return results;
 
-  const dispatched: TaskRecord[] = [];
-  const ended: string[] = [];
-  const events: NewTaskEvent[] = [];
-  const failedIds: string[] = [];
-  const expiring: ExpiringTask[] = [];
-  // Read a little more than the free slots, so tasks that end here do not
-  // cost another round trip.
-  const candidates = trx('tasks').where({ consumer_id: consumerId, state: 'WAITING' }).orderBy('seq', 'asc').limit(limit * 2 + 8);
-  if (dialect === 'mysql') candidates.forUpdate();
-  for (const row of await candidates) {
+  // Read a little more than the free slots, so tasks that end here do not cost another round.
+  const perConsumer = Math.max(...live.map((r) => r.limit)) * 2 + 8;
+  const ranked = trx
+    .select('id')
+    .from(
+      trx('tasks')
+        .select('id', trx.raw('ROW_NUMBER() OVER (PARTITION BY consumer_id ORDER BY seq) AS rn'))
+        .where({ state: 'WAITING' })
+        .whereIn('consumer_id', live.map((r) => r.consumerId))
+        .as('ranked'),
+    )
+    .where('rn', '<=', perConsumer);
+  const candidateIds = (await ranked).map((r: { id: string }) => r.id);
+  if (candidateIds.length === 0) return results;
+  const locked = trx('tasks').whereIn('id', candidateIds).andWhere({ state: 'WAITING' }).orderBy('seq', 'asc');
+  if (dialect === 'mysql') locked.forUpdate();
+  const byConsumer = new Map<string, TaskRecord[]>();
+  for (const row of await locked) {
     const task = rowToTask(row);
-    if (task.notAfter !== null && task.notAfter <= now) {
-      expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBefore: task.notBefore, notAfter: task.notAfter });
-    } else if (!canRun(task.method)) {
-      failedIds.push(task.id);
-      events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'FAILED', eventTime: now, cause: 'agent lacks the method', error: unknownMethod(task.method) });
-    } else if (dispatched.length < limit) {
-      dispatched.push({ ...task, state: 'DISPATCHED', attempt: task.attempt + 1, updateTime: now });
-      events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'DISPATCHED', eventTime: now, cause: `sent to agent (attempt ${task.attempt + 1})` });
+    byConsumer.set(task.consumerId, [...(byConsumer.get(task.consumerId) ?? []), task]);
+  }
+
+  const dispatchedIds: string[] = [];
+  const failed = new Map<string, Record<string, unknown>>();
+  const expiring: ExpiringTask[] = [];
+  const events: NewTaskEvent[] = [];
+  for (const request of live) {
+    const result = results.get(request.consumerId)!;
+    const tasks = byConsumer.get(request.consumerId) ?? [];
+    result.more = tasks.length >= perConsumer;
+    for (const task of tasks) {
+      if (task.notAfter !== null && task.notAfter <= now) {
+        expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBefore: task.notBefore, notAfter: task.notAfter });
+        result.ended.push(task.id);
+      } else if (!request.canRun(task.method)) {
+        const error = unknownMethod(task.method);
+        failed.set(task.id, { state: 'FAILED', end_time: now, update_time: now, error_type: error.type, error_message: error.message });
+        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'FAILED', eventTime: now, cause: 'agent lacks the method', error });
+        result.ended.push(task.id);
+      } else if (result.dispatched.length < request.limit) {
+        result.dispatched.push({ ...task, state: 'DISPATCHED', attempt: task.attempt + 1, updateTime: now });
+        dispatchedIds.push(task.id);
+        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: 'DISPATCHED', eventTime: now, cause: `sent to agent (attempt ${task.attempt + 1})` });
+      } else {
+        result.more = true;
+      }
     }
   }
-  if (dispatched.length) {
-    await trx('tasks')
-      .whereIn('id', dispatched.map((t) => t.id))
-      .update({ state: 'DISPATCHED', attempt: trx.raw('attempt + 1'), dispatch_time: now, update_time: now });
+  if (dispatchedIds.length) {
+    await trx('tasks').whereIn('id', dispatchedIds).update({ state: 'DISPATCHED', attempt: trx.raw('attempt + 1'), dispatch_time: now, update_time: now });
   }
-  if (failedIds.length) {
-    const e = unknownMethod('');
-    await trx('tasks').whereIn('id', failedIds).update({ state: 'FAILED', end_time: now, update_time: now, error_type: e.type, error_message: 'the agent does not have this method' });
-  }
+  if (failed.size) await updateRowsById(trx, 'tasks', failed);
   await expireTasks(trx, expiring, now);
-  ended.push(...failedIds, ...expiring.map((t) => t.id));
   await insertTaskEvents(trx, events);
-  return { dispatched, ended };
+  return results;
 }
 
 function unknownMethod(method: string) {
-  return { type: 'UnknownMethod', message: method ? `the agent does not have the method ${method}` : 'the agent does not have this method', detailsJson: '' };
+  return { type: 'UnknownMethod', message: `the agent does not have the method ${method}`, detailsJson: '' };
 }
 
 

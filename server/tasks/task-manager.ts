@@ -10,7 +10,6 @@ import { existingConsumerIds, matchingConsumerIds } from '../store/consumer-stor
 import {
   findTaskById,
   findTaskByIdempotencyKey,
-  findTasksByIds,
   groupTaskStates,
   listGroupEvents,
   insertTasks,
@@ -25,6 +24,26 @@ import { Batcher, transactionWithRetry } from '../store/batching';
 import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
+
+/** A task as its creating transaction committed it. */
+function createdRecord(t: NewTask): TaskRecord {
+  return {
+    ...t,
+    seq: 0,
+    updateTime: t.createTime,
+    startTime: null,
+    endTime: null,
+    attempt: 0,
+    resultJson: null,
+    error: null,
+    progress: null,
+    cancelRequestedTime: null,
+    cancelReason: null,
+    groupId: t.groupId ?? null,
+    scheduleId: t.scheduleId ?? null,
+    fireTime: t.fireTime ?? null,
+  };
+}
 
 /** After a commit that created tasks: log them and wake watchers and the dispatcher. */
 export function announceCreated(newTasks: NewTask[], notifier: ChangeNotifier, logger: Logger): void {
@@ -75,7 +94,8 @@ export class TaskManager {
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
-    this.createQueue = new Batcher((group) => this.flushCreates(group), 256);
+    // Two groups in flight: one commits while the next is being written.
+    this.createQueue = new Batcher((group) => this.flushCreates(group), 256, 2);
     this.db = options.db;
     this.clock = options.clock;
     this.notifier = options.notifier;
@@ -174,8 +194,9 @@ export class TaskManager {
     const newTasks = valid.map((v) => toNewTask(v, now, origin));
     await transactionWithRetry(this.db, (trx) => insertTasks(trx, newTasks));
     announceCreated(newTasks, this.notifier, this.logger);
-    const byId = await this.getMany(newTasks.map((t) => t.id));
-    return newTasks.map((t) => byId.get(t.id)!);
+    // The tasks as committed; not read back (a read per group is measurable
+    // on the create path), so `seq`, which only paging uses, is not known.
+    return newTasks.map(createdRecord);
   }
 
   /**
@@ -264,14 +285,6 @@ export class TaskManager {
         return task;
       }),
     );
-  }
-
-  private async getMany(ids: string[]): Promise<Map<string, TaskRecord>> {
-    const map = new Map<string, TaskRecord>();
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const task of await findTasksByIds(this.db, ids.slice(i, i + 500))) map.set(task.id, task);
-    }
-    return map;
   }
 
   async get(taskId: string, field = 'task_id'): Promise<TaskRecord> {
