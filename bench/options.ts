@@ -23,6 +23,10 @@ export interface BenchOptions {
   concurrency: number;
   /** CreateTask calls in flight in the closed loops. */
   inFlight: number;
+  /** Throughput phase: at most this many created tasks not yet SUCCEEDED (0: no bound, creates run ahead). */
+  maxOutstanding: number;
+  /** Where the agents' state directories (journals) go; default the system temp dir. */
+  agentStateDir: string | null;
   /** gRPC channels (HTTP/2 connections) the bench clients spread calls over. */
   clientChannels: number;
   phases: Phase[];
@@ -50,6 +54,11 @@ and resource use. Every flag also reads an environment variable.
   --consumers N         BENCH_CONSUMERS          consumers, one agent each (50)
   --concurrency N       BENCH_AGENT_CONCURRENCY  tasks each agent runs at once (8)
   --in-flight N         BENCH_IN_FLIGHT          CreateTask calls in flight in closed loops (200)
+  --max-outstanding N   BENCH_MAX_OUTSTANDING    throughput phase: pause creates while this many tasks are
+                                                 unfinished, so completions, not queueing, set the pace
+                                                 (2000; 0 = no bound)
+  --agent-state-dir DIR BENCH_AGENT_STATE_DIR    parent of the agents' journals (system temp dir); /dev/shm
+                                                 models agents on their own hosts (no shared disk)
   --client-channels N   BENCH_CLIENT_CHANNELS    gRPC connections of the bench clients (2)
   --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history
   --mysql-url URL       BENCH_MYSQL_URL          MySQL server, no database (mysql://root@127.0.0.1:3306;
@@ -71,6 +80,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       consumers: { type: 'string' },
       concurrency: { type: 'string' },
       'in-flight': { type: 'string' },
+      'max-outstanding': { type: 'string' },
+      'agent-state-dir': { type: 'string' },
       'client-channels': { type: 'string' },
       phases: { type: 'string' },
       'mysql-url': { type: 'string' },
@@ -103,6 +114,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     consumers: num('consumers', values.consumers, 'BENCH_CONSUMERS', 50, 1),
     concurrency,
     inFlight: num('in-flight', values['in-flight'], 'BENCH_IN_FLIGHT', 200, 1),
+    maxOutstanding: num('max-outstanding', values['max-outstanding'], 'BENCH_MAX_OUTSTANDING', 2000, 0),
+    agentStateDir: values['agent-state-dir'] ?? env.BENCH_AGENT_STATE_DIR ?? null,
     clientChannels: num('client-channels', values['client-channels'], 'BENCH_CLIENT_CHANNELS', 2, 1),
     phases: PHASES.filter((p) => phases.includes(p)),
     mysqlUrl: (values['mysql-url'] ?? env.BENCH_MYSQL_URL ?? env.TASKPLANE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),

@@ -287,7 +287,10 @@ interface AgentsProcess {
 }
 
 async function startAgents(opts: BenchOptions, server: ServerProcess, credentials: Array<{ consumerId: string; token: string }>, cleanup: Cleanup): Promise<AgentsProcess> {
-  const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-bench-agents-'));
+  // --agent-state-dir puts the 50 agents' journals elsewhere, e.g. on tmpfs
+  // (/dev/shm) to model agents on their own hosts, whose fsyncs do not
+  // compete with MySQL's for this machine's disk.
+  const stateRoot = fs.mkdtempSync(path.join(opts.agentStateDir ?? os.tmpdir(), 'taskplane-bench-agents-'));
   cleanup.add('remove agent state directories', async () => fs.rmSync(stateRoot, { recursive: true, force: true }));
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'agents')] : [];
   const child = fork(AGENTS_MAIN, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' } });
@@ -379,11 +382,38 @@ function errorName(err: unknown): string {
  * Closed loop: `inFlight` workers, each issuing CreateTask again as soon as
  * its previous one returns, until `endAt` (epoch ms). Calls that return
  * inside [windowStart, endAt) are the measured ones.
+ *
+ * With `outstanding`, the loop is closed on completion too: workers wait
+ * while more than `outstanding.max` created tasks have not yet SUCCEEDED
+ * (read from the store every 50 ms), so the system is measured at the rate
+ * it finishes work, not at the rate it can queue it.
  */
-async function closedLoop(load: Load, inFlight: number, method: string, argumentsJson: string, windowStart: number, endAt: number): Promise<CreateStats> {
+async function closedLoop(
+  load: Load,
+  inFlight: number,
+  method: string,
+  argumentsJson: string,
+  windowStart: number,
+  endAt: number,
+  outstanding?: { max: number; db: BenchDatabase; since: number },
+): Promise<CreateStats> {
   const stats: CreateStats = { ok: 0, errors: {}, latenciesMs: [], okInWindow: 0 };
+  let finished = 0;
+  let polling = true;
+  const poller = outstanding
+    ? (async () => {
+        while (polling) {
+          finished = await count(outstanding.db.knex, outstanding.db.knex('tasks').where({ state: 'SUCCEEDED', method }).where('create_time', '>=', outstanding.since));
+          await sleep(50);
+        }
+      })()
+    : Promise.resolve();
   const worker = async () => {
     while (Date.now() < endAt && !fatal) {
+      if (outstanding && stats.ok - finished >= outstanding.max) {
+        await sleep(5);
+        continue;
+      }
       const { client, consumerId } = nextTarget(load);
       const t = performance.now();
       try {
@@ -402,6 +432,8 @@ async function closedLoop(load: Load, inFlight: number, method: string, argument
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
+  polling = false;
+  await poller;
   checkFatal();
   return stats;
 }
@@ -510,10 +542,11 @@ async function throughputPhase({ opts, db, load, pids, serverAddress }: PhaseCon
   const startAt = Date.now();
   const windowStart = startAt + opts.warmupS * 1000;
   const windowEnd = windowStart + opts.durationS * 1000;
-  log(`throughput: closed loop, ${opts.inFlight} CreateTask in flight, ${opts.warmupS} s warm-up + ${opts.durationS} s measured ...`);
+  log(`throughput: closed loop, ${opts.inFlight} CreateTask in flight${opts.maxOutstanding > 0 ? `, at most ${opts.maxOutstanding} tasks unfinished` : ''}, ${opts.warmupS} s warm-up + ${opts.durationS} s measured ...`);
   let meter: Promise<PhaseMeter> | null = null;
   const meterTimer = setTimeout(() => (meter = PhaseMeter.start(db, pids, serverAddress)), Math.max(0, windowStart - Date.now()));
-  const stats = await closedLoop(load, opts.inFlight, 'bench.noop', '{}', windowStart, windowEnd);
+  const outstanding = opts.maxOutstanding > 0 ? { max: opts.maxOutstanding, db, since: startAt } : undefined;
+  const stats = await closedLoop(load, opts.inFlight, 'bench.noop', '{}', windowStart, windowEnd, outstanding);
   clearTimeout(meterTimer);
   const usage = await (await ((meter as Promise<PhaseMeter> | null) ?? PhaseMeter.start(db, pids, serverAddress))).stop();
   const loopEnd = Date.now();

@@ -35,6 +35,8 @@ export interface TaskSettlerOptions {
   methods: MethodRegistry;
   logger: Logger;
   maxBatch?: number;
+  /** How long a group waits for company when the settler is idle (default 2 ms). */
+  lingerMs?: number;
 }
 
 const IN_FLIGHT: readonly TaskStateName[] = ['DISPATCHED', 'RUNNING'];
@@ -67,7 +69,9 @@ export class TaskSettler {
   private readonly batcher: Batcher<AgentReport, ReportOutcome>;
 
   constructor(private readonly options: TaskSettlerOptions) {
-    this.batcher = new Batcher((reports) => this.apply(reports), options.maxBatch ?? 256);
+    // A short linger lets an agent's "accepted" and the reply of a quick
+    // task, which arrive a journal fsync apart, settle in one transaction.
+    this.batcher = new Batcher((reports) => this.apply(reports), options.maxBatch ?? 256, 1, options.lingerMs ?? 2);
   }
 
   report(report: AgentReport): Promise<ReportOutcome> {

@@ -57,10 +57,11 @@ export async function transactionWithRetry<T>(knex: Knex, work: (trx: Knex.Trans
 
 /**
  * Group commit: collects operations and hands them to `flush` in groups of
- * at most `maxBatch`. When a flush slot is free, a group leaves at the end
- * of the current event-loop turn (no added delay at low load); while all
+ * at most `maxBatch`. When a flush slot is free, a group leaves after
+ * `lingerMs` (0: at the end of the current event-loop turn), so operations
+ * that come in quick succession share a transaction; while all
  * `maxInFlight` slots are busy, what arrives waits and forms the next group,
- * so groups grow with load.
+ * so groups grow with load. A full group leaves at once.
  */
 export class Batcher<Op, Result> {
   private queue: Array<{ op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
@@ -71,14 +72,17 @@ export class Batcher<Op, Result> {
     private readonly flush: (ops: Op[]) => Promise<Result[]>,
     private readonly maxBatch = 200,
     private readonly maxInFlight = 1,
+    private readonly lingerMs = 0,
   ) {}
 
   submit(op: Op): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      if (!this.scheduled && this.flushing < this.maxInFlight) {
+      if (this.queue.length >= this.maxBatch) this.kick();
+      else if (!this.scheduled && this.flushing < this.maxInFlight) {
         this.scheduled = true;
-        setImmediate(() => this.kick());
+        if (this.lingerMs > 0) setTimeout(() => this.kick(), this.lingerMs);
+        else setImmediate(() => this.kick());
       }
     });
   }

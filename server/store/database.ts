@@ -97,7 +97,18 @@ export function openDatabase(url: string, options: { poolMax?: number } = {}): D
       supportBigNumbers: true,
       bigNumberStrings: false,
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      // READ COMMITTED: locking reads and updates lock only the rows they
+      // match, not the gaps around them, so claims, settlements and inserts
+      // of new tasks stop blocking (and deadlocking) each other. Nothing here
+      // relies on REPEATABLE READ snapshots: every decision is a locking read,
+      // a conditional update or a unique key.
+      afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => done(err, conn));
+      },
+    },
     acquireConnectionTimeout: 10_000,
   });
   return { knex, dialect: 'mysql', close: () => knex.destroy() };

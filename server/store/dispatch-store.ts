@@ -60,8 +60,9 @@ export interface ClaimResult {
  *
  * Statements do not grow with the number of consumers: one fence read, one
  * ranked read of candidate ids (ROW_NUMBER per consumer, on MySQL 8,
- * MariaDB 10.2+ and SQLite 3.25+), one locking read of those rows by id, and
- * one UPDATE per outcome.
+ * MariaDB 10.2+ and SQLite 3.25+) and one locking read of those rows by id
+ * (a single locking read when only one consumer asks), and one UPDATE per
+ * outcome.
  *
  * Locking on MySQL: consumer rows FOR SHARE (a takeover waits for the claim)
  * and the candidate task rows FOR UPDATE by primary key (no gap locks that
@@ -80,22 +81,10 @@ export async function claimForConsumers(trx: Knex.Transaction, dialect: Dialect,
 
   // Read a little more than the free slots, so tasks that end here do not cost another round.
   const perConsumer = Math.max(...live.map((r) => r.limit)) * 2 + 8;
-  const ranked = trx
-    .select('id')
-    .from(
-      trx('tasks')
-        .select('id', trx.raw('ROW_NUMBER() OVER (PARTITION BY consumer_id ORDER BY seq) AS rn'))
-        .where({ state: 'WAITING' })
-        .whereIn('consumer_id', live.map((r) => r.consumerId))
-        .as('ranked'),
-    )
-    .where('rn', '<=', perConsumer);
-  const candidateIds = (await ranked).map((r: { id: string }) => r.id);
-  if (candidateIds.length === 0) return results;
-  const locked = trx('tasks').whereIn('id', candidateIds).andWhere({ state: 'WAITING' }).orderBy('seq', 'asc');
-  if (dialect === 'mysql') locked.forUpdate();
+  const lockedRows = live.length === 1 ? await lockOneConsumersCandidates(trx, dialect, live[0].consumerId, perConsumer) : await lockCandidates(trx, dialect, live, perConsumer);
+  if (lockedRows.length === 0) return results;
   const byConsumer = new Map<string, TaskRecord[]>();
-  for (const row of await locked) {
+  for (const row of lockedRows) {
     const task = rowToTask(row);
     byConsumer.set(task.consumerId, [...(byConsumer.get(task.consumerId) ?? []), task]);
   }
@@ -133,6 +122,36 @@ export async function claimForConsumers(trx: Knex.Transaction, dialect: Dialect,
   await expireTasks(trx, expiring, now);
   await insertTaskEvents(trx, events);
   return results;
+}
+
+/** Many consumers: candidate ids ranked per consumer (no locks), then those rows locked by primary key. */
+async function lockCandidates(trx: Knex.Transaction, dialect: Dialect, live: ClaimRequest[], perConsumer: number): Promise<Record<string, unknown>[]> {
+  const ranked = trx
+    .select('id')
+    .from(
+      trx('tasks')
+        .select('id', trx.raw('ROW_NUMBER() OVER (PARTITION BY consumer_id ORDER BY seq) AS rn'))
+        .where({ state: 'WAITING' })
+        .whereIn('consumer_id', live.map((r) => r.consumerId))
+        .as('ranked'),
+    )
+    .where('rn', '<=', perConsumer);
+  const candidateIds = (await ranked).map((r: { id: string }) => r.id);
+  if (candidateIds.length === 0) return [];
+  const locked = trx('tasks').whereIn('id', candidateIds).andWhere({ state: 'WAITING' }).orderBy('seq', 'asc');
+  if (dialect === 'mysql') locked.forUpdate();
+  return locked;
+}
+
+/**
+ * The common case at low load, one consumer: a single locking read. The
+ * server runs READ COMMITTED on MySQL, so this locks only the rows it
+ * returns, not the index gaps that inserts of new tasks need.
+ */
+async function lockOneConsumersCandidates(trx: Knex.Transaction, dialect: Dialect, consumerId: string, limit: number): Promise<Record<string, unknown>[]> {
+  const q = trx('tasks').where({ consumer_id: consumerId, state: 'WAITING' }).orderBy('seq', 'asc').limit(limit);
+  if (dialect === 'mysql') q.forUpdate();
+  return q;
 }
 
 function unknownMethod(method: string) {
