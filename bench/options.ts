@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 /** Where bench/ lives in the source tree, whether this runs from bench/ or dist/bench/. */
 export const BENCH_SOURCE_DIR = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'bench') : __dirname;
 
-export const PHASES = ['throughput', 'latency', 'history'] as const;
+export const PHASES = ['throughput', 'latency', 'history', 'release'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -60,7 +60,7 @@ and resource use. Every flag also reads an environment variable.
   --agent-state-dir DIR BENCH_AGENT_STATE_DIR    parent of the agents' journals (system temp dir); /dev/shm
                                                  models agents on their own hosts (no shared disk)
   --client-channels N   BENCH_CLIENT_CHANNELS    gRPC connections of the bench clients (2)
-  --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history
+  --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history,release
   --mysql-url URL       BENCH_MYSQL_URL          MySQL server, no database (mysql://root@127.0.0.1:3306;
                                                  falls back to TASKPLANE_TEST_MYSQL_URL)
   --cpu-prof DIR        BENCH_CPU_PROF           profile the server and agents processes (node --cpu-prof)

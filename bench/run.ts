@@ -712,6 +712,55 @@ async function latencyPhase({ opts, db, load, pids, serverAddress }: PhaseContex
   };
 }
 
+/**
+ * Release lag: tasks created SCHEDULED with not_before spread over the next
+ * seconds; the lag is the time of each task's WAITING event (written by the
+ * server's scheduler when it releases it) minus its not_before. The tasks
+ * then run, so the release happens under a realistic background load.
+ */
+async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
+  const count = Math.round(opts.rate * opts.latencyDurationS * 0.2);
+  const spreadMs = opts.latencyDurationS * 1000;
+  const startAt = Date.now();
+  const firstDue = startAt + 2_000;
+  log(`release: ${count} tasks due at random times over ${opts.latencyDurationS} s ...`);
+  const errors: Record<string, number> = {};
+  const requests = Array.from({ length: count }, () => {
+    const due = firstDue + Math.floor(Math.random() * spreadMs);
+    return { consumerId: nextTarget(load).consumerId, method: 'bench.noop', argumentsJson: '{"release":true}', notBeforeTime: { seconds: String(Math.floor(due / 1000)), nanos: (due % 1000) * 1e6 } };
+  });
+  for (let i = 0; i < requests.length; i += 500) {
+    try {
+      await call(load.clients[0].tasks, 'batchCreateTasks', { requests: requests.slice(i, i + 500) }, { deadline: Date.now() + 30_000 });
+    } catch (err) {
+      const name = errorName(err);
+      errors[name] = (errors[name] ?? 0) + 1;
+    }
+  }
+  const meter = PhaseMeter.start(db, pids, serverAddress);
+  await sleep(Math.max(0, firstDue + spreadMs - Date.now()));
+  const usage = await (await meter).stop();
+  await drain(db, opts.drainTimeoutS);
+  const rows = await db
+    .knex('task_events')
+    .join('tasks', 'tasks.id', 'task_events.task_id')
+    .select(db.knex.raw('task_events.event_time - tasks.not_before_time AS lag'))
+    .where('task_events.state', 'WAITING')
+    .where('tasks.create_time', '>=', startAt)
+    .whereNotNull('tasks.not_before_time');
+  const lags = rows.map((r: { lag: number }) => Number(r.lag));
+  const states = await statesOf(db, (q) => q.where('create_time', '>=', startAt).whereNotNull('not_before_time'));
+  return {
+    tasks: count,
+    spreadSeconds: opts.latencyDurationS,
+    releaseLagMs: percentiles(lags),
+    releasedEarly: lags.filter((l) => l < 0).length,
+    createErrors: errors,
+    finalStates: states,
+    usage,
+  };
+}
+
 async function historyPhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
   const startAt = Date.now();
   const endAt = startAt + opts.historyDurationS * 1000;
@@ -827,6 +876,10 @@ function printPhase(name: string, r: any): void {
     log(`  CreateTask (client-observed):                      ${pct(r.createTaskLatencyMs)}`);
     log(`  achieved create rate ${r.achievedCreateRate}/s; schedule lag p99 ${r.scheduleLagMs.p99} ms${r.skippedBecauseOutstandingOver ? `; SKIPPED ${r.skippedBecauseOutstandingOver.skipped} creates (over ${r.skippedBecauseOutstandingOver.limit} outstanding)` : ''}`);
     log(`  errors: ${nonEmpty(r.createErrors)}   final states: ${nonEmpty(r.finalStates)}`);
+  } else if (name === 'release') {
+    log(`== release (${r.tasks} SCHEDULED tasks falling due over ${r.spreadSeconds} s)`);
+    log(`  due time -> WAITING (task event time - not_before): ${pct(r.releaseLagMs)}`);
+    log(`  released early: ${r.releasedEarly} (must be 0)   errors: ${nonEmpty(r.createErrors)}   final states: ${nonEmpty(r.finalStates)}`);
   } else {
     log(`== history (packages.install, closed loop, ${r.seconds} s)`);
     log(`  ${r.succeeded} SUCCEEDED, ${r.historyRows} history rows for ${r.distinctHistoryTasks} distinct tasks; succeeded without history: ${r.succeededWithoutHistory}; history of unsucceeded tasks: ${r.historyOfUnsucceededTasks}`);
@@ -834,7 +887,7 @@ function printPhase(name: string, r: any): void {
     log(`  errors: ${nonEmpty(r.createErrors)}   final states: ${nonEmpty(r.finalStates)}`);
   }
   log('  resources during the measured part (100% = one core busy):');
-  const tasks = name === 'throughput' ? r.succeededInWindow : name === 'latency' ? r.endToEndLatencyMs.count : r.succeeded;
+  const tasks = name === 'throughput' ? r.succeededInWindow : name === 'latency' ? r.endToEndLatencyMs.count : name === 'release' ? r.tasks : r.succeeded;
   for (const line of usageLines(r.usage, tasks)) log(line);
 }
 
@@ -934,7 +987,8 @@ async function main(): Promise<number> {
     const phases: Record<string, unknown> = {};
     report.phases = phases;
     for (const phase of opts.phases) {
-      const result = phase === 'throughput' ? await throughputPhase(ctx) : phase === 'latency' ? await latencyPhase(ctx) : await historyPhase(ctx);
+      const result =
+        phase === 'throughput' ? await throughputPhase(ctx) : phase === 'latency' ? await latencyPhase(ctx) : phase === 'history' ? await historyPhase(ctx) : await releasePhase(ctx);
       phases[phase] = result;
       printPhase(phase, result);
       if (phase === 'history' && !(result as { exactlyOnce: boolean }).exactlyOnce) failures.push('history: the number of packages_installed history rows does not equal the number of SUCCEEDED packages.install tasks');
