@@ -7,7 +7,8 @@ import type { TaskplaneClients } from '../client/client';
 import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited } from './helpers/processes';
-import { describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
+import { FakeClock } from './helpers/fake-clock';
+import { describeOnEachStore, eventually, type TestServer } from './helpers/server';
 
 async function register(t: TestServer, consumerId: string): Promise<string> {
   return (await call(t.clients.consumers, 'registerConsumer', { consumerId })).credential;
@@ -429,4 +430,30 @@ describeOnEachStore(
   { agents: FAST_AGENTS },
 );
 
-void expectStatus;
+
+describe('the agent checks the window itself', function () {
+  this.timeout(60_000);
+  // A server whose clock runs an hour behind believes a window is still
+  // open; the agent, on the true time, must refuse to start the task.
+  const lateClock = new FakeClock(Date.now() - 3600_000);
+  describeOnEachStore(
+    'with a server clock an hour slow',
+    (ctx) => {
+      it('refuses a request that arrives after its window closed (WindowClosed), beyond the clock-skew tolerance', async () => {
+        const credential = await register(ctx(), 'skew-host');
+        const runs = path.join(tempDir('skew'), 'runs');
+        const agent = await startAgentProcess(ctx().address, 'skew-host', credential);
+        try {
+          const notAfter = lateClock.now() + 10 * 60_000; // open for the server, 50 minutes past for the agent
+          const task = await create(ctx().clients, 'skew-host', 'testing.echo', { runs_file: runs }, { notAfterTime: { seconds: String(Math.floor(notAfter / 1000)), nanos: 0 } });
+          await waitForState(ctx().clients, task.id, ['TASK_STATE_FAILED']);
+          assert.equal((await getTask(ctx(), task.id)).error!.type, 'WindowClosed');
+          assert.deepEqual(runsOf(runs), [], 'never started');
+        } finally {
+          await agent.stop();
+        }
+      });
+    },
+    { clock: lateClock, schedulerTicker: false },
+  );
+});
