@@ -58,9 +58,13 @@ describeOnEachStore(
           assert.equal(events[0].taskId, task.id);
           assert.deepEqual(JSON.parse(events[0].detailsJson).packages, ['zsh']);
           assert.ok(!agent.output().includes(credential), 'the credential never reaches the log');
+          const { consumer } = await call(ctx().clients.consumers, 'getConsumer', { consumerId: 'seed-host' });
+          assert.equal(consumer!.online, true);
+          assert.ok(consumer!.lastSeenTime);
         } finally {
           await agent.stop();
         }
+        await eventually('the consumer to show offline', async () => !(await call(ctx().clients.consumers, 'getConsumer', { consumerId: 'seed-host' })).consumer!.online);
       });
 
       it('shuts down gracefully: a running task finishes and replies before the agent exits 0', async () => {

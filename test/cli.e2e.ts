@@ -184,8 +184,8 @@ for (const kind of STORE_KINDS) {
 
         const table = await runCli(['consumer', 'list', '--label', 'role=db', '--page-size', '2'], server());
         assert.equal(table.code, 0, table.stderr);
-        assert.match(table.stdout, /^ID\s+DISPLAY NAME\s+LABELS\s+CREATED$/m);
-        assert.match(table.stdout, /^db-2\s+db-2\s+role=db\s+\S+Z$/m);
+        assert.match(table.stdout, /^ID\s+DISPLAY NAME\s+LABELS\s+ONLINE\s+CREATED$/m);
+        assert.match(table.stdout, /^db-2\s+db-2\s+role=db\s+no\s+\S+Z$/m);
         assert.match(table.stdout, /--page-token \S+/);
       });
 

@@ -152,13 +152,15 @@ function consumerDetails(consumer: Consumer__Output): [string, string][] {
     ['display name', consumer.displayName],
     ['labels', formatLabels(consumer.labels)],
     ['created', formatTime(consumer.createTime)],
+    ['online', consumer.online ? 'yes' : 'no'],
+    ['last seen', consumer.lastSeenTime ? formatTime(consumer.lastSeenTime) : 'never'],
   ];
 }
 
 function consumerTable(out: Output, consumers: Consumer__Output[]): string {
   if (consumers.length === 0) return 'no consumers';
-  const rows = consumers.map((c) => ({ id: c.id, 'display name': c.displayName, labels: formatLabels(c.labels), created: formatTime(c.createTime) }));
-  return out.table(rows, ['id', 'display name', 'labels', 'created']);
+  const rows = consumers.map((c) => ({ id: c.id, 'display name': c.displayName, labels: formatLabels(c.labels), online: c.online ? 'yes' : 'no', created: formatTime(c.createTime) }));
+  return out.table(rows, ['id', 'display name', 'labels', 'online', 'created']);
 }
 
 function historyTable(out: Output, events: HistoryEvent__Output[]): string {

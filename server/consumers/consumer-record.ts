@@ -4,6 +4,9 @@ export interface ConsumerRecord {
   displayName: string;
   labels: Record<string, string>;
   createTime: number;
+  lastSeenTime?: number | null;
+  /** Its agent holds a live stream (consumers.session_id is set). */
+  online?: boolean;
 }
 
 export interface HistoryEventRecord {

@@ -118,6 +118,8 @@ export function consumerToProto(consumer: ConsumerRecord): Consumer {
     displayName: consumer.displayName,
     labels: consumer.labels,
     createTime: msToTimestamp(consumer.createTime),
+    lastSeenTime: msToTimestamp(consumer.lastSeenTime ?? null),
+    online: consumer.online ?? false,
   };
 }
 

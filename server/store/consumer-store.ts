@@ -12,6 +12,8 @@ function rowToConsumer(row: Row): ConsumerRecord {
     displayName: row.display_name,
     labels: JSON.parse(row.labels_json),
     createTime: Number(row.create_time),
+    lastSeenTime: row.last_seen_time == null ? null : Number(row.last_seen_time),
+    online: row.session_id != null,
   };
 }
 

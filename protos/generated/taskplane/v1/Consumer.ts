@@ -7,6 +7,8 @@ export interface Consumer {
   'displayName'?: (string);
   'labels'?: ({[key: string]: string});
   'createTime'?: (_google_protobuf_Timestamp | null);
+  'lastSeenTime'?: (_google_protobuf_Timestamp | null);
+  'online'?: (boolean);
 }
 
 export interface Consumer__Output {
@@ -14,4 +16,6 @@ export interface Consumer__Output {
   'displayName': (string);
   'labels': ({[key: string]: string});
   'createTime': (_google_protobuf_Timestamp__Output | null);
+  'lastSeenTime': (_google_protobuf_Timestamp__Output | null);
+  'online': (boolean);
 }
