@@ -694,9 +694,11 @@ async function latencyPhase({ opts, db, load, pids, serverAddress }: PhaseContex
     }
   }
   const created = sent.filter((s) => s.id);
+  const stages = await stageBreakdown(db, ids);
   return {
     method: 'bench.noop',
     offeredRate: rate,
+    stagesMs: stages,
     measuredSeconds: opts.latencyDurationS,
     offered: sent.length + skipped,
     achievedCreateRate: round(created.length / Math.max(offeredSeconds, 0.001), 1),
@@ -759,6 +761,32 @@ async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContex
     finalStates: states,
     usage,
   };
+}
+
+/**
+ * Where a task's time goes, from its own events: created -> DISPATCHED (the
+ * claim), DISPATCHED -> RUNNING (to the agent, its journal, back, settled),
+ * RUNNING -> SUCCEEDED (the handler, the journal, the reply's settlement).
+ */
+async function stageBreakdown(db: BenchDatabase, ids: string[]) {
+  const toDispatched: number[] = [];
+  const toRunning: number[] = [];
+  const toSucceeded: number[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.knex('task_events').select('task_id', 'state', 'event_time').where('type', 'STATE_CHANGED').whereIn('task_id', ids.slice(i, i + 1000));
+    const byTask = new Map<string, Record<string, number>>();
+    for (const r of rows as Array<{ task_id: string; state: string; event_time: number }>) {
+      const t = byTask.get(r.task_id) ?? {};
+      t[r.state] ??= Number(r.event_time);
+      byTask.set(r.task_id, t);
+    }
+    for (const t of byTask.values()) {
+      if (t.WAITING !== undefined && t.DISPATCHED !== undefined) toDispatched.push(t.DISPATCHED - t.WAITING);
+      if (t.DISPATCHED !== undefined && t.RUNNING !== undefined) toRunning.push(t.RUNNING - t.DISPATCHED);
+      if (t.RUNNING !== undefined && t.SUCCEEDED !== undefined) toSucceeded.push(t.SUCCEEDED - t.RUNNING);
+    }
+  }
+  return { createdToDispatched: percentiles(toDispatched), dispatchedToRunning: percentiles(toRunning), runningToSucceeded: percentiles(toSucceeded) };
 }
 
 async function historyPhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
@@ -874,6 +902,9 @@ function printPhase(name: string, r: any): void {
     log(`  create->SUCCEEDED (server end_time - create_time): ${pct(r.endToEndLatencyMs)}`);
     log(`  intended send->SUCCEEDED (includes CreateTask):    ${pct(r.endToEndFromIntendedSendMs)}`);
     log(`  CreateTask (client-observed):                      ${pct(r.createTaskLatencyMs)}`);
+    log(`  stages: created->DISPATCHED ${pct(r.stagesMs.createdToDispatched)}`);
+    log(`          DISPATCHED->RUNNING ${pct(r.stagesMs.dispatchedToRunning)}`);
+    log(`          RUNNING->SUCCEEDED  ${pct(r.stagesMs.runningToSucceeded)}`);
     log(`  achieved create rate ${r.achievedCreateRate}/s; schedule lag p99 ${r.scheduleLagMs.p99} ms${r.skippedBecauseOutstandingOver ? `; SKIPPED ${r.skippedBecauseOutstandingOver.skipped} creates (over ${r.skippedBecauseOutstandingOver.limit} outstanding)` : ''}`);
     log(`  errors: ${nonEmpty(r.createErrors)}   final states: ${nonEmpty(r.finalStates)}`);
   } else if (name === 'release') {
