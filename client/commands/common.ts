@@ -121,6 +121,12 @@ export function verbOf(command: string, args: string[], verbs: readonly string[]
   return [verb, rest];
 }
 
+/** Runs the handler of the verb in args[0] ("task get ..." -> verbs.get(rest)). */
+export function runVerb(command: string, args: string[], verbs: Record<string, (rest: string[]) => Promise<number>>): Promise<number> {
+  const [verb, rest] = verbOf(command, args, Object.keys(verbs));
+  return verbs[verb](rest);
+}
+
 // ---- command-line text -> proto fields ----
 
 /** ["role=web", "zone=eu"] -> {role: "web", zone: "eu"}; the server checks the keys and values. */

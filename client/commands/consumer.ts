@@ -19,7 +19,7 @@ import {
   parseVerb,
   readPages,
   unaryOptions,
-  verbOf,
+  runVerb,
   withClients,
 } from './common';
 
@@ -52,22 +52,15 @@ list: {consumers, nextPageToken}; history: {events, nextPageToken}). With
 
 ${CLIENT_FLAGS_USAGE}`;
 
-const VERBS = ['register', 'get', 'list', 'delete', 'history'] as const;
 
 export async function runConsumer(args: string[]): Promise<number> {
-  const [verb, rest] = verbOf('consumer', args, VERBS);
-  switch (verb as (typeof VERBS)[number]) {
-    case 'register':
-      return register(rest);
-    case 'get':
-      return get(rest);
-    case 'list':
-      return list(rest);
-    case 'delete':
-      return remove(rest);
-    case 'history':
-      return history(rest);
-  }
+  return runVerb('consumer', args, {
+    register,
+    get,
+    list,
+    delete: remove,
+    history,
+  });
 }
 
 async function register(args: string[]): Promise<number> {

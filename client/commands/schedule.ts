@@ -28,7 +28,7 @@ import {
   parseVerb,
   readPages,
   unaryOptions,
-  verbOf,
+  runVerb,
   withClients,
 } from './common';
 
@@ -100,7 +100,6 @@ that shape; preview: {fires, timeZone}).
 
 ${CLIENT_FLAGS_USAGE}`;
 
-const VERBS = ['create', 'get', 'list', 'update', 'pause', 'resume', 'delete', 'preview'] as const;
 
 /** The flags that make up a spec: create, update and preview take them. */
 const SPEC_OPTIONS = {
@@ -130,25 +129,16 @@ const CATCH_UP_PREFIX = 'SCHEDULE_CATCH_UP_POLICY_';
 const MAX_PREVIEW = 100;
 
 export async function runSchedule(args: string[]): Promise<number> {
-  const [verb, rest] = verbOf('schedule', args, VERBS);
-  switch (verb as (typeof VERBS)[number]) {
-    case 'create':
-      return create(rest);
-    case 'get':
-      return get(rest);
-    case 'list':
-      return list(rest);
-    case 'update':
-      return update(rest);
-    case 'pause':
-      return setPaused(rest, true);
-    case 'resume':
-      return setPaused(rest, false);
-    case 'delete':
-      return remove(rest);
-    case 'preview':
-      return preview(rest);
-  }
+  return runVerb('schedule', args, {
+    create,
+    get,
+    list,
+    update,
+    pause: (rest) => setPaused(rest, true),
+    resume: (rest) => setPaused(rest, false),
+    delete: remove,
+    preview,
+  });
 }
 
 // ---- verbs ----

@@ -28,7 +28,7 @@ import {
   timestampFromMs,
   timestampMs,
   unaryOptions,
-  verbOf,
+  runVerb,
   withClients,
 } from './common';
 
@@ -90,7 +90,6 @@ object per line, one per event: {event}.
 
 ${CLIENT_FLAGS_USAGE}`;
 
-const VERBS = ['create', 'get', 'list', 'watch', 'cancel', 'watch-group', 'cancel-group'] as const;
 
 const STATE_PREFIX = 'TASK_STATE_';
 // Every state a user may ask for; UNSPECIFIED is the proto's "not set".
@@ -100,23 +99,15 @@ const STATE_NAMES = Object.keys(TaskState)
 const TERMINAL_STATES = ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED', 'TASK_STATE_CANCELED', 'TASK_STATE_TIMED_OUT', 'TASK_STATE_EXPIRED'];
 
 export async function runTask(args: string[]): Promise<number> {
-  const [verb, rest] = verbOf('task', args, VERBS);
-  switch (verb as (typeof VERBS)[number]) {
-    case 'create':
-      return create(rest);
-    case 'get':
-      return get(rest);
-    case 'list':
-      return list(rest);
-    case 'watch':
-      return watch(rest);
-    case 'cancel':
-      return cancel(rest);
-    case 'watch-group':
-      return watchGroup(rest);
-    case 'cancel-group':
-      return cancelGroup(rest);
-  }
+  return runVerb('task', args, {
+    create,
+    get,
+    list,
+    watch,
+    cancel,
+    'watch-group': watchGroup,
+    'cancel-group': cancelGroup,
+  });
 }
 
 // ---- verbs ----
