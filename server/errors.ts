@@ -62,22 +62,6 @@ export class UnauthenticatedError extends TaskplaneError {
   }
 }
 
-/** The caller is known but may not do this (e.g. an agent touching another consumer's task). */
-export class PermissionDeniedError extends TaskplaneError {
-  readonly kind = 'permission_denied';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
-/** The server is shutting down or the store is unreachable; the client may retry elsewhere. */
-export class UnavailableError extends TaskplaneError {
-  readonly kind = 'unavailable';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 /** The schema is older than this code; carries the command that fixes it. */
 export class SchemaOutOfDateError extends TaskplaneError {
   readonly kind = 'schema_out_of_date';

@@ -4,10 +4,8 @@ import {
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
-  PermissionDeniedError,
   TaskplaneError,
   UnauthenticatedError,
-  UnavailableError,
 } from '../errors';
 import type { Logger } from '../log';
 
@@ -36,8 +34,6 @@ function statusFor(err: TaskplaneError): grpc.status {
   if (err instanceof AlreadyExistsError) return grpc.status.ALREADY_EXISTS;
   if (err instanceof FailedPreconditionError) return grpc.status.FAILED_PRECONDITION;
   if (err instanceof UnauthenticatedError) return grpc.status.UNAUTHENTICATED;
-  if (err instanceof PermissionDeniedError) return grpc.status.PERMISSION_DENIED;
-  if (err instanceof UnavailableError) return grpc.status.UNAVAILABLE;
   return grpc.status.INTERNAL;
 }
 

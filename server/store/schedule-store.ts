@@ -111,11 +111,6 @@ export async function recordFire(trx: Knex.Transaction, scheduleId: string, fire
   await trx('schedule_fires').insert({ schedule_id: scheduleId, fire_time: fireTime, group_id: groupId, outcome, task_count: taskCount, record_time: now });
 }
 
-export async function listFires(db: Knex, scheduleId: string): Promise<Array<{ fireTime: number; outcome: FireOutcome; taskCount: number; groupId: string }>> {
-  const rows = await db('schedule_fires').where({ schedule_id: scheduleId }).orderBy('fire_time');
-  return rows.map((r: Row) => ({ fireTime: Number(r.fire_time), outcome: r.outcome, taskCount: Number(r.task_count), groupId: r.group_id }));
-}
-
 /**
  * Moves the schedule's cursor from `expectedNext` to `nextFireTime`, adding
  * `missed` to its missed count. Conditional on nobody having moved it (or

@@ -151,12 +151,6 @@ export async function findTaskById(db: Knex, id: string): Promise<TaskRecord | n
   return row ? rowToTask(row) : null;
 }
 
-export async function findTasksByIds(db: Knex, ids: string[]): Promise<TaskRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await db('tasks').whereIn('id', ids);
-  return rows.map(rowToTask);
-}
-
 export async function findTaskByIdempotencyKey(db: Knex, key: string): Promise<TaskRecord | null> {
   const row = await db('tasks').where({ idempotency_key: key }).first();
   return row ? rowToTask(row) : null;
