@@ -20,9 +20,21 @@ export interface AgentProcess {
   kill9(): Promise<void>;
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh directory under the system temp dir, removed when the whole run ends. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `taskplane-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `taskplane-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
+
+// A root hook (registered once, when the first test file imports this
+// module): agents' state directories outlive single tests, since restarts
+// reuse them, so they are removed when the run ends.
+after(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A real `taskplane agent` process with the testing plugin, resolved once it is connected. */
 export async function startAgentProcess(address: string, consumerId: string, credential: string, stateDir = tempDir('agent'), extraArgs: string[] = []): Promise<AgentProcess> {
