@@ -82,11 +82,12 @@ export class TaskplaneServer {
       const notifier = new ChangeNotifier();
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
-      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, watchPollMs: options.watchPollMs });
+      const tasks = new TaskManager({ db: db.knex, dialect: db.dialect, clock, notifier, pageTokens, logger, methods, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerRegistry(db.knex, clock, notifier, pageTokens, logger);
       const settler = new TaskSettler({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
       const serverId = newServerId();
       const agents = new AgentHub({ db: db.knex, dialect: db.dialect, clock, notifier, consumers, settler, logger, serverId, ...options.agents });
+      tasks.setHandOff(agents);
       const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, ticker: options.schedulerTicker });
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleRegistry(db.knex, clock, methods, pageTokens, logger, (next) => {

@@ -83,3 +83,47 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+for (const kind of STORE_KINDS) {
+  describe(`handing new tasks straight to a local stream [${kind}]`, function () {
+    this.timeout(30_000);
+    let store: TestStore;
+    let a: TestServer;
+    let b: TestServer;
+    before(async () => {
+      store = await createTestStore(kind);
+      a = await startServerOn(store, OPTIONS);
+      // B polls for other servers' work only once a minute: within this test it never sees A's tasks on its own.
+      b = await startServerOn(store, { agents: { pollIntervalMs: 60_000 } });
+    });
+    after(async () => {
+      for (const s of [a, b]) {
+        s?.clients.close();
+        await s?.server.stop();
+      }
+      await store?.drop();
+    });
+
+    it('never lets a new task overtake an older one waiting for the same consumer (FIFO across servers)', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'fifo-x' });
+      const agent = new FakeAgent(b.address, 'fifo-x', credential, { concurrency: 2 });
+      try {
+        await agent.next('welcome', (m) => Boolean(m.welcome));
+        // Settle the stream's first claim (nothing waiting yet), so B believes the consumer has no backlog.
+        const warm = (await call(b.clients.tasks, 'createTask', { consumerId: 'fifo-x', method: 'testing.echo' })).task!;
+        assert.equal((await agent.taskRequest()).taskId, warm.id);
+        agent.send({ accepted: { taskId: warm.id } });
+        agent.send({ reply: { taskId: warm.id, resultJson: '{}' } });
+        await agent.next('ack', (m) => m.replyAck?.taskId === warm.id);
+        const older = (await call(a.clients.tasks, 'createTask', { consumerId: 'fifo-x', method: 'testing.echo' })).task!;
+        const newer = (await call(b.clients.tasks, 'createTask', { consumerId: 'fifo-x', method: 'testing.echo' })).task!;
+        assert.notEqual(newer.state, 'TASK_STATE_DISPATCHED', 'not handed off past the older waiting task');
+        const first = await agent.taskRequest();
+        const second = await agent.taskRequest();
+        assert.deepEqual([first.taskId, second.taskId], [older.id, newer.id]);
+      } finally {
+        agent.close();
+      }
+    });
+  });
+}

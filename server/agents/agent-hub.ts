@@ -26,6 +26,7 @@ import type { AgentReport, TaskSettler } from '../dispatch/task-settler';
 import type { ConnectRequest__Output as ConnectRequestMessage } from '../../protos/generated/taskplane/v1/ConnectRequest';
 import { msToDuration, msToTimestamp } from '../grpc/convert';
 import { AgentSession, type AgentCapabilities, type AgentStream } from './agent-session';
+import type { HandOffSlot, TaskHandOff } from '../tasks/task-manager';
 
 /** Consumers claimed for in one transaction. */
 const DISPATCH_BATCH = 200;
@@ -59,7 +60,7 @@ export interface AgentHubOptions {
  * work created on another server is found by a poll of `pollIntervalMs`,
  * one query for all local streams.
  */
-export class AgentHub {
+export class AgentHub implements TaskHandOff {
   private readonly sessions = new Map<string, AgentSession>();
   /** Consumers whose streams asked for a claim; served in batches by dispatchAll(). */
   private readonly wantsDispatch = new Set<string>();
@@ -196,6 +197,32 @@ export class AgentHub {
   private async redeliver(session: AgentSession): Promise<void> {
     const tasks = await this.options.db.transaction((trx) => redeliverInFlight(trx, session.consumerId, this.options.clock.now()));
     for (const task of tasks) this.sendTask(session, task, 'redelivered after reconnect');
+  }
+
+  /**
+   * Hand-off (TaskHandOff): a slot for a task being created, if the
+   * consumer's stream is here with room and, as far as this server knows,
+   * nothing older waiting; the creating transaction confirms both.
+   */
+  reserve(consumerId: string, method: string): HandOffSlot | null {
+    const session = this.sessions.get(consumerId);
+    if (!session || session.closed || this.stopped || session.mayHaveWork || session.freeSlots === 0 || !session.canRun(method)) return null;
+    session.reserved++;
+    let settled = false;
+    return {
+      sessionId: session.sessionId,
+      send: (task) => {
+        if (settled) return;
+        settled = true;
+        session.reserved--;
+        if (!session.closed) this.sendTask(session, task, 'handed off at creation');
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        session.reserved--;
+      },
+    };
   }
 
   /** Work may be waiting for this consumer (created, released, found by the poll): claim for it soon. */

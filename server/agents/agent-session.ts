@@ -44,8 +44,11 @@ export class AgentSession {
     readonly logger: Logger,
   ) {}
 
+  /** Slots promised to tasks being created (hand-off), not yet in flight. */
+  reserved = 0;
+
   get freeSlots(): number {
-    return Math.max(0, this.capabilities.concurrency - this.inFlight.size);
+    return Math.max(0, this.capabilities.concurrency - this.inFlight.size - this.reserved);
   }
 
   canRun(method: string): boolean {

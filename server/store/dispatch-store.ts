@@ -31,6 +31,27 @@ export async function sessionsOf(db: Knex, consumerIds: string[]): Promise<Map<s
   return map;
 }
 
+/**
+ * Of the new tasks offered for hand-off, those that may go straight to
+ * their stream: the stream is still the consumer's live one (fence, FOR
+ * SHARE on MySQL) and nothing older of that consumer is WAITING (FIFO,
+ * guarantee 3). Runs in the creating transaction, before its inserts.
+ */
+export async function confirmHandOff(trx: Knex.Transaction, dialect: Dialect, offered: Array<{ taskId: string; consumerId: string; sessionId: string }>): Promise<Set<string>> {
+  const consumerIds = [...new Set(offered.map((o) => o.consumerId))];
+  const fence = trx('consumers').select('id', 'session_id').whereIn('id', consumerIds);
+  if (dialect === 'mysql') fence.forShare();
+  const sessions = new Map((await fence).map((r: { id: string; session_id: string | null }) => [r.id, r.session_id]));
+  const backlog = new Set((await trx('tasks').distinct('consumer_id').where({ state: 'WAITING' }).whereIn('consumer_id', consumerIds)).map((r: { consumer_id: string }) => r.consumer_id));
+  return new Set(offered.filter((o) => sessions.get(o.consumerId) === o.sessionId && !backlog.has(o.consumerId)).map((o) => o.taskId));
+}
+
+/** New tasks handed straight to their stream: DISPATCHED, attempt 1, with their event. */
+export async function markHandedOff(trx: Knex.Transaction, taskIds: string[], now: number): Promise<void> {
+  await trx('tasks').whereIn('id', taskIds).update({ state: 'DISPATCHED', attempt: 1, dispatch_time: now, update_time: now });
+  await insertTaskEvents(trx, taskIds.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: 'DISPATCHED' as const, eventTime: now, cause: 'sent to agent (attempt 1)' })));
+}
+
 /** One consumer's stream asking for up to `limit` tasks. */
 export interface ClaimRequest {
   consumerId: string;

@@ -21,6 +21,8 @@ import {
 } from '../store/task-store';
 import { Wake } from '../wake';
 import { Batcher, transactionWithRetry } from '../store/batching';
+import type { Dialect } from '../store/database';
+import { confirmHandOff, markHandedOff } from '../store/dispatch-store';
 import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
@@ -61,6 +63,22 @@ import { toNewTask, validateCreateTask, type CreateTaskInput, type TaskOrigin, t
 export const MAX_BATCH_SIZE = 1000;
 
 type FieldName = (field: string, index: number) => string;
+
+/**
+ * A slot on a live agent stream of this server, reserved for a task being
+ * created. `send` after the task committed as DISPATCHED, `release` if it
+ * did not.
+ */
+export interface HandOffSlot {
+  sessionId: string;
+  send(task: TaskRecord): void;
+  release(): void;
+}
+
+export interface TaskHandOff {
+  /** A slot for a new task of `consumerId`, if its stream is here, has room, runs `method` and has nothing older waiting. */
+  reserve(consumerId: string, method: string): HandOffSlot | null;
+}
 const MAX_TASK_ID_LENGTH = 64;
 /** The largest fan-out of one group. */
 export const MAX_GROUP_SIZE = 1000;
@@ -73,6 +91,9 @@ export interface TaskManagerOptions {
   logger: Logger;
   /** Argument checks of the methods the server knows. */
   methods: MethodRegistry;
+  dialect: Dialect;
+  /** Local agent streams that can take a new task at once (the AgentHub); optional. */
+  handOff?: TaskHandOff;
   /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
   watchPollMs?: number;
 }
@@ -90,10 +111,14 @@ export class TaskManager {
   private readonly logger: Logger;
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
+  private readonly dialect: Dialect;
+  private handOff: TaskHandOff | undefined;
   private readonly createQueue: Batcher<ValidTaskInput, TaskRecord | NotFoundError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
+    this.dialect = options.dialect;
+    this.handOff = options.handOff;
     // Two groups in flight: one commits while the next is being written.
     this.createQueue = new Batcher((group) => this.flushCreates(group), 256, 2);
     this.db = options.db;
@@ -143,7 +168,7 @@ export class TaskManager {
   private async flushCreates(group: ValidTaskInput[]): Promise<Array<TaskRecord | NotFoundError>> {
     const known = await existingConsumerIds(this.db, [...new Set(group.map((v) => v.consumerId))]);
     const insertable = group.filter((v) => known.has(v.consumerId));
-    const created = insertable.length ? await this.insertValidated(insertable, this.clock.now()) : [];
+    const created = insertable.length ? await this.insertValidated(insertable, this.clock.now(), {}, true) : [];
     let next = 0;
     return group.map((v) => (known.has(v.consumerId) ? created[next++] : new NotFoundError('consumer', v.consumerId, 'consumer_id')));
   }
@@ -190,13 +215,43 @@ export class TaskManager {
    * and their "created" events are committed in one transaction before this
    * returns, so an OK answer to CreateTask means the task is in the store.
    */
-  private async insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}): Promise<TaskRecord[]> {
+  private async insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}, handOff = false): Promise<TaskRecord[]> {
     const newTasks = valid.map((v) => toNewTask(v, now, origin));
-    await transactionWithRetry(this.db, (trx) => insertTasks(trx, newTasks));
-    announceCreated(newTasks, this.notifier, this.logger);
+    // Hand-off: a task whose consumer's stream on this server has a free
+    // slot and nothing older waiting is dispatched in its creating
+    // transaction, saving the separate claim (see TaskHandOff).
+    const slots = handOff && this.handOff ? newTasks.map((t) => (t.state === 'WAITING' ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
+    let handed = new Set<string>();
+    try {
+      await transactionWithRetry(this.db, async (trx) => {
+        const offered = newTasks.flatMap((t, i) => (slots[i] ? [{ taskId: t.id, consumerId: t.consumerId, sessionId: slots[i]!.sessionId }] : []));
+        handed = offered.length ? await confirmHandOff(trx, this.dialect, offered) : new Set();
+        await insertTasks(trx, newTasks);
+        if (handed.size) await markHandedOff(trx, [...handed], now);
+      });
+    } catch (err) {
+      for (const slot of slots) slot?.release();
+      throw err;
+    }
+    const records = newTasks.map((t) => (handed.has(t.id) ? { ...createdRecord(t), state: 'DISPATCHED' as const, attempt: 1 } : createdRecord(t)));
+    announceCreated(
+      newTasks.map((t) => (handed.has(t.id) ? { ...t, state: 'DISPATCHED' as const } : t)),
+      this.notifier,
+      this.logger,
+    );
+    slots.forEach((slot, i) => {
+      if (!slot) return;
+      if (handed.has(newTasks[i].id)) slot.send(records[i]);
+      else slot.release();
+    });
     // The tasks as committed; not read back (a read per group is measurable
     // on the create path), so `seq`, which only paging uses, is not known.
-    return newTasks.map(createdRecord);
+    return records;
+  }
+
+  /** Connects the agent hub once both exist (they are built in either order). */
+  setHandOff(handOff: TaskHandOff): void {
+    this.handOff = handOff;
   }
 
   /**
