@@ -18,6 +18,7 @@ import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
 import { TaskSettler } from './dispatch/task-settler';
 import { AgentHub, newServerId, type AgentHubOptions } from './agents/agent-hub';
 import { agentServiceHandlers } from './grpc/agent-service';
+import { LiveStreams } from './grpc/status';
 import { scheduleServiceHandlers } from './grpc/schedule-service';
 import { Scheduler } from './scheduling/scheduler';
 import { ScheduleRegistry } from './scheduling/schedule-registry';
@@ -53,7 +54,7 @@ const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** One taskplane server process: store, services, health and reflection, ordered shutdown. */
 export class TaskplaneServer {
   private stopping: Promise<void> | null = null;
-  private readonly liveStreams = new Set<grpc.ServerWritableStream<any, any>>();
+  private readonly liveStreams = new LiveStreams();
 
   private constructor(
     private readonly grpcServer: grpc.Server,
@@ -149,7 +150,7 @@ export class TaskplaneServer {
     const { logger } = this.options;
     logger.info({ event: 'server.stopping', reason }, 'taskplane server stopping');
     for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, 'NOT_SERVING');
-    for (const stream of this.liveStreams) stream.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' });
+    this.liveStreams.closeAll();
     // No new fires or releases; a pass under way finishes its transaction.
     await this.scheduler.stop();
     // Agents reconnect elsewhere; their reports already received are written first.

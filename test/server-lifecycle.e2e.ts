@@ -75,12 +75,15 @@ for (const kind of STORE_KINDS) {
       try {
         await call(clients.consumers, 'registerConsumer', { consumerId: 'host-1' });
         const { task } = await call(clients.tasks, 'createTask', { consumerId: 'host-1', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });
+        let watching!: () => void;
+        const watchOpen = new Promise<void>((resolve) => (watching = resolve));
         const watchEnded = new Promise<grpc.ServiceError>((resolve, reject) => {
           const stream = clients.tasks.watchTask({ taskId: task!.id });
-          stream.on('data', () => {});
+          stream.on('data', () => watching());
           stream.on('error', resolve);
           stream.on('end', () => reject(new Error('watch ended with OK; expected UNAVAILABLE')));
         });
+        await watchOpen; // the server holds the stream (it sent the task's first event)
         // Creates in flight while the signal arrives: each one answered OK must be stored.
         const creates = Array.from({ length: 40 }, (_, i) =>
           call(clients.tasks, 'createTask', { consumerId: 'host-1', method: 'system.info', labels: { n: String(i) } }).then(
@@ -98,7 +101,7 @@ for (const kind of STORE_KINDS) {
         const db = openDatabase(store.url);
         try {
           const stored = await db.knex('tasks').whereIn('id', acknowledged).count({ n: '*' });
-          assert.equal(Number(stored[0].n), acknowledged.length, 'every acknowledged task is committed');
+          assert.equal(Number(stored[0].n), acknowledged.length, `every acknowledged task is committed; server output:\n${server.output()}`);
         } finally {
           await db.close();
         }

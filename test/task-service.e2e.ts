@@ -229,7 +229,8 @@ describeOnEachStore('TaskService', (ctx) => {
         const told = await agent.next('the cancellation', (m) => Boolean(m.cancellation));
         assert.equal(told.cancellation!.taskId, taskId);
       });
-      assert.equal(Boolean((await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending), false);
+      // The flag is cleared right after the cancellation is sent: wait for that write.
+      await eventually('the flag to be cleared', async () => !(await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending);
     });
   });
 

@@ -48,6 +48,38 @@ export function unary<Req, Res>(logger: Logger, method: string, handler: (reques
 }
 
 /**
+ * The open server streams (watchers), so shutdown can end them with
+ * UNAVAILABLE; once closed, a stream that starts is ended at once the same
+ * way, so none slips in between the sweep and the server's own shutdown.
+ */
+export class LiveStreams {
+  private readonly streams = new Set<grpc.ServerWritableStream<any, any>>();
+  private closed = false;
+
+  /** False (and the stream is ended) if the server is shutting down. */
+  add(stream: grpc.ServerWritableStream<any, any>): boolean {
+    if (this.closed) {
+      stream.emit('error', SHUTTING_DOWN);
+      return false;
+    }
+    this.streams.add(stream);
+    return true;
+  }
+
+  delete(stream: grpc.ServerWritableStream<any, any>): void {
+    this.streams.delete(stream);
+  }
+
+  closeAll(): void {
+    this.closed = true;
+    for (const stream of this.streams) stream.emit('error', SHUTTING_DOWN);
+    this.streams.clear();
+  }
+}
+
+const SHUTTING_DOWN = { code: grpc.status.UNAVAILABLE, details: 'server is shutting down; reconnect' };
+
+/**
  * Wraps an async generator as a server-streaming handler: respects
  * backpressure (waits for 'drain' when write() returns false) and turns the
  * client's cancellation into an AbortSignal for the generator.
@@ -56,11 +88,11 @@ export function serverStream<Req, Res>(
   logger: Logger,
   method: string,
   handler: (request: Req, signal: AbortSignal) => AsyncIterable<Res>,
-  liveStreams: Set<grpc.ServerWritableStream<Req, Res>>,
+  liveStreams: LiveStreams,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
+    if (!liveStreams.add(call)) return;
     const abort = new AbortController();
-    liveStreams.add(call);
     call.on('cancelled', () => abort.abort());
     call.on('close', () => abort.abort());
     (async () => {

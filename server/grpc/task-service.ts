@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
@@ -6,7 +5,7 @@ import { InvalidArgumentError } from '../errors';
 import { optionalText, pageSize, parseLabelSelector, requireConsumerId, truncate } from '../validation';
 import { METHOD_PATTERN } from '../tasks/task-input';
 import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
-import { serverStream, unary } from './status';
+import { LiveStreams, serverStream, unary } from './status';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
@@ -15,7 +14,7 @@ import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskp
 import type { TaskEventRecord } from '../tasks/task-record';
 
 /** TaskService: translates messages and statuses; the logic is TaskManager's. */
-export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: Set<grpc.ServerWritableStream<any, any>>): TaskServiceHandlers {
+export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: LiveStreams): TaskServiceHandlers {
   return {
     CreateTask: unary(logger, 'CreateTask', async (req) => ({ task: taskToProto(await tasks.create(createInput(req))) })),
 
