@@ -108,7 +108,7 @@ export class AgentHub implements TaskHandOff {
     }
     const session = new AgentSession(stream, consumerId, capabilities, logger);
     // Newest wins: this stream becomes the consumer's one live stream, here
-    // and (through the fence in claimWaitingTasks) on every other server.
+    // and (through the fence in claimForConsumers and confirmHandOff) on every other server.
     if (!(await takeOverConsumer(db, consumerId, session.sessionId, this.options.serverId, clock.now()))) {
       stream.emit('error', { code: grpc.status.UNAUTHENTICATED, details: `consumer "${consumerId}" is not registered` });
       return;
