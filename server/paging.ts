@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { InvalidArgumentError } from './errors';
 import { isUniqueViolation } from './store/database';
+import { insertClusterSetting, readClusterSetting } from './store/cluster-meta-store';
+
+const KEY_SETTING = 'page_token_key';
 
 /**
  * Page tokens: an opaque, signed cursor. The signature (HMAC with a key kept
@@ -14,15 +17,14 @@ export class PageTokens {
 
   /** Loads the installation's key, creating it if this is the first server to need it. */
   static async load(db: Knex): Promise<PageTokens> {
-    const existing = await db('cluster_meta').where({ name: 'page_token_key' }).first();
-    if (existing) return new PageTokens(Buffer.from(existing.value, 'base64'));
+    const existing = await readClusterSetting(db, KEY_SETTING);
+    if (existing) return new PageTokens(Buffer.from(existing, 'base64'));
     try {
-      await db('cluster_meta').insert({ name: 'page_token_key', value: crypto.randomBytes(32).toString('base64') });
+      await insertClusterSetting(db, KEY_SETTING, crypto.randomBytes(32).toString('base64'));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err; // another server created it first: use theirs
     }
-    const row = await db('cluster_meta').where({ name: 'page_token_key' }).first();
-    return new PageTokens(Buffer.from(row.value, 'base64'));
+    return new PageTokens(Buffer.from((await readClusterSetting(db, KEY_SETTING))!, 'base64'));
   }
 
   encode(cursor: string | number, filters: unknown): string {

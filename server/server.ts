@@ -4,7 +4,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadPackageDefinition, loadTaskplaneProtos, PROTO_FILES } from '../protos/loader';
 import { systemClock, type Clock } from './clock';
-import { ConsumerRegistry } from './consumers/consumer-registry';
+import { ConsumerManager } from './consumers/consumer-manager';
 import { consumerServiceHandlers } from './grpc/consumer-service';
 import { taskServiceHandlers } from './grpc/task-service';
 import type { Logger } from './log';
@@ -15,13 +15,14 @@ import { openDatabase, type Database } from './store/database';
 import { assertSchemaCurrent, migrateToLatest } from './store/migrate';
 import { TaskManager } from './tasks/task-manager';
 import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
-import { TaskSettler } from './dispatch/task-settler';
+import { TaskLifecycle } from './tasks/lifecycle';
+import { ConsumerSessions } from './consumers/consumer-sessions';
 import { AgentHub, newServerId, type AgentHubOptions } from './agents/agent-hub';
 import { agentServiceHandlers } from './grpc/agent-service';
 import { LiveStreams } from './grpc/status';
 import { scheduleServiceHandlers } from './grpc/schedule-service';
 import { Scheduler } from './scheduling/scheduler';
-import { ScheduleRegistry } from './scheduling/schedule-registry';
+import { ScheduleManager } from './scheduling/schedule-manager';
 
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
@@ -62,6 +63,7 @@ export class TaskplaneServer {
     readonly db: Database,
     readonly agents: AgentHub,
     readonly scheduler: Scheduler,
+    readonly consumers: ConsumerManager,
     readonly port: number,
     private readonly options: ServerOptions,
   ) {}
@@ -83,15 +85,16 @@ export class TaskplaneServer {
       const notifier = new ChangeNotifier();
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
-      const tasks = new TaskManager({ db: db.knex, dialect: db.dialect, clock, notifier, pageTokens, logger, methods, watchPollMs: options.watchPollMs });
-      const consumers = new ConsumerRegistry(db.knex, clock, notifier, pageTokens, logger);
-      const settler = new TaskSettler({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
+      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
+      const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
       const serverId = newServerId();
-      const agents = new AgentHub({ db: db.knex, dialect: db.dialect, clock, notifier, consumers, settler, logger, serverId, ...options.agents });
-      tasks.setHandOff(agents);
-      const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, ticker: options.schedulerTicker });
+      const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock), notifier, clock, logger, serverId, ...options.agents });
+      lifecycle.setHandOff(agents.dispatcher);
+      const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker });
       schedulerForCleanup = scheduler;
-      const schedules = new ScheduleRegistry(db.knex, clock, methods, pageTokens, logger, (next) => {
+      const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {
         if (next !== null) notifier.dueTimeChanged(next);
       });
 
@@ -109,7 +112,7 @@ export class TaskplaneServer {
       hubForCleanup = agents;
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
-      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, 0, options);
+      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
       grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger));

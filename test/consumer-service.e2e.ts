@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../client/client';
-import { systemClock } from '../server/clock';
-import { ConsumerRegistry } from '../server/consumers/consumer-registry';
-import { ChangeNotifier } from '../server/notifier';
-import { PageTokens } from '../server/paging';
-import { describeOnEachStore, expectStatus, testLogger } from './helpers/server';
+import { describeOnEachStore, expectStatus } from './helpers/server';
 
 describeOnEachStore('ConsumerService', (ctx) => {
   it('registers a consumer and returns its credential once, keeping only a hash', async () => {
@@ -35,13 +31,13 @@ describeOnEachStore('ConsumerService', (ctx) => {
   it('accepts only the credential it issued, and none after unregistration', async () => {
     const { credential } = await call(ctx().clients.consumers, 'registerConsumer', { consumerId: 'auth-1' });
     await call(ctx().clients.consumers, 'registerConsumer', { consumerId: 'auth-2' });
-    const registry = new ConsumerRegistry(ctx().server.db.knex, systemClock, new ChangeNotifier(), await PageTokens.load(ctx().server.db.knex), testLogger);
-    assert.equal(await registry.verifyCredential('auth-1', credential), true);
-    assert.equal(await registry.verifyCredential('auth-2', credential), false, "another consumer's credential");
-    assert.equal(await registry.verifyCredential('auth-1', `${credential}x`), false);
-    assert.equal(await registry.verifyCredential('auth-1', ''), false);
+    const consumers = ctx().server.consumers;
+    assert.equal(await consumers.verifyCredential('auth-1', credential), true);
+    assert.equal(await consumers.verifyCredential('auth-2', credential), false, "another consumer's credential");
+    assert.equal(await consumers.verifyCredential('auth-1', `${credential}x`), false);
+    assert.equal(await consumers.verifyCredential('auth-1', ''), false);
     await call(ctx().clients.consumers, 'deleteConsumer', { consumerId: 'auth-1' });
-    assert.equal(await registry.verifyCredential('auth-1', credential), false);
+    assert.equal(await consumers.verifyCredential('auth-1', credential), false);
   });
 
   it('lists consumers by label, a page at a time, each once', async () => {

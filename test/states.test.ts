@@ -1,33 +1,47 @@
 import assert from 'node:assert/strict';
-import { canTransition, isTerminal, statesAllowedInto, TASK_STATES, TERMINAL_STATES, type TaskStateName } from '../server/tasks/states';
+import { isTerminal, STATE_GRAPH, TASK_STATES, TERMINAL_STATES, TRANSITIONS, type TaskStateName } from '../server/tasks/states';
 
 const ALL = Object.values(TASK_STATES) as TaskStateName[];
 
+/** Every from -> to edge the named transitions can write (a 'same' transition writes none). */
+function edgesOfTransitions(): Set<string> {
+  const edges = new Set<string>();
+  for (const { from, to } of Object.values(TRANSITIONS)) {
+    if (to === 'same') continue;
+    for (const f of from) for (const t of to) edges.add(`${f} -> ${t}`);
+  }
+  return edges;
+}
+
+function edgesOfGraph(): Set<string> {
+  return new Set(ALL.flatMap((from) => STATE_GRAPH[from].map((to) => `${from} -> ${to}`)));
+}
+
 describe('task state machine', () => {
   it('never leaves a terminal state', () => {
-    for (const from of TERMINAL_STATES) for (const to of ALL) assert.equal(canTransition(from, to), false, `${from} -> ${to}`);
+    for (const from of TERMINAL_STATES) assert.deepEqual(STATE_GRAPH[from], [], from);
+    for (const [name, { from }] of Object.entries(TRANSITIONS)) for (const f of from) assert.ok(!isTerminal(f), `${name} leaves terminal ${f}`);
   });
 
-  it('follows MISSION.md: SCHEDULED -> WAITING -> DISPATCHED -> RUNNING -> SUCCEEDED', () => {
-    assert.ok(canTransition('SCHEDULED', 'WAITING'));
-    assert.ok(canTransition('WAITING', 'DISPATCHED'));
-    assert.ok(canTransition('DISPATCHED', 'RUNNING'));
-    assert.ok(canTransition('RUNNING', 'SUCCEEDED'));
+  it('takes the normal path SCHEDULED -> WAITING -> DISPATCHED -> RUNNING -> SUCCEEDED', () => {
+    const graph = edgesOfGraph();
+    for (const edge of ['SCHEDULED -> WAITING', 'WAITING -> DISPATCHED', 'DISPATCHED -> RUNNING', 'RUNNING -> SUCCEEDED']) assert.ok(graph.has(edge), edge);
   });
 
-  it('never starts a task that was not due or not dispatched', () => {
-    assert.equal(canTransition('SCHEDULED', 'RUNNING'), false);
-    assert.equal(canTransition('WAITING', 'RUNNING'), false);
-    assert.equal(canTransition('SCHEDULED', 'DISPATCHED'), false);
+  it('never starts a task that was not due or not dispatched, and never expires a started one', () => {
+    const graph = edgesOfGraph();
+    for (const edge of ['SCHEDULED -> RUNNING', 'WAITING -> RUNNING', 'SCHEDULED -> DISPATCHED', 'RUNNING -> EXPIRED', 'DISPATCHED -> EXPIRED']) assert.ok(!graph.has(edge), edge);
   });
 
-  it('never expires a task that has started', () => {
-    assert.equal(canTransition('RUNNING', 'EXPIRED'), false);
+  it('every edge of the graph is taken by a named transition, and no transition writes an edge the graph lacks', () => {
+    const byTransitions = edgesOfTransitions();
+    const graph = edgesOfGraph();
+    assert.deepEqual([...graph].filter((e) => !byTransitions.has(e)), [], 'edges no transition takes');
+    assert.deepEqual([...byTransitions].filter((e) => !graph.has(e)), [], 'edges the graph lacks');
   });
 
-  it('derives the WHERE clause of each guarded update from the same table', () => {
-    assert.deepEqual(statesAllowedInto('WAITING').sort(), ['DISPATCHED', 'RUNNING', 'SCHEDULED']);
-    assert.deepEqual(statesAllowedInto('SCHEDULED'), []);
-    for (const to of ALL) for (const from of statesAllowedInto(to)) assert.ok(!isTerminal(from));
+  it('every state but SCHEDULED and WAITING (the states create writes) is entered by some transition', () => {
+    const entered = new Set([...edgesOfTransitions()].map((e) => e.split(' -> ')[1]));
+    for (const state of ALL.filter((s) => s !== 'SCHEDULED' && s !== 'WAITING')) assert.ok(entered.has(state), state);
   });
 });

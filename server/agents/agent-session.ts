@@ -1,10 +1,6 @@
 import crypto from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
-import type { ConnectRequest__Output } from '../../protos/generated/taskplane/v1/ConnectRequest';
-import type { ConnectResponse } from '../../protos/generated/taskplane/v1/ConnectResponse';
-import type { Logger } from '../log';
-
-export type AgentStream = grpc.ServerDuplexStream<ConnectRequest__Output, ConnectResponse>;
+import type { TaskRecord } from '../tasks/task-record';
+import type { HandOffSlot } from '../tasks/lifecycle';
 
 export interface AgentCapabilities {
   agentVersion: string;
@@ -13,84 +9,153 @@ export interface AgentCapabilities {
   methods: Set<string>;
 }
 
+/** What the server sends an agent, before any wire encoding. */
+export type MessageToAgent =
+  | { kind: 'welcome'; serverId: string; heartbeatIntervalMs: number; livenessTimeoutMs: number }
+  | { kind: 'task'; task: TaskRecord }
+  | { kind: 'cancel'; taskId: string; reason: string }
+  | { kind: 'replyAck'; taskId: string }
+  | { kind: 'heartbeat'; time: number };
+
+/** Why the server ends an agent's stream; the transport maps each to its status. */
+export type StreamEnd =
+  /** The agent closed its side: end ours cleanly. */
+  | 'finished'
+  /** A newer stream of the same consumer took over. */
+  | 'replaced'
+  /** The consumer was unregistered. */
+  | 'unregistered'
+  /** This server is stopping: reconnect elsewhere. */
+  | 'shutting_down'
+  /** Nothing heard within the liveness timeout. */
+  | 'silent'
+  /** The agent broke the protocol (e.g. a second hello). */
+  | 'protocol_violation'
+  /** A report could not be recorded: reconnect, and the agent sends it again. */
+  | 'store_failed';
+
+/** The transport under a session (server/grpc/agent-channel.ts): ordered writes with backpressure, and the end. */
+export interface AgentChannel {
+  send(message: MessageToAgent): void;
+  end(why: StreamEnd, details: string): void;
+  /** `listener` runs once when the stream is gone, whoever ended it (at once if it already is). */
+  onClosed(listener: () => void): void;
+}
+
 /**
- * One authenticated agent stream: what it can run, which of its tasks are
- * unsettled on it, and an ordered, backpressure-aware writer. It holds no
- * task logic; AgentHub drives it.
+ * One authenticated agent stream: what it can run, the tasks it holds
+ * (its slots), the timers of those tasks, and whether it may have work
+ * waiting. It holds no task logic: the dispatcher decides what to send,
+ * the lifecycle what it means.
  */
 export class AgentSession {
   readonly sessionId = crypto.randomUUID();
-  /** Task ids sent on this stream and not yet settled: bounded by capabilities.concurrency. */
-  readonly inFlight = new Set<string>();
-  /** Timeout of each in-flight task (ms; null: none), known from its request. */
-  readonly timeouts = new Map<string, number | null>();
-  /** Task ids this stream has been told to cancel. */
-  readonly cancelsSent = new Set<string>();
-  /** Timers per task: acceptance bound, timeout. */
-  readonly timers = new Map<string, NodeJS.Timeout>();
-  lastHeardAt = Date.now();
+  /** Tasks sent on this stream and not settled, with their timeout (ms; null: none): bounded by the agent's concurrency. */
+  private readonly held = new Map<string, number | null>();
+  /** Slots promised to tasks being created (hand-off), not yet held. */
+  private reserved = 0;
+  /** Tasks this stream has been told to cancel. */
+  private readonly cancelsSent = new Set<string>();
+  /** Timers per task: the acceptance bound, then the timeout. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private lastHeardAt = Date.now();
+  private ended = false;
   /** Whether WAITING tasks may be there for this consumer (cleared by a claim that found no more). */
   mayHaveWork = true;
   /** Bumped on every wake-up, so a claim that raced one does not clear mayHaveWork. */
   workGeneration = 0;
-  closed = false;
-  private writeQueue: ConnectResponse[] = [];
-  private writing = false;
 
   constructor(
-    readonly stream: AgentStream,
+    private readonly channel: AgentChannel,
     readonly consumerId: string,
     readonly capabilities: AgentCapabilities,
-    readonly logger: Logger,
-  ) {}
+  ) {
+    channel.onClosed(() => this.forget());
+  }
 
-  /** Slots promised to tasks being created (hand-off), not yet in flight. */
-  reserved = 0;
+  get closed(): boolean {
+    return this.ended;
+  }
 
   get freeSlots(): number {
-    return Math.max(0, this.capabilities.concurrency - this.inFlight.size - this.reserved);
+    return Math.max(0, this.capabilities.concurrency - this.held.size - this.reserved);
   }
 
   canRun(method: string): boolean {
     return this.capabilities.methods.has(method);
   }
 
-  /** Queues a message; writes in order, waiting for 'drain' when the stream's buffer is full. */
-  send(message: ConnectResponse): void {
-    if (this.closed) return;
-    this.writeQueue.push(message);
-    if (!this.writing) this.flushWrites();
+  holds(taskId: string): boolean {
+    return this.held.has(taskId);
   }
 
-  private flushWrites(): void {
-    this.writing = true;
-    while (this.writeQueue.length > 0 && !this.closed) {
-      const ok = this.stream.write(this.writeQueue.shift()!);
-      if (!ok) {
-        this.stream.once('drain', () => this.flushWrites());
-        return;
-      }
-    }
-    this.writing = false;
+  timeoutOf(taskId: string): number | null | undefined {
+    return this.held.get(taskId);
   }
 
-  /** Ends the stream with `code` (UNAVAILABLE: reconnect; ABORTED: replaced). Idempotent. */
-  end(code: grpc.status, details: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.logger.info({ event: 'agent.stream_closed', consumerId: this.consumerId, sessionId: this.sessionId, code: grpc.status[code], reason: details }, 'agent stream closed');
-    if (code === grpc.status.OK) this.stream.end();
-    else this.stream.emit('error', { code, details });
+  /** Any message from the agent proves it is alive. */
+  heard(): void {
+    this.lastHeardAt = Date.now();
+  }
+
+  silentFor(now = Date.now()): number {
+    return now - this.lastHeardAt;
+  }
+
+  send(message: MessageToAgent): void {
+    if (!this.ended) this.channel.send(message);
+  }
+
+  /** Sends a task; it holds a slot until released. */
+  sendTask(task: TaskRecord): void {
+    this.held.set(task.id, task.timeoutMs);
+    this.send({ kind: 'task', task });
+  }
+
+  /** Tells the agent to stop a task, once per stream. False if it was told already. */
+  sendCancel(taskId: string, reason: string): boolean {
+    if (this.cancelsSent.has(taskId)) return false;
+    this.cancelsSent.add(taskId);
+    this.send({ kind: 'cancel', taskId, reason });
+    return true;
   }
 
   /** The task is settled or over: free its slot. True if it held one. */
   release(taskId: string): boolean {
     this.clearTimer(taskId);
-    this.timeouts.delete(taskId);
     this.cancelsSent.delete(taskId);
-    return this.inFlight.delete(taskId);
+    return this.held.delete(taskId);
+  }
+
+  /** A slot for a task being created, if one is free and the method runs here. */
+  reserveSlot(method: string, onSend: (task: TaskRecord) => void): HandOffSlot | null {
+    if (this.ended || this.mayHaveWork || this.freeSlots === 0 || !this.canRun(method)) return null;
+    this.reserved++;
+    let done = false;
+    const finish = () => {
+      if (done) return false;
+      done = true;
+      this.reserved--;
+      return true;
+    };
+    return {
+      sessionId: this.sessionId,
+      send: (task) => {
+        if (finish() && !this.ended) onSend(task);
+      },
+      release: () => void finish(),
+    };
+  }
+
+  setTimer(taskId: string, ms: number, fn: () => void): void {
+    this.clearTimer(taskId);
+    if (this.ended) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(taskId);
+      fn();
+    }, ms);
+    timer.unref();
+    this.timers.set(taskId, timer);
   }
 
   clearTimer(taskId: string): void {
@@ -99,13 +164,16 @@ export class AgentSession {
     this.timers.delete(taskId);
   }
 
-  setTimer(taskId: string, ms: number, fn: () => void): void {
-    this.clearTimer(taskId);
-    const timer = setTimeout(() => {
-      this.timers.delete(taskId);
-      fn();
-    }, ms);
-    timer.unref();
-    this.timers.set(taskId, timer);
+  /** Ends the stream. Idempotent. */
+  end(why: StreamEnd, details: string): void {
+    if (this.ended) return;
+    this.forget();
+    this.channel.end(why, details);
+  }
+
+  private forget(): void {
+    this.ended = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 }

@@ -1,11 +1,12 @@
 import type { AgentHub } from '../agents/agent-hub';
-import type { AgentCapabilities, AgentStream } from '../agents/agent-session';
-import type { ConsumerRegistry } from '../consumers/consumer-registry';
+import type { AgentCapabilities } from '../agents/agent-session';
+import type { ConsumerManager } from '../consumers/consumer-manager';
 import { FailedPreconditionError, InvalidArgumentError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../log';
 import type { AgentServiceHandlers } from '../../protos/generated/taskplane/v1/AgentService';
 import type { AgentHello__Output } from '../../protos/generated/taskplane/v1/AgentHello';
 import { toServiceError } from './status';
+import { decodeAgentMessage, GrpcAgentChannel, type AgentStream } from './agent-channel';
 
 export const CONSUMER_ID_METADATA = 'taskplane-consumer-id';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -14,15 +15,23 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 /**
  * AgentService.Connect: proves who the agent is (guarantee 4 starts here),
- * reads its hello, and hands the stream to the AgentHub.
+ * reads its hello, and hands the stream to the AgentHub as a channel of
+ * decoded messages.
  */
-export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerRegistry, logger: Logger): AgentServiceHandlers {
+export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger): AgentServiceHandlers {
   return {
     Connect: (stream: AgentStream) => {
       void (async () => {
         const consumerId = await authenticate(stream, consumers);
         const hello = await firstMessageIsHello(stream);
-        await hub.attach(stream, consumerId, capabilitiesFrom(hello));
+        const channel = new GrpcAgentChannel(stream, consumerId, logger);
+        const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello));
+        if (!session) return;
+        stream.on('data', (message) => {
+          const decoded = decodeAgentMessage(message);
+          if (decoded) hub.receive(session, decoded);
+        });
+        stream.resume();
       })().catch((err) => {
         if (err instanceof UnauthenticatedError) {
           logger.warn({ event: 'agent.unauthenticated', consumerId: stream.metadata.get(CONSUMER_ID_METADATA)[0], peer: stream.getPeer(), reason: err.message }, 'agent refused');
@@ -33,7 +42,7 @@ export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerRegistry,
   };
 }
 
-async function authenticate(stream: AgentStream, consumers: ConsumerRegistry): Promise<string> {
+async function authenticate(stream: AgentStream, consumers: ConsumerManager): Promise<string> {
   const consumerId = String(stream.metadata.get(CONSUMER_ID_METADATA)[0] ?? '');
   const authorization = String(stream.metadata.get('authorization')[0] ?? '');
   if (!consumerId) throw new UnauthenticatedError(`missing "${CONSUMER_ID_METADATA}" metadata`);
@@ -49,7 +58,7 @@ function firstMessageIsHello(stream: AgentStream): Promise<AgentHello__Output> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new FailedPreconditionError(`no hello within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
     const onData = (message: { hello?: AgentHello__Output | null }) => {
-      // Hold what follows until the hub listens (AgentHub.attach resumes).
+      // Hold what follows until the hub has taken the stream (resumed in Connect).
       stream.pause();
       if (message.hello) done(null, message.hello);
       else done(new FailedPreconditionError('the first message on the stream must be hello'));

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { ConsumerRegistry } from '../consumers/consumer-registry';
+import type { ConsumerManager } from '../consumers/consumer-manager';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';
 import { consumerToProto, historyEventToProto, timeRange } from './convert';
@@ -8,8 +8,8 @@ const MAX_HISTORY_TYPES = 100;
 import { unary } from './status';
 import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
 
-/** ConsumerService: translates messages and statuses; the logic is ConsumerRegistry's. */
-export function consumerServiceHandlers(consumers: ConsumerRegistry, logger: Logger): ConsumerServiceHandlers {
+/** ConsumerService: translates messages and statuses; the logic is ConsumerManager's. */
+export function consumerServiceHandlers(consumers: ConsumerManager, logger: Logger): ConsumerServiceHandlers {
   return {
     RegisterConsumer: unary(logger, 'RegisterConsumer', async (req) => {
       const { consumer, credential } = await consumers.register({ consumerId: req.consumerId, displayName: req.displayName, labels: req.labels });

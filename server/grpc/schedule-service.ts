@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import type { Logger } from '../log';
-import type { ScheduleRegistry } from '../scheduling/schedule-registry';
+import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
 import { durationToMs, msToDuration, msToTimestamp, timestampToMs } from './convert';
@@ -9,8 +9,8 @@ import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v
 import type { ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';
 import type { Schedule } from '../../protos/generated/taskplane/v1/Schedule';
 
-/** ScheduleService: translates messages and statuses; the logic is ScheduleRegistry's. */
-export function scheduleServiceHandlers(schedules: ScheduleRegistry, logger: Logger): ScheduleServiceHandlers {
+/** ScheduleService: translates messages and statuses; the logic is ScheduleManager's. */
+export function scheduleServiceHandlers(schedules: ScheduleManager, logger: Logger): ScheduleServiceHandlers {
   return {
     CreateSchedule: unary(logger, 'CreateSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.create(specFromProto(req.spec), req.paused)) })),
     GetSchedule: unary(logger, 'GetSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.get(req.scheduleId)) })),

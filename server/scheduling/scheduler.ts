@@ -6,16 +6,14 @@ import type { Logger } from '../log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { isUniqueViolation } from '../store/database';
-import { transactionWithRetry } from '../store/batching';
 import { matchingConsumerIds, consumerExists } from '../store/consumer-store';
-import { earliestTaskDeadline, expireTasks, overdueUnstartedTasks, releaseDueTasks } from '../store/due-store';
+import { earliestTaskDeadline } from '../store/due-store';
 import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire } from '../store/schedule-store';
-import { insertTasks } from '../store/task-store';
-import { announceCreated } from '../tasks/task-manager';
-import { toNewTask } from '../tasks/task-input';
-import type { NewTask } from '../tasks/task-record';
+import { toTaskDraft } from '../tasks/task-input';
+import type { TaskLifecycle } from '../tasks/lifecycle';
+import type { TaskDraft } from '../tasks/task-record';
 import { CronSchedule } from './cron-schedule';
-import { ScheduleRegistry } from './schedule-registry';
+import { ScheduleManager } from './schedule-manager';
 import type { FireOutcome, ScheduleRecord } from './schedule-record';
 
 /** A fire handled later than this after its time counts as missed (every server was down). */
@@ -29,6 +27,8 @@ export interface SchedulerOptions {
   clock: Clock;
   notifier: ChangeNotifier;
   logger: Logger;
+  /** Releases, expiries and the tasks of fires go through it. */
+  lifecycle: TaskLifecycle;
   /** Run the node-cron ticker and precise timers (tests that move a fake clock turn this off and call tick()). */
   ticker?: boolean;
 }
@@ -79,23 +79,10 @@ export class Scheduler {
   }
 
   private async pass(): Promise<void> {
-    const { db, dialect, clock, notifier, logger } = this.options;
+    const { db, clock, lifecycle } = this.options;
     const now = clock.now();
-    const expired = await transactionWithRetry(db, async (trx) => {
-      const overdue = await overdueUnstartedTasks(trx, dialect, now);
-      await expireTasks(trx, overdue, now);
-      return overdue;
-    });
-    for (const t of expired) {
-      logger.info({ event: 'task.expired', taskId: t.id, consumerId: t.consumerId }, 'task expired: its window closed before it started');
-      notifier.taskChanged(t.id);
-    }
-    const released = await transactionWithRetry(db, (trx) => releaseDueTasks(trx, dialect, now));
-    for (const t of released) {
-      logger.info({ event: 'task.released', taskId: t.id, consumerId: t.consumerId }, 'task due');
-      notifier.taskChanged(t.id);
-    }
-    for (const consumerId of new Set(released.map((t) => t.consumerId))) notifier.consumerHasWork(consumerId);
+    await lifecycle.expireOverdue(now);
+    await lifecycle.releaseDue(now);
     for (const schedule of await dueSchedules(db, now)) await this.fireSchedule(schedule, now);
     if (this.ticker || this.timer) await this.armNext();
   }
@@ -118,13 +105,13 @@ export class Scheduler {
       // rest as missed, so only one server counts them.
       const missed = this.missedFires(s, cron, cursor, onTimeFrom, now);
       for (const fire of missed.run) await this.runFire(s, fire, now, { advanceTo: undefined });
-      const next = ScheduleRegistry.nextFire(s.spec, cron, onTimeFrom - 1);
+      const next = ScheduleManager.nextFire(s.spec, cron, onTimeFrom - 1);
       if (!(await advanceSchedule(this.options.db, s, cursor, next, missed.lastMissed ?? cursor, missed.skippedCount))) return;
       if (missed.skippedCount) this.options.logger.warn({ event: 'schedule.missed', scheduleId: s.id, missed: missed.skippedCount, policy: s.spec.catchUpPolicy }, 'schedule fires missed while no server ran');
       cursor = next;
     }
     for (let handled = 0; cursor !== null && cursor <= now && handled < MAX_FIRES_PER_PASS; handled++) {
-      const next = ScheduleRegistry.nextFire(s.spec, cron, cursor);
+      const next = ScheduleManager.nextFire(s.spec, cron, cursor);
       if ((await this.runFire(s, cursor, now, { advanceTo: next })) !== 'done') return;
       cursor = next;
     }
@@ -133,7 +120,7 @@ export class Scheduler {
   /** Which missed fires in [from, onTimeFrom) run under the catch-up policy, and how many are skipped. */
   private missedFires(s: ScheduleRecord, cron: CronSchedule, from: number, onTimeFrom: number, now: number): { run: number[]; skippedCount: number; lastMissed: number | null } {
     const all: number[] = [];
-    for (let t: number | null = from; t !== null && t < onTimeFrom && all.length < 100_000; t = ScheduleRegistry.nextFire(s.spec, cron, t)) all.push(t);
+    for (let t: number | null = from; t !== null && t < onTimeFrom && all.length < 100_000; t = ScheduleManager.nextFire(s.spec, cron, t)) all.push(t);
     const lastMissed = all.length ? all[all.length - 1] : null;
     switch (s.spec.catchUpPolicy) {
       case 'LATEST':
@@ -154,37 +141,36 @@ export class Scheduler {
    * changed meanwhile. In both cases nothing was written.
    */
   private async runFire(s: ScheduleRecord, fireTime: number, now: number, plan: { advanceTo: number | null | undefined }): Promise<'done' | 'duplicate' | 'moved'> {
-    const { db, notifier, logger } = this.options;
     const groupId = crypto.randomUUID();
-    let created: NewTask[] = [];
+    let created = 0;
     let outcome: FireOutcome = 'created';
     try {
-      await transactionWithRetry(db, async (trx) => {
-        created = [];
+      await this.options.lifecycle.transaction(async (tx) => {
+        let drafts: TaskDraft[] = [];
         outcome = 'created';
-        if (s.spec.overlapPolicy === 'SKIP' && (await hasUnfinishedTasks(trx, s.id))) outcome = 'skipped_overlap';
+        if (s.spec.overlapPolicy === 'SKIP' && (await hasUnfinishedTasks(tx.trx, s.id))) outcome = 'skipped_overlap';
         else {
-          const consumers = await this.targets(trx, s);
+          const consumers = await this.targets(tx.trx, s);
           if (consumers.length === 0) outcome = 'empty_selection';
-          created = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId));
+          drafts = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId));
         }
-        await recordFire(trx, s.id, fireTime, groupId, outcome, created.length, now);
-        await insertTasks(trx, created);
-        if (plan.advanceTo !== undefined && !(await advanceSchedule(trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
-      });
+        created = drafts.length;
+        await recordFire(tx.trx, s.id, fireTime, groupId, outcome, created, now);
+        await tx.create(drafts);
+        if (plan.advanceTo !== undefined && !(await advanceSchedule(tx.trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
+      }, now);
     } catch (err) {
       if (isUniqueViolation(err)) return 'duplicate';
       if (err instanceof ScheduleMoved) return 'moved';
       throw err;
     }
     if (plan.advanceTo !== undefined) s.nextFireTime = plan.advanceTo;
-    logger.info({ event: 'schedule.fired', scheduleId: s.id, fireTime: new Date(fireTime).toISOString(), groupId, outcome, tasks: created.length }, 'schedule fired');
-    announceCreated(created, notifier, logger);
+    this.options.logger.info({ event: 'schedule.fired', scheduleId: s.id, fireTime: new Date(fireTime).toISOString(), groupId, outcome, tasks: created }, 'schedule fired');
     return 'done';
   }
 
   /** The task a fire creates for one consumer: its window is [fire time, fire time + window]. */
-  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string): NewTask {
+  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string): TaskDraft {
     const t = s.spec.template;
     const valid = {
       consumerId,
@@ -197,7 +183,7 @@ export class Scheduler {
       idempotencyKey: '',
       requestHash: '',
     };
-    return toNewTask(valid, now, { groupId, scheduleId: s.id, fireTime });
+    return toTaskDraft(valid, now, { groupId, scheduleId: s.id, fireTime });
   }
 
   private async targets(trx: Knex.Transaction, s: ScheduleRecord): Promise<string[]> {

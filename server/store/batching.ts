@@ -12,9 +12,11 @@ type Row = Record<string, unknown>;
  * One UPDATE for many rows with different values:
  *   UPDATE t SET c = CASE id WHEN ? THEN ? ... ELSE c END, ... WHERE id IN (...)
  * `changes` maps id -> {column: value}; a value may be a knex.raw().
+ * `stateIn`, when given, guards the update (AND state IN (...)), as every
+ * write of a task's state is guarded.
  * Returns the number of rows the database reports as matched/affected.
  */
-export async function updateRowsById(trx: Knex.Transaction, table: string, changes: Map<string, Row>, chunk = 200): Promise<number> {
+export async function updateRowsById(trx: Knex.Transaction, table: string, changes: Map<string, Row>, stateIn?: readonly string[], chunk = 200): Promise<number> {
   const entries = [...changes.entries()];
   let total = 0;
   for (let i = 0; i < entries.length; i += chunk) {
@@ -27,7 +29,9 @@ export async function updateRowsById(trx: Knex.Transaction, table: string, chang
       const bindings = withValue.flatMap(([id, c]) => [id, c[column] as Knex.Value]);
       set[column] = trx.raw(`CASE ?? ${whens} ELSE ?? END`, ['id', ...bindings, column]);
     }
-    total += await trx(table).whereIn('id', part.map(([id]) => id)).update(set);
+    const q = trx(table).whereIn('id', part.map(([id]) => id));
+    if (stateIn) q.whereIn('state', stateIn);
+    total += await q.update(set);
   }
   return total;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewTask, TaskErrorInfo, TaskEventRecord, TaskEventTypeName, TaskRecord } from '../tasks/task-record';
-import { statesAllowedInto, type TaskStateName } from '../tasks/states';
+import type { TaskStateName } from '../tasks/states';
+import type { Dialect } from './database';
 
 /**
  * Every SQL statement about tasks, one named function each. Functions take a
@@ -186,65 +187,47 @@ export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number 
   return (await q).map(rowToTask);
 }
 
-/** Column changes that go with a transition (e.g. end_time, error_*). */
-export interface TransitionPatch {
-  startTime?: number;
-  endTime?: number;
-  resultJson?: string;
-  error?: TaskErrorInfo;
-  attemptIncrement?: boolean;
-}
-
 /**
- * The guarded write behind every state change: an UPDATE conditional on the
- * task still being in a state from which `to` is legal (states.ts), plus its
- * event, in the caller's transaction. Returns false when another writer moved
- * the task first; then nothing was written.
+ * The guarded write behind every state change: UPDATE ... SET state = `to`
+ * WHERE id IN (...) AND state IN (`from`), with the columns that go with it
+ * (end_time, error_*, attempt + 1 as a knex.raw). The lifecycle passes the
+ * guard of its transition (server/tasks/states.ts) and writes the events of
+ * exactly the rows this reports changed.
  */
-export async function transitionTask(
-  trx: Knex.Transaction,
-  taskId: string,
-  to: TaskStateName,
-  now: number,
-  cause: string,
-  patch: TransitionPatch = {},
-  onlyFrom?: readonly TaskStateName[],
-): Promise<boolean> {
-  const allowed = statesAllowedInto(to).filter((s) => !onlyFrom || onlyFrom.includes(s));
-  if (allowed.length === 0) return false;
-  const changes: Row = { state: to, update_time: now };
-  if (patch.startTime !== undefined) changes.start_time = patch.startTime;
-  if (patch.endTime !== undefined) changes.end_time = patch.endTime;
-  if (patch.resultJson !== undefined) changes.result_json = patch.resultJson;
-  if (patch.error) {
-    changes.error_type = patch.error.type;
-    changes.error_message = patch.error.message;
-    changes.error_details_json = patch.error.detailsJson || null;
-  }
-  if (patch.attemptIncrement) changes.attempt = trx.raw('attempt + 1');
-  const updated = await trx('tasks').where({ id: taskId }).whereIn('state', allowed).update(changes);
-  if (updated !== 1) return false;
-  await insertTaskEvents(trx, [{ taskId, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error: patch.error ?? null }]);
-  return true;
+export async function setTaskStates(trx: Knex, taskIds: string[], from: readonly TaskStateName[], to: TaskStateName, columns: Row): Promise<number> {
+  if (taskIds.length === 0) return 0;
+  return trx('tasks').whereIn('id', taskIds).whereIn('state', from).update({ ...columns, state: to });
 }
 
-/** Records a cancel request on a dispatched or running task; false if it is no longer in flight or already asked. */
-export async function markCancelRequested(trx: Knex.Transaction, taskId: string, now: number, reason: string): Promise<boolean> {
+/** Records a cancel request on a task in `from` not yet asked; its state then, or null if it moved on or was already asked. */
+export async function recordCancelRequest(trx: Knex.Transaction, taskId: string, from: readonly TaskStateName[], now: number, reason: string): Promise<TaskStateName | null> {
   const updated = await trx('tasks')
     .where({ id: taskId })
-    .whereIn('state', ['DISPATCHED', 'RUNNING'])
+    .whereIn('state', from)
     .whereNull('cancel_requested_time')
     .update({ cancel_requested_time: now, cancel_reason: reason.slice(0, 255), update_time: now });
-  if (updated !== 1) return false;
-  const row = await trx('tasks').select('state').where({ id: taskId }).first();
-  await insertTaskEvents(trx, [{ taskId, type: 'CANCEL_REQUESTED', state: row.state, eventTime: now, cause: reason }]);
-  return true;
+  if (updated !== 1) return null;
+  return (await trx('tasks').select('state').where({ id: taskId }).first()).state;
 }
 
-/** Undispatched tasks of a consumer, for cancelling them when it is unregistered. */
-export async function undispatchedTaskIdsOf(trx: Knex.Transaction, consumerId: string): Promise<string[]> {
-  const rows = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', ['SCHEDULED', 'WAITING']);
-  return rows.map((r: Row) => r.id);
+/** A task's consumer and state, or null. */
+export async function taskOwnerAndState(db: Knex, taskId: string): Promise<{ consumerId: string; state: TaskStateName } | null> {
+  const row = await db('tasks').select('consumer_id', 'state').where({ id: taskId }).first();
+  return row ? { consumerId: row.consumer_id, state: row.state } : null;
+}
+
+/** What settling agent reports needs of each task, locked (FOR UPDATE on MySQL; SQLite's single writer holds them). */
+export async function lockTasksForSettlement(trx: Knex.Transaction, dialect: Dialect, ids: string[]): Promise<Row[]> {
+  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time').whereIn('id', ids);
+  if (dialect === 'mysql') q.forUpdate();
+  return q;
+}
+
+/** Tasks of a consumer in `states`, with their state, locked for the caller's transaction. */
+export async function taskStatesOfConsumer(trx: Knex.Transaction, dialect: Dialect, consumerId: string, states: readonly TaskStateName[]): Promise<Array<{ id: string; state: TaskStateName }>> {
+  const q = trx('tasks').select('id', 'state').where({ consumer_id: consumerId }).whereIn('state', states).orderBy('seq', 'asc');
+  if (dialect === 'mysql') q.forUpdate();
+  return q;
 }
 
 /** Events of a group's tasks after `afterEventId`, in id order. */

@@ -1,6 +1,7 @@
 /**
- * The task state machine of MISSION.md, defined once. The store keeps these
- * exact strings in tasks.state; the API names them TASK_STATE_<NAME>.
+ * The task state machine, defined once. The store keeps these exact strings
+ * in tasks.state (a CHECK constraint refuses any other); the API names them
+ * TASK_STATE_<NAME>.
  */
 export const TASK_STATES = {
   /** Not due yet: not_before is in the future. */
@@ -34,19 +35,15 @@ export const UNDISPATCHED_STATES: readonly TaskStateName[] = ['SCHEDULED', 'WAIT
 export const IN_FLIGHT_STATES: readonly TaskStateName[] = ['DISPATCHED', 'RUNNING'];
 
 /**
- * Every legal transition: from -> allowed targets. A write that is not listed
- * here is refused by transitionGuard() before it reaches the store, and the
- * store's conditional update (WHERE state IN allowedFrom) refuses it again if
- * another writer got there first.
+ * The state graph: every legal edge, as a reader checks it against the
+ * diagram in docs/design.md. Terminal states have none.
  */
-const TRANSITIONS: Record<TaskStateName, readonly TaskStateName[]> = {
+export const STATE_GRAPH: Readonly<Record<TaskStateName, readonly TaskStateName[]>> = {
   SCHEDULED: ['WAITING', 'CANCELED', 'EXPIRED'],
   WAITING: ['DISPATCHED', 'FAILED', 'CANCELED', 'EXPIRED'],
-  // DISPATCHED -> WAITING: the stream broke before the agent accepted; send again.
-  DISPATCHED: ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT', 'EXPIRED'],
-  // RUNNING -> WAITING: the stream broke while running; sent again on reconnect
-  // (the agent's journal keeps it from running twice).
-  RUNNING: ['WAITING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT'],
+  // A reply without a prior "accepted" settles the task from DISPATCHED.
+  DISPATCHED: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT'],
   SUCCEEDED: [],
   FAILED: [],
   CANCELED: [],
@@ -54,17 +51,63 @@ const TRANSITIONS: Record<TaskStateName, readonly TaskStateName[]> = {
   EXPIRED: [],
 };
 
+/** A named transition: the states it may leave (its guard) and those it may enter ('same': it records without moving). */
+export interface Transition {
+  readonly from: readonly TaskStateName[];
+  readonly to: readonly TaskStateName[] | 'same';
+}
+
+/**
+ * Every transition the lifecycle (server/tasks/lifecycle.ts) makes, one
+ * function each. Each guarded write takes its WHERE state IN (...) from
+ * `from` here, so a writer that lost a race to another changes nothing.
+ * test/states.test.ts checks that these edges are exactly STATE_GRAPH.
+ */
+export const TRANSITIONS = {
+  /** not_before reached. */
+  release: { from: ['SCHEDULED'], to: ['WAITING'] },
+  /** The window closed before the task started (by the sweep, or found at claim time). */
+  expire: { from: ['SCHEDULED', 'WAITING'], to: ['EXPIRED'] },
+  /** Sent to its agent: claimed for a stream, or handed off in its creating transaction. */
+  dispatch: { from: ['WAITING'], to: ['DISPATCHED'] },
+  /** Found at claim time to need a method its agent does not have. */
+  refuse: { from: ['WAITING'], to: ['FAILED'] },
+  /** Sent again on the agent's new stream: same state, attempt + 1. */
+  redeliver: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
+  /** Sent again on the same stream: not accepted in time. */
+  resend: { from: ['DISPATCHED'], to: 'same' },
+  /** The agent accepted it. */
+  accept: { from: ['DISPATCHED'], to: ['RUNNING'] },
+  /** The agent reported progress. */
+  progress: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
+  /** The agent's reply. CANCELED only when a cancel was requested and the agent confirmed it. */
+  settle: { from: ['DISPATCHED', 'RUNNING'], to: ['SUCCEEDED', 'FAILED', 'CANCELED'] },
+  /** CancelTask before any agent holds it. */
+  cancel: { from: ['SCHEDULED', 'WAITING'], to: ['CANCELED'] },
+  /** CancelTask of a held task: recorded and passed to the agent, which settles it. */
+  requestCancel: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
+  /** Ended while its agent holds it and cannot be asked (offline, or its consumer unregistered); the agent is told when it returns. */
+  abandon: { from: ['DISPATCHED', 'RUNNING'], to: ['CANCELED'] },
+  /** Ran past its timeout; its agent is told to stop. */
+  timeOut: { from: ['RUNNING'], to: ['TIMED_OUT'] },
+} as const satisfies Record<string, Transition>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+/** The WHERE state IN (...) of a guarded write. */
+export function guardOf(transition: TransitionName): readonly TaskStateName[] {
+  return TRANSITIONS[transition].from;
+}
+
+/** The target a transition writes; throws on a target its table entry does not list (a bug, not bad input). */
+export function targetOf(transition: TransitionName, to: TaskStateName): TaskStateName {
+  const allowed = TRANSITIONS[transition].to;
+  if (allowed === 'same' || !allowed.includes(to as never)) throw new Error(`transition ${transition} cannot enter ${to}`);
+  return to;
+}
+
 export function isTerminal(state: TaskStateName): boolean {
   return TERMINAL_STATES.includes(state);
-}
-
-export function canTransition(from: TaskStateName, to: TaskStateName): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-/** The states from which `to` may be entered: the WHERE clause of a guarded update. */
-export function statesAllowedInto(to: TaskStateName): TaskStateName[] {
-  return (Object.keys(TRANSITIONS) as TaskStateName[]).filter((from) => TRANSITIONS[from].includes(to));
 }
 
 export function isTaskStateName(value: string): value is TaskStateName {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { NewTask } from './task-record';
+import type { TaskDraft } from './task-record';
 import { InvalidArgumentError } from '../errors';
 import { stableStringify } from '../paging';
 import { optionalText, requireConsumerId, validateLabels } from '../validation';
@@ -108,14 +108,13 @@ export interface TaskOrigin {
   fireTime?: number;
 }
 
-/** The row to insert for a validated request accepted at `now`. */
-export function toNewTask(v: ValidTaskInput, now: number, origin: TaskOrigin = {}): NewTask {
+/** The task a validated request accepted at `now` becomes; the lifecycle gives it its first state. */
+export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin = {}): TaskDraft {
   return {
     id: crypto.randomUUID(),
     consumerId: v.consumerId,
     method: v.method,
     argumentsJson: v.argumentsJson,
-    state: v.notBefore !== null && v.notBefore > now ? 'SCHEDULED' : 'WAITING',
     labels: v.labels,
     idempotencyKey: v.idempotencyKey || null,
     requestHash: v.idempotencyKey ? v.requestHash : null,

@@ -12,73 +12,23 @@ import {
   findTaskByIdempotencyKey,
   groupTaskStates,
   listGroupEvents,
-  insertTasks,
   listTaskEvents,
   listTasks,
-  markCancelRequested,
-  transitionTask,
+  taskOwnerAndState,
   type TaskFilter,
 } from '../store/task-store';
 import { Wake } from '../wake';
-import { Batcher, transactionWithRetry } from '../store/batching';
-import type { Dialect } from '../store/database';
-import { confirmHandOff, markHandedOff } from '../store/dispatch-store';
-import { IN_FLIGHT_STATES, isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
+import { Batcher } from '../store/batching';
+import { isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
-import type { NewTask, TaskEventRecord, TaskRecord } from './task-record';
-
-/** A task as its creating transaction committed it. */
-function createdRecord(t: NewTask): TaskRecord {
-  return {
-    ...t,
-    seq: 0,
-    updateTime: t.createTime,
-    startTime: null,
-    endTime: null,
-    attempt: 0,
-    resultJson: null,
-    error: null,
-    progress: null,
-    cancelRequestedTime: null,
-    cancelReason: null,
-    groupId: t.groupId ?? null,
-    scheduleId: t.scheduleId ?? null,
-    fireTime: t.fireTime ?? null,
-  };
-}
-
-/** After a commit that created tasks: log them and wake watchers and the dispatcher. */
-export function announceCreated(newTasks: NewTask[], notifier: ChangeNotifier, logger: Logger): void {
-  for (const t of newTasks) {
-    logger.info({ event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state: t.state, groupId: t.groupId ?? undefined, scheduleId: t.scheduleId ?? undefined }, 'task created');
-    notifier.taskChanged(t.id);
-    // The scheduler arms a precise timer for releases and expiries that come soon.
-    if (t.state === 'SCHEDULED' && t.notBefore !== null) notifier.dueTimeChanged(t.notBefore);
-    if (t.notAfter !== null) notifier.dueTimeChanged(t.notAfter);
-  }
-  for (const consumerId of new Set(newTasks.filter((t) => t.state === 'WAITING').map((t) => t.consumerId))) notifier.consumerHasWork(consumerId);
-}
-import { toNewTask, validateCreateTask, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
+import type { TaskLifecycle } from './lifecycle';
+import type { TaskEventRecord, TaskRecord } from './task-record';
+import { toTaskDraft, validateCreateTask, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
 
 type FieldName = (field: string, index: number) => string;
 
-/**
- * A slot on a live agent stream of this server, reserved for a task being
- * created. `send` after the task committed as DISPATCHED, `release` if it
- * did not.
- */
-export interface HandOffSlot {
-  sessionId: string;
-  send(task: TaskRecord): void;
-  release(): void;
-}
-
-export interface TaskHandOff {
-  /** A slot for a new task of `consumerId`, if its stream is here, has room, runs `method` and has nothing older waiting. */
-  reserve(consumerId: string, method: string): HandOffSlot | null;
-}
 const MAX_TASK_ID_LENGTH = 64;
 /** The largest fan-out of one group. */
 export const MAX_GROUP_SIZE = 1000;
@@ -91,9 +41,8 @@ export interface TaskManagerOptions {
   logger: Logger;
   /** Argument checks of the methods the server knows. */
   methods: MethodRegistry;
-  dialect: Dialect;
-  /** Local agent streams that can take a new task at once (the AgentHub); optional. */
-  handOff?: TaskHandOff;
+  /** Every change of a task's state goes through it. */
+  lifecycle: TaskLifecycle;
   /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
   watchPollMs?: number;
 }
@@ -111,14 +60,12 @@ export class TaskManager {
   private readonly logger: Logger;
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
-  private readonly dialect: Dialect;
-  private handOff: TaskHandOff | undefined;
+  private readonly lifecycle: TaskLifecycle;
   private readonly createQueue: Batcher<ValidTaskInput, TaskRecord | NotFoundError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
-    this.dialect = options.dialect;
-    this.handOff = options.handOff;
+    this.lifecycle = options.lifecycle;
     // Two groups in flight: one commits while the next is being written.
     this.createQueue = new Batcher((group) => this.flushCreates(group), 256, 2);
     this.db = options.db;
@@ -211,47 +158,13 @@ export class TaskManager {
   }
 
   /**
-   * Guarantee 1 (durable acceptance) is kept here: the tasks, their labels
-   * and their "created" events are committed in one transaction before this
-   * returns, so an OK answer to CreateTask means the task is in the store.
+   * Guarantee 1 (durable acceptance): the lifecycle's create commits the
+   * tasks, their labels and their "created" events in one transaction
+   * before this returns, so an OK answer to CreateTask means the task is in
+   * the store. Single creates may be handed straight to a local agent stream.
    */
-  private async insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}, handOff = false): Promise<TaskRecord[]> {
-    const newTasks = valid.map((v) => toNewTask(v, now, origin));
-    // Hand-off: a task whose consumer's stream on this server has a free
-    // slot and nothing older waiting is dispatched in its creating
-    // transaction, saving the separate claim (see TaskHandOff).
-    const slots = handOff && this.handOff ? newTasks.map((t) => (t.state === 'WAITING' ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
-    let handed = new Set<string>();
-    try {
-      await transactionWithRetry(this.db, async (trx) => {
-        const offered = newTasks.flatMap((t, i) => (slots[i] ? [{ taskId: t.id, consumerId: t.consumerId, sessionId: slots[i]!.sessionId }] : []));
-        handed = offered.length ? await confirmHandOff(trx, this.dialect, offered) : new Set();
-        await insertTasks(trx, newTasks);
-        if (handed.size) await markHandedOff(trx, [...handed], now);
-      });
-    } catch (err) {
-      for (const slot of slots) slot?.release();
-      throw err;
-    }
-    const records = newTasks.map((t) => (handed.has(t.id) ? { ...createdRecord(t), state: 'DISPATCHED' as const, attempt: 1 } : createdRecord(t)));
-    announceCreated(
-      newTasks.map((t) => (handed.has(t.id) ? { ...t, state: 'DISPATCHED' as const } : t)),
-      this.notifier,
-      this.logger,
-    );
-    slots.forEach((slot, i) => {
-      if (!slot) return;
-      if (handed.has(newTasks[i].id)) slot.send(records[i]);
-      else slot.release();
-    });
-    // The tasks as committed; not read back (a read per group is measurable
-    // on the create path), so `seq`, which only paging uses, is not known.
-    return records;
-  }
-
-  /** Connects the agent hub once both exist (they are built in either order). */
-  setHandOff(handOff: TaskHandOff): void {
-    this.handOff = handOff;
+  private insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}, handOff = false): Promise<TaskRecord[]> {
+    return this.lifecycle.create(valid.map((v) => toTaskDraft(v, now, origin)), { handOff });
   }
 
   /**
@@ -363,38 +276,18 @@ export class TaskManager {
    * task: if its agent is connected (on any server) the request is recorded
    * and the agent told, and the task ends CANCELED when the agent confirms;
    * if the agent is offline it ends CANCELED at once and the agent is told
-   * when it returns (agent_cancel_pending).
+   * when it returns (see TaskLifecycle.cancel).
    */
   async cancel(taskId: string, reason: string): Promise<TaskRecord> {
     const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
-    const error = { type: 'Canceled', message: cause, detailsJson: '' };
     for (let attempt = 0; attempt < 5; attempt++) {
       const task = await this.get(taskId);
       if (isTerminal(task.state)) {
         throw new FailedPreconditionError(`task ${taskId} has already ended (${task.state}); only unfinished tasks can be canceled`);
       }
-      const now = this.clock.now();
-      const undispatched = UNDISPATCHED_STATES.includes(task.state);
-      const outcome = await this.db.transaction(async (trx) => {
-        if (undispatched) {
-          return (await transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error }, UNDISPATCHED_STATES)) ? 'canceled' : null;
-        }
-        const consumer = await trx('consumers').select('session_id').where({ id: task.consumerId }).first();
-        if (!consumer?.session_id) {
-          if (!(await transitionTask(trx, taskId, 'CANCELED', now, `${cause} (agent offline)`, { endTime: now, error }, IN_FLIGHT_STATES))) return null;
-          await trx('tasks').where({ id: taskId }).update({ agent_cancel_pending: true });
-          return 'canceled';
-        }
-        return (await markCancelRequested(trx, taskId, now, cause)) ? 'requested' : null;
-      });
-      if (outcome) {
-        this.logger.info({ event: 'task.cancel', taskId, from: task.state, outcome, reason }, 'task cancel');
-        this.notifier.taskChanged(taskId);
-        if (outcome === 'requested') this.notifier.cancelRequested(task.consumerId);
-        return this.get(taskId);
-      }
+      if (await this.lifecycle.cancel(task, cause)) return this.get(taskId);
       // Already asked: cancelling twice is not an error.
-      if (!undispatched && task.cancelRequestedTime !== null) return task;
+      if (!UNDISPATCHED_STATES.includes(task.state) && task.cancelRequestedTime !== null) return task;
       // Otherwise the task moved under us (e.g. was dispatched): look again.
     }
     throw new FailedPreconditionError(`task ${taskId} kept changing state; try again`);
@@ -415,8 +308,8 @@ export class TaskManager {
     const pageSize = 500;
     try {
       while (!signal.aborted) {
-        const stateRow = await this.db('tasks').select('state').where({ id: taskId }).first();
-        const endedBeforeRead = stateRow !== undefined && isTerminal(stateRow.state);
+        const stateRow = await taskOwnerAndState(this.db, taskId);
+        const endedBeforeRead = stateRow !== null && isTerminal(stateRow.state);
         const events = await listTaskEvents(this.db, taskId, cursor, pageSize);
         for (const event of events) {
           yield event;
@@ -424,7 +317,7 @@ export class TaskManager {
           if (event.type === 'STATE_CHANGED' && isTerminal(event.state)) return;
         }
         if (events.length === pageSize) continue;
-        if (endedBeforeRead || stateRow === undefined) return;
+        if (endedBeforeRead || stateRow === null) return;
         await wake.wait(this.watchPollMs, signal);
       }
     } finally {

@@ -46,6 +46,8 @@ export const TASK_EVENT_TYPES = {
   STATE_CHANGED: 'STATE_CHANGED',
   PROGRESS: 'PROGRESS',
   CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+  /** Sent to the agent again (a new stream, or not accepted in time); the state is unchanged. */
+  REDELIVERED: 'REDELIVERED',
 } as const;
 export type TaskEventTypeName = (typeof TASK_EVENT_TYPES)[keyof typeof TASK_EVENT_TYPES];
 
@@ -60,7 +62,7 @@ export interface TaskEventRecord {
   progress: Omit<TaskProgressInfo, 'reportTime'> | null;
 }
 
-/** What CreateTask needs once validated. */
+/** A task to insert, as the lifecycle's create writes it. */
 export interface NewTask {
   id: string;
   consumerId: string;
@@ -78,3 +80,6 @@ export interface NewTask {
   scheduleId?: string | null;
   fireTime?: number | null;
 }
+
+/** A validated request before the lifecycle gives it its first state. */
+export type TaskDraft = Omit<NewTask, 'state'>;

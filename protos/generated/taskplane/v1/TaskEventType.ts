@@ -5,6 +5,7 @@ export const TaskEventType = {
   TASK_EVENT_TYPE_STATE_CHANGED: 'TASK_EVENT_TYPE_STATE_CHANGED',
   TASK_EVENT_TYPE_PROGRESS: 'TASK_EVENT_TYPE_PROGRESS',
   TASK_EVENT_TYPE_CANCEL_REQUESTED: 'TASK_EVENT_TYPE_CANCEL_REQUESTED',
+  TASK_EVENT_TYPE_REDELIVERED: 'TASK_EVENT_TYPE_REDELIVERED',
 } as const;
 
 export type TaskEventType =
@@ -16,5 +17,7 @@ export type TaskEventType =
   | 2
   | 'TASK_EVENT_TYPE_CANCEL_REQUESTED'
   | 3
+  | 'TASK_EVENT_TYPE_REDELIVERED'
+  | 4
 
 export type TaskEventType__Output = typeof TaskEventType[keyof typeof TaskEventType]

@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { ChangeNotifier } from '../notifier';
 import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';
 import {
@@ -17,8 +16,7 @@ import {
   listHistory,
   type HistoryFilter,
 } from '../store/consumer-store';
-import { transitionTask, undispatchedTaskIdsOf } from '../store/task-store';
-import { IN_FLIGHT_STATES, UNDISPATCHED_STATES } from '../tasks/states';
+import type { TaskLifecycle } from '../tasks/lifecycle';
 import { optionalText, requireConsumerId, validateLabels } from '../validation';
 import { HISTORY_TYPES, type ConsumerRecord, type HistoryEventRecord } from './consumer-record';
 
@@ -28,12 +26,12 @@ export interface RegisterConsumerInput {
   labels: Record<string, string>;
 }
 
-/** The consumer logic behind ConsumerService (and agent authentication). No gRPC here. */
-export class ConsumerRegistry {
+/** The consumer logic behind ConsumerService (and agent authentication), over the store. No gRPC here. */
+export class ConsumerManager {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly notifier: ChangeNotifier,
+    private readonly lifecycle: TaskLifecycle,
     private readonly pageTokens: PageTokens,
     private readonly logger: Logger,
   ) {}
@@ -88,23 +86,14 @@ export class ConsumerRegistry {
   async delete(consumerId: string): Promise<void> {
     requireConsumerId('consumer_id', consumerId);
     const cause = 'consumer unregistered';
-    const now = this.clock.now();
-    const touched: string[] = [];
-    await this.db.transaction(async (trx) => {
-      if (!(await deleteConsumerRow(trx, consumerId))) throw new NotFoundError('consumer', consumerId, 'consumer_id');
-      for (const taskId of await undispatchedTaskIdsOf(trx, consumerId)) {
-        const error = { type: 'Canceled', message: cause, detailsJson: '' };
-        if (await transitionTask(trx, taskId, 'CANCELED', now, cause, { endTime: now, error }, UNDISPATCHED_STATES)) touched.push(taskId);
-      }
-      // Its agent can no longer connect, so tasks it holds end here too.
-      const inFlight = await trx('tasks').select('id').where({ consumer_id: consumerId }).whereIn('state', IN_FLIGHT_STATES);
-      for (const { id } of inFlight) {
-        if (await transitionTask(trx, id, 'CANCELED', now, cause, { endTime: now, error: { type: 'Canceled', message: cause, detailsJson: '' } }, IN_FLIGHT_STATES)) touched.push(id);
-      }
-      await insertHistoryEvents(trx, [{ consumerId, type: HISTORY_TYPES.UNREGISTERED, eventTime: now, taskId: null, detailsJson: '{}' }]);
+    const tasksCanceled = await this.lifecycle.transaction(async (tx) => {
+      if (!(await deleteConsumerRow(tx.trx, consumerId))) throw new NotFoundError('consumer', consumerId, 'consumer_id');
+      // Its agent can no longer connect to be asked, so tasks it holds end here too.
+      const ended = await tx.endAllOf(consumerId, cause);
+      await insertHistoryEvents(tx.trx, [{ consumerId, type: HISTORY_TYPES.UNREGISTERED, eventTime: tx.now, taskId: null, detailsJson: '{}' }]);
+      return ended;
     });
-    for (const id of touched) this.notifier.taskChanged(id);
-    this.logger.info({ event: 'consumer.unregistered', consumerId, tasksCanceled: touched.length }, 'consumer unregistered');
+    this.logger.info({ event: 'consumer.unregistered', consumerId, tasksCanceled }, 'consumer unregistered');
   }
 
   async history(consumerId: string, filter: HistoryFilter, pageSize: number, pageToken: string): Promise<{ events: HistoryEventRecord[]; nextPageToken: string }> {

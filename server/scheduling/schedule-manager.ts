@@ -28,7 +28,7 @@ export interface PreviewedFire {
  * its "spec.<field>"), storage, pause and resume, and previews. Firing is
  * the Scheduler's job.
  */
-export class ScheduleRegistry {
+export class ScheduleManager {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
@@ -92,7 +92,7 @@ export class ScheduleRegistry {
       paused,
       createTime: now,
       updateTime: now,
-      nextFireTime: ScheduleRegistry.nextFire(spec, cron, now),
+      nextFireTime: ScheduleManager.nextFire(spec, cron, now),
       lastFireTime: null,
       missedFireCount: 0,
     };
@@ -125,7 +125,7 @@ export class ScheduleRegistry {
     await this.get(id);
     const now = this.clock.now();
     const { spec, cron } = await this.validate(input, now);
-    if (!(await updateScheduleSpec(this.db, id, spec, ScheduleRegistry.nextFire(spec, cron, now), now))) throw new NotFoundError('schedule', id, 'schedule_id');
+    if (!(await updateScheduleSpec(this.db, id, spec, ScheduleManager.nextFire(spec, cron, now), now))) throw new NotFoundError('schedule', id, 'schedule_id');
     this.logger.info({ event: 'schedule.updated', scheduleId: id }, 'schedule updated');
     const updated = await this.get(id);
     if (!updated.paused) this.onChange(updated.nextFireTime);
@@ -136,7 +136,7 @@ export class ScheduleRegistry {
   async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {
     const current = await this.get(id);
     const now = this.clock.now();
-    const next = paused ? current.nextFireTime : ScheduleRegistry.nextFire(current.spec, CronSchedule.parse(current.spec.cron, current.spec.timeZone), now);
+    const next = paused ? current.nextFireTime : ScheduleManager.nextFire(current.spec, CronSchedule.parse(current.spec.cron, current.spec.timeZone), now);
     if (!(await setSchedulePaused(this.db, id, paused, next, now))) throw new NotFoundError('schedule', id, 'schedule_id');
     this.logger.info({ event: paused ? 'schedule.paused' : 'schedule.resumed', scheduleId: id }, paused ? 'schedule paused' : 'schedule resumed');
     if (!paused) this.onChange(next);
@@ -158,7 +158,7 @@ export class ScheduleRegistry {
     const fires: PreviewedFire[] = [];
     let cursor = after ?? now;
     while (fires.length < (count || 5)) {
-      const fire = ScheduleRegistry.nextFire(spec, cron, cursor);
+      const fire = ScheduleManager.nextFire(spec, cron, cursor);
       if (fire === null) break;
       const windowEnd = spec.windowMs === null ? null : fire + spec.windowMs;
       fires.push({ fireTime: fire, fireTimeLocal: formatInZone(fire, spec.timeZone), windowEnd, windowEndLocal: windowEnd === null ? '' : formatInZone(windowEnd, spec.timeZone) });

@@ -1,0 +1,33 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { Dialect } from '../store/database';
+import { releaseConsumer, sessionsOf, takeOverConsumer } from '../store/dispatch-store';
+
+/**
+ * Which agent stream speaks for each consumer: the row
+ * consumers.session_id, shared by every server. Newest wins: a new stream
+ * takes the row over, and claims and hand-offs are fenced on it, so a
+ * replaced stream, here or on another server, can no longer be sent work.
+ */
+export class ConsumerSessions {
+  constructor(
+    private readonly db: Knex,
+    private readonly dialect: Dialect,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Makes `sessionId` the consumer's live stream (online, seen now); false if the consumer is not registered. */
+  takeOver(consumerId: string, sessionId: string): Promise<boolean> {
+    return takeOverConsumer(this.db, consumerId, sessionId, this.clock.now());
+  }
+
+  /** The stream ended: offline, unless a newer stream has taken over meanwhile. */
+  release(consumerId: string, sessionId: string): Promise<void> {
+    return releaseConsumer(this.db, consumerId, sessionId, this.clock.now());
+  }
+
+  /** The live session of each consumer (null: offline; absent: unregistered). */
+  current(consumerIds: string[]): Promise<Map<string, string | null>> {
+    return sessionsOf(this.db, this.dialect, consumerIds);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Logger } from '../log';
+import type { ChangeNotifier } from '../notifier';
+
+type LogLine = { level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
+
+/**
+ * What a lifecycle transaction owes the rest of the server once it has
+ * committed: wake-ups (watchers, dispatch, the scheduler's timer, cancel
+ * delivery), log lines and callbacks. Collected while the transaction runs
+ * and published only after its commit, so nobody is woken for, and no log
+ * line claims, a change that rolled back. A retried transaction starts a
+ * fresh one.
+ */
+export class AfterCommit {
+  private readonly changed = new Set<string>();
+  private readonly work = new Set<string>();
+  private readonly cancels = new Set<string>();
+  private readonly dueTimes = new Set<number>();
+  private readonly lines: LogLine[] = [];
+
+  taskChanged(taskId: string): void {
+    this.changed.add(taskId);
+  }
+
+  /** WAITING work for this consumer may be claimable. */
+  consumerHasWork(consumerId: string): void {
+    this.work.add(consumerId);
+  }
+
+  /** This consumer's agent must be told to stop a task. */
+  cancelRequested(consumerId: string): void {
+    this.cancels.add(consumerId);
+  }
+
+  /** Something falls due at `time` (a release, an expiry): the scheduler arms a timer. */
+  dueAt(time: number | null): void {
+    if (time !== null) this.dueTimes.add(time);
+  }
+
+  log(level: LogLine['level'], fields: Record<string, unknown>, message: string): void {
+    this.lines.push({ level, fields, message });
+  }
+
+  publish(notifier: ChangeNotifier, logger: Logger): void {
+    for (const line of this.lines) logger[line.level](line.fields, line.message);
+    for (const id of this.changed) notifier.taskChanged(id);
+    for (const due of this.dueTimes) notifier.dueTimeChanged(due);
+    for (const consumerId of this.work) notifier.consumerHasWork(consumerId);
+    for (const consumerId of this.cancels) notifier.cancelRequested(consumerId);
+  }
+}

@@ -1,0 +1,535 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { ChangeNotifier } from '../notifier';
+import type { Dialect } from '../store/database';
+import { transactionWithRetry, updateRowsById } from '../store/batching';
+import { insertHistoryEvents } from '../store/consumer-store';
+import {
+  cancellationsDue,
+  consumersWithBacklog,
+  consumersWithTasksIn,
+  countDelivery,
+  lockOldestTasks,
+  overdueTasks,
+  sessionsOf,
+  setAgentCancelPending,
+  tasksOfConsumerIn,
+  type CancellationDue,
+} from '../store/dispatch-store';
+import { lockTasksDueForRelease, lockTasksPastWindow, type ExpiringTask } from '../store/due-store';
+import { insertTasks, insertTaskEvents, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
+import { AfterCommit } from './after-commit';
+import type { MethodRegistry } from './method-registry';
+import { Settlement, type AgentReport, type ReportOutcome } from './settlement';
+import { guardOf, IN_FLIGHT_STATES, TASK_STATES, targetOf, UNDISPATCHED_STATES, type TaskStateName, type TransitionName } from './states';
+import type { NewTask, TaskDraft, TaskErrorInfo, TaskRecord } from './task-record';
+
+const { SCHEDULED, WAITING, DISPATCHED, FAILED, CANCELED, TIMED_OUT, EXPIRED } = TASK_STATES;
+
+export const WINDOW_CLOSED: TaskErrorInfo = { type: 'WindowClosed', message: 'the window (not_after_time) closed before the task could start', detailsJson: '' };
+const TIMED_OUT_ERROR: TaskErrorInfo = { type: 'TimedOut', message: 'the task ran longer than its timeout', detailsJson: '' };
+
+/**
+ * A slot on a live agent stream of this server, reserved for a task being
+ * created: `send` once the task committed as DISPATCHED, `release` if not.
+ */
+export interface HandOffSlot {
+  sessionId: string;
+  send(task: TaskRecord): void;
+  release(): void;
+}
+
+/** Local agent streams that can take a new task at once (the agent hub). */
+export interface TaskHandOff {
+  /** A slot for a new task of `consumerId`, if its stream is here, has room, runs `method` and, as far as this server knows, nothing older waits. */
+  reserve(consumerId: string, method: string): HandOffSlot | null;
+}
+
+/** One consumer's stream asking for up to `limit` tasks. */
+export interface ClaimRequest {
+  consumerId: string;
+  sessionId: string;
+  canRun: (method: string) => boolean;
+  limit: number;
+}
+
+export interface ClaimResult {
+  /** Now DISPATCHED to this stream, oldest first. */
+  dispatched: TaskRecord[];
+  /** False when the stream is no longer the consumer's live one: it claimed nothing. */
+  live: boolean;
+  /** True when the consumer may have more WAITING tasks than were claimed. */
+  more: boolean;
+}
+
+export type CancelOutcome =
+  /** The task ended CANCELED. */
+  | 'canceled'
+  /** Its agent holds it: the request is recorded and the agent told. */
+  | 'requested';
+
+export interface TaskLifecycleOptions {
+  db: Knex;
+  dialect: Dialect;
+  clock: Clock;
+  notifier: ChangeNotifier;
+  methods: MethodRegistry;
+  logger: Logger;
+  /** Agent reports settled per transaction (default 256). */
+  settleBatch?: number;
+  /** How long an idle settlement waits for company (default 2 ms). */
+  settleLingerMs?: number;
+}
+
+/**
+ * The one owner of every transition a task makes (server/tasks/states.ts
+ * TRANSITIONS): create (with the hand-off), release, expire, claim,
+ * accept, progress, settle, cancel, time out, redeliver. Each is a named
+ * function whose guarded write takes its guard from the transition table,
+ * writes its task_events rows (and history) in the same transaction, and
+ * reports the rows it actually changed: a writer that lost a race writes
+ * no event. The wake-ups that follow a change (watchers, dispatch, cancel
+ * delivery, the scheduler's timer) are published by the lifecycle after the
+ * commit, never by its callers. It knows nothing of gRPC or streams.
+ */
+export class TaskLifecycle {
+  private readonly settlement: Settlement;
+  private handOff: TaskHandOff | null = null;
+
+  constructor(private readonly options: TaskLifecycleOptions) {
+    this.settlement = new Settlement({
+      dialect: options.dialect,
+      methods: options.methods,
+      maxBatch: options.settleBatch ?? 256,
+      lingerMs: options.settleLingerMs ?? 2,
+      transaction: (work) => this.transaction(work),
+    });
+  }
+
+  /** Connects the agent hub's hand-off once both exist. */
+  setHandOff(handOff: TaskHandOff): void {
+    this.handOff = handOff;
+  }
+
+  /**
+   * Runs `work` in one transaction, again from the start on a deadlock;
+   * what it owes the rest of the server is published after the commit.
+   */
+  async transaction<T>(work: (tx: LifecycleTransaction) => Promise<T>, now = this.options.clock.now()): Promise<T> {
+    let after = new AfterCommit();
+    const result = await transactionWithRetry(this.options.db, (trx) => {
+      after = new AfterCommit();
+      return work(new LifecycleTransaction(trx, this.options.dialect, now, after));
+    });
+    after.publish(this.options.notifier, this.options.logger);
+    return result;
+  }
+
+  /**
+   * create: the tasks, their labels and "created" events in one
+   * transaction (guarantee 1: committed before CreateTask answers). With
+   * `handOff`, a task whose consumer's stream is on this server with a free
+   * slot and nothing older waiting is dispatched in that same transaction,
+   * saving a claim; it is sent after the commit.
+   */
+  async create(drafts: TaskDraft[], options: { handOff?: boolean } = {}): Promise<TaskRecord[]> {
+    const tasks = drafts.map(withInitialState);
+    const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
+    let handed = new Set<string>();
+    try {
+      handed = await this.transaction((tx) => tx.insert(tasks, slots));
+    } catch (err) {
+      for (const slot of slots) slot?.release();
+      throw err;
+    }
+    const records = tasks.map((t) => createdRecord(t, handed.has(t.id)));
+    slots.forEach((slot, i) => {
+      if (!slot) return;
+      if (handed.has(records[i].id)) slot.send(records[i]);
+      else slot.release();
+    });
+    // As committed; not read back (a read per group is measurable on the
+    // create path), so `seq`, which only paging uses, is not known.
+    return records;
+  }
+
+  /** release: SCHEDULED tasks whose not_before has come become WAITING. Returns how many. */
+  releaseDue(now = this.options.clock.now()): Promise<number> {
+    return this.transaction(async (tx) => {
+      const due = await lockTasksDueForRelease(tx.trx, this.options.dialect, guardOf('release'), now);
+      return tx.release(due);
+    }, now);
+  }
+
+  /** expire: unstarted tasks whose window closed end EXPIRED. Returns how many. */
+  expireOverdue(now = this.options.clock.now()): Promise<number> {
+    return this.transaction(async (tx) => tx.expire(await lockTasksPastWindow(tx.trx, this.options.dialect, guardOf('expire'), now)), now);
+  }
+
+  /**
+   * claim: WAITING tasks for many streams in ONE transaction, up to each
+   * stream's limit, oldest first (guarantee 3, FIFO per consumer), fenced on
+   * the stream still being its consumer's live one. A task whose window has
+   * closed expires instead of being sent (guarantee 5), and one for a method
+   * the agent lacks is refused (FAILED).
+   */
+  claim(requests: ClaimRequest[]): Promise<Map<string, ClaimResult>> {
+    return this.transaction((tx) => tx.claim(requests));
+  }
+
+  /**
+   * redeliver: what this consumer had in flight when its previous stream
+   * ended, oldest first, to be sent again (guarantee 2, at-least-once; the
+   * agent's journal keeps execution at most once). Each gets attempt + 1
+   * and a REDELIVERED event.
+   */
+  redeliver(consumerId: string): Promise<TaskRecord[]> {
+    return this.transaction(async (tx) => {
+      const held = (await tasksOfConsumerIn(tx.trx, consumerId, guardOf('redeliver'))).map(rowToTask);
+      return tx.redeliver(held, 'redeliver', 'sent again on a new stream');
+    });
+  }
+
+  /** resend: a DISPATCHED task its agent did not accept in time; null if it moved on meanwhile. */
+  async resend(task: TaskRecord): Promise<TaskRecord | null> {
+    const [again] = await this.transaction((tx) => tx.redeliver([task], 'resend', 'sent again: not accepted in time'));
+    return again ?? null;
+  }
+
+  /** accept, progress, settle: an agent's report, group-committed with others (see Settlement). */
+  report(report: AgentReport): Promise<ReportOutcome> {
+    return this.settlement.report(report);
+  }
+
+  /** Waits until every report received so far is written (graceful shutdown). */
+  drainReports(): Promise<void> {
+    return this.settlement.drain();
+  }
+
+  /**
+   * cancel / requestCancel / abandon, by where the task is: one no agent
+   * holds ends CANCELED; one whose agent is connected (on any server) gets
+   * the request recorded and its agent told, and ends when the agent
+   * confirms; one whose agent is offline ends CANCELED at once and its agent
+   * is told when it returns. Null when the task moved on meanwhile, or a
+   * cancel was already requested.
+   */
+  cancel(task: TaskRecord, cause: string): Promise<CancelOutcome | null> {
+    const error = { type: 'Canceled', message: cause, detailsJson: '' };
+    return this.transaction(async (tx) => {
+      if (UNDISPATCHED_STATES.includes(task.state)) {
+        return (await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null;
+      }
+      const sessions = await sessionsOf(tx.trx, this.options.dialect, [task.consumerId]);
+      if (!sessions.get(task.consumerId)) {
+        const ended = await tx.end([task.id], 'abandon', CANCELED, `${cause} (agent offline)`, error, { agent_cancel_pending: true });
+        return ended === 1 ? 'canceled' : null;
+      }
+      return (await tx.requestCancel(task.id, task.consumerId, cause)) ? 'requested' : null;
+    });
+  }
+
+  /**
+   * timeOut: a RUNNING task past its timeout ends TIMED_OUT and its agent
+   * is told to stop (now if connected here, else when it next connects).
+   * Safe to race with other servers and the reply: the guarded write lets
+   * exactly one of them win.
+   */
+  timeOut(taskId: string): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      const owner = await taskOwnerAndState(tx.trx, taskId);
+      if (!owner) return false;
+      const won = (await tx.end([taskId], 'timeOut', TIMED_OUT, 'timeout passed', TIMED_OUT_ERROR, { agent_cancel_pending: true })) === 1;
+      if (won) tx.after.cancelRequested(owner.consumerId);
+      return won;
+    });
+  }
+
+  /** The sweep behind the per-task timers: times out every RUNNING task past its timeout (e.g. whose server died). */
+  async timeOutOverdue(): Promise<void> {
+    for (const id of await overdueTasks(this.options.db, guardOf('timeOut')[0], this.options.clock.now())) await this.timeOut(id);
+  }
+
+  /** Cancellations these consumers' agents must hear: requests on tasks they hold, and tasks ended while they were away. */
+  cancellationsDue(consumerIds: string[]): Promise<CancellationDue[]> {
+    return cancellationsDue(this.options.db, consumerIds, IN_FLIGHT_STATES);
+  }
+
+  /** The agents were told that these ended tasks are over. */
+  cancellationsDelivered(taskIds: string[]): Promise<void> {
+    return setAgentCancelPending(this.options.db, taskIds, false);
+  }
+
+  /** Of these consumers, those with WAITING tasks (the poll's look for work created on other servers). */
+  consumersWithWork(consumerIds: string[]): Promise<Set<string>> {
+    return consumersWithTasksIn(this.options.db, consumerIds, WAITING);
+  }
+}
+
+/**
+ * The transitions as steps inside one transaction, for callers that write
+ * more in it (a schedule's fire, unregistering a consumer). Each step writes
+ * its events and queues its wake-ups on `after`.
+ */
+export class LifecycleTransaction {
+  constructor(
+    readonly trx: Knex.Transaction,
+    private readonly dialect: Dialect,
+    readonly now: number,
+    readonly after: AfterCommit,
+  ) {}
+
+  /** create: new tasks, SCHEDULED or WAITING by their not_before (a schedule's fire; no hand-off). */
+  async create(drafts: TaskDraft[]): Promise<void> {
+    await this.insert(drafts.map(withInitialState));
+  }
+
+  /** create: inserts `tasks`; those offered a slot and confirmed here go on to DISPATCHED. Returns their ids. */
+  async insert(tasks: NewTask[], slots: Array<HandOffSlot | null> = []): Promise<Set<string>> {
+    const offered = tasks.flatMap((t, i) => (slots[i] ? [{ task: t, sessionId: slots[i]!.sessionId }] : []));
+    const handed = offered.length ? await this.confirmHandOff(offered) : new Set<string>();
+    await insertTasks(this.trx, tasks);
+    if (handed.size) await this.dispatch([...handed], 1);
+    for (const t of tasks) {
+      const state = handed.has(t.id) ? DISPATCHED : t.state;
+      this.after.log('info', { event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state, groupId: t.groupId ?? undefined, scheduleId: t.scheduleId ?? undefined }, 'task created');
+      this.after.taskChanged(t.id);
+      if (t.state === SCHEDULED) this.after.dueAt(t.notBefore);
+      this.after.dueAt(t.notAfter);
+      if (state === WAITING) this.after.consumerHasWork(t.consumerId);
+    }
+    return handed;
+  }
+
+  /**
+   * Of the tasks offered for hand-off, those that may go straight to their
+   * stream: it is still the consumer's live one (the fence, read FOR SHARE
+   * on MySQL) and nothing older of that consumer is WAITING (FIFO,
+   * guarantee 3). Runs before the inserts.
+   */
+  private async confirmHandOff(offered: Array<{ task: NewTask; sessionId: string }>): Promise<Set<string>> {
+    const consumerIds = [...new Set(offered.map((o) => o.task.consumerId))];
+    const sessions = await sessionsOf(this.trx, this.dialect, consumerIds, true);
+    const backlog = await consumersWithBacklog(this.trx, consumerIds, WAITING);
+    return new Set(offered.filter((o) => sessions.get(o.task.consumerId) === o.sessionId && !backlog.has(o.task.consumerId)).map((o) => o.task.id));
+  }
+
+  /** dispatch: WAITING -> DISPATCHED for rows this transaction holds; `attempt` is the attempt each becomes. */
+  private async dispatch(ids: string[], attempt: number | ((id: string) => number)): Promise<void> {
+    const { now } = this;
+    await this.expectChanged('dispatch', ids, await setTaskStates(this.trx, ids, guardOf('dispatch'), targetOf('dispatch', DISPATCHED), { attempt: this.trx.raw('attempt + 1'), update_time: now }));
+    const attemptOf = typeof attempt === 'number' ? () => attempt : attempt;
+    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: DISPATCHED, eventTime: now, cause: `sent to agent (attempt ${attemptOf(taskId)})` })));
+  }
+
+  /** release: SCHEDULED -> WAITING for rows this transaction holds. */
+  async release(due: Array<{ id: string; consumerId: string }>): Promise<number> {
+    const ids = due.map((t) => t.id);
+    await this.expectChanged('release', ids, await setTaskStates(this.trx, ids, guardOf('release'), targetOf('release', WAITING), { update_time: this.now }));
+    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: WAITING, eventTime: this.now, cause: 'due: not_before reached' })));
+    for (const t of due) {
+      this.after.log('info', { event: 'task.released', taskId: t.id, consumerId: t.consumerId }, 'task due');
+      this.after.taskChanged(t.id);
+      this.after.consumerHasWork(t.consumerId);
+    }
+    return due.length;
+  }
+
+  /**
+   * expire: tasks this transaction holds whose window closed before they
+   * started end EXPIRED, and the miss goes into each consumer's history
+   * (guarantee 5: never started outside its window, and the miss is visible).
+   */
+  async expire(tasks: ExpiringTask[]): Promise<number> {
+    const ids = tasks.map((t) => t.id);
+    const { now } = this;
+    await this.expectChanged(
+      'expire',
+      ids,
+      await setTaskStates(this.trx, ids, guardOf('expire'), targetOf('expire', EXPIRED), { end_time: now, update_time: now, error_type: WINDOW_CLOSED.type, error_message: WINDOW_CLOSED.message }),
+    );
+    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: EXPIRED, eventTime: now, cause: 'window closed before it could start', error: WINDOW_CLOSED })));
+    await insertHistoryEvents(
+      this.trx,
+      tasks.map((t) => ({
+        consumerId: t.consumerId,
+        type: 'window_missed',
+        eventTime: now,
+        taskId: t.id,
+        detailsJson: JSON.stringify({ method: t.method, not_before_time: iso(t.notBefore), not_after_time: iso(t.notAfter) }),
+      })),
+    );
+    for (const t of tasks) {
+      this.after.log('info', { event: 'task.expired', taskId: t.id, consumerId: t.consumerId }, 'task expired: its window closed before it started');
+      this.after.taskChanged(t.id);
+    }
+    return tasks.length;
+  }
+
+  /** claim (see TaskLifecycle.claim). */
+  async claim(requests: ClaimRequest[]): Promise<Map<string, ClaimResult>> {
+    const results = new Map<string, ClaimResult>();
+    const sessions = await sessionsOf(this.trx, this.dialect, requests.map((r) => r.consumerId), true);
+    const live = requests.filter((r) => sessions.get(r.consumerId) === r.sessionId);
+    for (const r of requests) results.set(r.consumerId, { dispatched: [], live: sessions.get(r.consumerId) === r.sessionId, more: false });
+    if (live.length === 0) return results;
+
+    // Read a little more than the free slots, so tasks that end here do not cost another round.
+    const perConsumer = Math.max(...live.map((r) => r.limit)) * 2 + 8;
+    const rows = await lockOldestTasks(this.trx, this.dialect, live.map((r) => r.consumerId), guardOf('dispatch')[0], perConsumer);
+    if (rows.length === 0) return results;
+    const byConsumer = new Map<string, TaskRecord[]>();
+    for (const row of rows) {
+      const task = rowToTask(row);
+      byConsumer.set(task.consumerId, [...(byConsumer.get(task.consumerId) ?? []), task]);
+    }
+
+    const dispatched: TaskRecord[] = [];
+    const refused: TaskRecord[] = [];
+    const expiring: ExpiringTask[] = [];
+    for (const request of live) {
+      const result = results.get(request.consumerId)!;
+      const tasks = byConsumer.get(request.consumerId) ?? [];
+      result.more = tasks.length >= perConsumer;
+      for (const task of tasks) {
+        if (task.notAfter !== null && task.notAfter <= this.now) {
+          expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBefore: task.notBefore, notAfter: task.notAfter });
+        } else if (!request.canRun(task.method)) {
+          refused.push(task);
+        } else if (result.dispatched.length < request.limit) {
+          const sent = { ...task, state: DISPATCHED, attempt: task.attempt + 1, updateTime: this.now };
+          result.dispatched.push(sent);
+          dispatched.push(sent);
+        } else {
+          result.more = true;
+        }
+      }
+    }
+    if (dispatched.length) {
+      const attempts = new Map(dispatched.map((t) => [t.id, t.attempt]));
+      await this.dispatch([...attempts.keys()], (id) => attempts.get(id)!);
+      for (const t of dispatched) this.after.taskChanged(t.id);
+    }
+    await this.refuse(refused);
+    await this.expire(expiring);
+    return results;
+  }
+
+  /** refuse: WAITING tasks for a method their agent lacks end FAILED instead of being sent. */
+  private async refuse(tasks: TaskRecord[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const { now } = this;
+    const errors = new Map(tasks.map((t) => [t.id, unknownMethod(t.method)]));
+    const changes = new Map([...errors].map(([id, error]) => [id, { state: targetOf('refuse', FAILED), end_time: now, update_time: now, error_type: error.type, error_message: error.message }]));
+    await this.expectChanged('refuse', [...errors.keys()], await updateRowsById(this.trx, 'tasks', changes, guardOf('refuse')));
+    await insertTaskEvents(this.trx, [...errors].map(([taskId, error]) => ({ taskId, type: 'STATE_CHANGED' as const, state: FAILED, eventTime: now, cause: 'agent lacks the method', error })));
+    for (const t of tasks) {
+      this.after.log('info', { event: 'task.refused', taskId: t.id, consumerId: t.consumerId, method: t.method }, 'task failed: its agent does not have the method');
+      this.after.taskChanged(t.id);
+    }
+  }
+
+  /** redeliver / resend: tasks sent again, attempt + 1 each, with a REDELIVERED event; those still in the transition's guard. */
+  async redeliver(tasks: TaskRecord[], transition: 'redeliver' | 'resend', cause: string): Promise<TaskRecord[]> {
+    if (tasks.length === 0) return [];
+    const changed = await countDelivery(this.trx, tasks.map((t) => t.id), guardOf(transition));
+    // One task (a resend) may have moved on; several were read in this transaction and are still held.
+    if (changed !== tasks.length) {
+      if (tasks.length === 1) return [];
+      throw new Error(`${transition} changed ${changed} of ${tasks.length} tasks`);
+    }
+    const again = tasks.map((t) => ({ ...t, attempt: t.attempt + 1 }));
+    await insertTaskEvents(this.trx, again.map((t) => ({ taskId: t.id, type: 'REDELIVERED' as const, state: t.state, eventTime: this.now, cause: `${cause} (attempt ${t.attempt})` })));
+    for (const t of again) this.after.taskChanged(t.id);
+    return again;
+  }
+
+  /** requestCancel: records the request on a task its agent holds; the agent is told after the commit. False if it moved on or was already asked. */
+  async requestCancel(taskId: string, consumerId: string, cause: string): Promise<boolean> {
+    const state = await recordCancelRequest(this.trx, taskId, guardOf('requestCancel'), this.now, cause);
+    if (state === null) return false;
+    await insertTaskEvents(this.trx, [{ taskId, type: 'CANCEL_REQUESTED', state, eventTime: this.now, cause }]);
+    this.after.log('info', { event: 'task.cancel_requested', taskId, consumerId, state }, 'cancel requested from the agent');
+    this.after.taskChanged(taskId);
+    this.after.cancelRequested(consumerId);
+    return true;
+  }
+
+  /**
+   * cancel / abandon / timeOut: ends the tasks still in the transition's
+   * guard in `to`, with their error and event. Returns how many it changed
+   * (for one task: 1 if this writer won).
+   */
+  async end(ids: string[], transition: 'cancel' | 'abandon' | 'timeOut', to: TaskStateName, cause: string, error: TaskErrorInfo, columns: Record<string, unknown> = {}): Promise<number> {
+    const { now } = this;
+    const changed = await setTaskStates(this.trx, ids, guardOf(transition), targetOf(transition, to), {
+      ...columns,
+      end_time: now,
+      update_time: now,
+      error_type: error.type,
+      error_message: error.message,
+      error_details_json: error.detailsJson || null,
+    });
+    if (changed === 0) return 0;
+    if (changed !== ids.length) throw new Error(`${transition} changed ${changed} of ${ids.length} tasks it holds`);
+    await insertTaskEvents(this.trx, ids.map((taskId): NewTaskEvent => ({ taskId, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error })));
+    for (const taskId of ids) {
+      this.after.log('info', { event: `task.${to.toLowerCase()}`, taskId, transition, cause }, `task ended ${to}`);
+      this.after.taskChanged(taskId);
+    }
+    return changed;
+  }
+
+  /** Ends every unfinished task of a consumer that is being unregistered: its agent can no longer connect to be asked. */
+  async endAllOf(consumerId: string, cause: string): Promise<number> {
+    const error = { type: 'Canceled', message: cause, detailsJson: '' };
+    const tasks = await taskStatesOfConsumer(this.trx, this.dialect, consumerId, [...guardOf('cancel'), ...guardOf('abandon')]);
+    const unheld = tasks.filter((t) => guardOf('cancel').includes(t.state)).map((t) => t.id);
+    const held = tasks.filter((t) => guardOf('abandon').includes(t.state)).map((t) => t.id);
+    return (unheld.length ? await this.end(unheld, 'cancel', CANCELED, cause, error) : 0) + (held.length ? await this.end(held, 'abandon', CANCELED, cause, error) : 0);
+  }
+
+  /**
+   * Rows this transaction holds (locked, or SQLite's single writer) must all
+   * have changed; any other count means our view of them is wrong, so undo
+   * the whole transaction rather than write events for rows that did not move.
+   */
+  private async expectChanged(transition: TransitionName, ids: string[], changed: number): Promise<void> {
+    if (changed !== ids.length) throw new Error(`${transition} changed ${changed} of ${ids.length} tasks it holds`);
+  }
+}
+
+/** create: a task not yet due is SCHEDULED, otherwise WAITING. */
+function withInitialState(draft: TaskDraft): NewTask {
+  return { ...draft, state: draft.notBefore !== null && draft.notBefore > draft.createTime ? SCHEDULED : WAITING };
+}
+
+/** A task as its creating transaction committed it. */
+function createdRecord(t: NewTask, handedOff: boolean): TaskRecord {
+  return {
+    ...t,
+    state: handedOff ? DISPATCHED : t.state,
+    attempt: handedOff ? 1 : 0,
+    seq: 0,
+    updateTime: t.createTime,
+    startTime: null,
+    endTime: null,
+    resultJson: null,
+    error: null,
+    progress: null,
+    cancelRequestedTime: null,
+    cancelReason: null,
+    groupId: t.groupId ?? null,
+    scheduleId: t.scheduleId ?? null,
+    fireTime: t.fireTime ?? null,
+  };
+}
+
+function unknownMethod(method: string): TaskErrorInfo {
+  return { type: 'UnknownMethod', message: `the agent does not have the method ${method}`, detailsJson: '' };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,183 @@
+import type { Dialect } from '../store/database';
+import { Batcher, updateRowsById } from '../store/batching';
+import { insertHistoryEvents, type NewHistoryEvent } from '../store/consumer-store';
+import { insertTaskEvents, lockTasksForSettlement, type NewTaskEvent } from '../store/task-store';
+import type { LifecycleTransaction } from './lifecycle';
+import type { MethodRegistry } from './method-registry';
+import { guardOf, TASK_STATES, targetOf, type TaskStateName } from './states';
+import type { TaskErrorInfo } from './task-record';
+
+const { RUNNING, SUCCEEDED, FAILED, CANCELED } = TASK_STATES;
+
+/** What an agent reports about a task, always as the consumer its stream authenticated as. */
+export type AgentReport =
+  | { kind: 'accepted'; consumerId: string; taskId: string }
+  | { kind: 'progress'; consumerId: string; taskId: string; percent: number; message: string; detailsJson: string }
+  | { kind: 'reply'; consumerId: string; taskId: string; resultJson: string | null; error: TaskErrorInfo | null };
+
+export type ReportOutcome =
+  /** Recorded. For a reply: this reply settled the task. */
+  | 'applied'
+  /** Already recorded (a repeated accept or reply): acknowledged, nothing changed. */
+  | 'duplicate'
+  /** The task has moved on (e.g. an accept or progress after it ended): nothing changed. */
+  | 'stale'
+  | 'unknown_task'
+  /** The task belongs to another consumer: refused, nothing changed (guarantee 4). */
+  | 'foreign_task';
+
+export interface SettlementOptions {
+  dialect: Dialect;
+  methods: MethodRegistry;
+  maxBatch: number;
+  lingerMs: number;
+  /** The lifecycle's transaction runner (retry on deadlock, wake-ups after commit). */
+  transaction: <T>(work: (tx: LifecycleTransaction) => Promise<T>) => Promise<T>;
+}
+
+interface HeldTask {
+  id: string;
+  consumerId: string;
+  state: TaskStateName;
+  method: string;
+  argumentsJson: string;
+  cancelRequested: boolean;
+}
+
+/**
+ * accept, progress and settle: the reply listener of the seed, made
+ * durable and fast. Reports are group-committed (Batcher: at most maxBatch
+ * per group) and each group is applied in ONE transaction: the tasks are
+ * locked, every report is checked against the task's owner and state, then
+ * all changes go out as one multi-row UPDATE (guarded by the transitions'
+ * states) plus multi-row INSERTs of task events and history.
+ *
+ * Guarantee 2 (exactly-once settlement) is kept here: a reply settles only a
+ * task still in flight, under the row lock, and the success hook's history
+ * rows are written in that same transaction, so a duplicate reply finds the
+ * task settled and writes nothing (the unique key on consumer_history
+ * (task_id, type) backs this up in the store). Guarantee 4 (isolation): a
+ * report for another consumer's task changes nothing.
+ */
+export class Settlement {
+  private readonly batcher: Batcher<AgentReport, ReportOutcome>;
+
+  constructor(private readonly options: SettlementOptions) {
+    // A short linger lets an agent's "accepted" and the reply of a quick
+    // task, which arrive a journal fsync apart, settle in one transaction.
+    this.batcher = new Batcher((reports) => this.options.transaction((tx) => this.apply(tx, reports)), options.maxBatch, 1, options.lingerMs);
+  }
+
+  report(report: AgentReport): Promise<ReportOutcome> {
+    return this.batcher.submit(report);
+  }
+
+  /** Waits until every report submitted so far is committed. */
+  drain(): Promise<void> {
+    return this.batcher.drain();
+  }
+
+  private async apply(tx: LifecycleTransaction, reports: AgentReport[]): Promise<ReportOutcome[]> {
+    const tasks = await this.lockTasks(tx, [...new Set(reports.map((r) => r.taskId))]);
+    const changes = new Map<string, Record<string, unknown>>();
+    const events: NewTaskEvent[] = [];
+    const history: NewHistoryEvent[] = [];
+    const outcomes = reports.map((report) => {
+      const task = tasks.get(report.taskId);
+      if (!task) return 'unknown_task' as const;
+      if (task.consumerId !== report.consumerId) return 'foreign_task' as const;
+      const change = changes.get(task.id) ?? {};
+      const outcome = this.applyOne(task, report, tx.now, change, events, history);
+      if (outcome === 'applied') changes.set(task.id, change);
+      return outcome;
+    });
+    if (changes.size > 0) {
+      // accept, progress and settle all leave only in-flight states: that union guards the one UPDATE.
+      const inFlight = [...new Set([...guardOf('accept'), ...guardOf('progress'), ...guardOf('settle')])];
+      const updated = await updateRowsById(tx.trx, 'tasks', changes, inFlight);
+      // The rows are locked: any other count means our view is wrong, so undo everything.
+      if (updated !== changes.size) throw new Error(`settlement updated ${updated} of ${changes.size} tasks`);
+    }
+    await insertTaskEvents(tx.trx, events);
+    await insertHistoryEvents(tx.trx, history);
+
+    for (const id of changes.keys()) tx.after.taskChanged(id);
+    outcomes.forEach((outcome, i) => {
+      const r = reports[i];
+      if (outcome === 'foreign_task') {
+        const owner = tasks.get(r.taskId)!.consumerId;
+        tx.after.log('warn', { event: 'agent.foreign_report', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId, ownerConsumerId: owner }, 'refused a report for a task of another consumer');
+      } else if (outcome === 'unknown_task') {
+        tx.after.log('warn', { event: 'agent.unknown_task', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId }, 'report for an unknown task');
+      } else if (outcome === 'applied' && r.kind === 'reply') {
+        tx.after.log('info', { event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: changes.get(r.taskId)?.state, errorType: r.error?.type }, 'task settled');
+      }
+    });
+    return outcomes;
+  }
+
+  private async lockTasks(tx: LifecycleTransaction, ids: string[]): Promise<Map<string, HeldTask>> {
+    const map = new Map<string, HeldTask>();
+    for (const r of await lockTasksForSettlement(tx.trx, this.options.dialect, ids)) {
+      map.set(r.id, { id: r.id, consumerId: r.consumer_id, state: r.state, method: r.method, argumentsJson: r.arguments_json, cancelRequested: r.cancel_requested_time != null });
+    }
+    return map;
+  }
+
+  /** Applies one report to the in-memory task and the pending change; mutates both. */
+  private applyOne(task: HeldTask, report: AgentReport, now: number, change: Record<string, unknown>, events: NewTaskEvent[], history: NewHistoryEvent[]): ReportOutcome {
+    switch (report.kind) {
+      case 'accepted':
+        if (task.state === RUNNING) return 'duplicate';
+        if (!guardOf('accept').includes(task.state)) return 'stale';
+        task.state = targetOf('accept', RUNNING);
+        Object.assign(change, { state: task.state, start_time: now, update_time: now });
+        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: task.state, eventTime: now, cause: 'accepted by agent' });
+        return 'applied';
+      case 'progress':
+        if (!guardOf('progress').includes(task.state)) return 'stale';
+        Object.assign(change, {
+          progress_percent: report.percent,
+          progress_message: report.message,
+          progress_details_json: report.detailsJson || null,
+          progress_time: now,
+          update_time: now,
+        });
+        events.push({ taskId: task.id, type: 'PROGRESS', state: task.state, eventTime: now, cause: 'progress', progress: { percent: report.percent, message: report.message, detailsJson: report.detailsJson } });
+        return 'applied';
+      case 'reply': {
+        if (!guardOf('settle').includes(task.state)) return 'duplicate';
+        const to = targetOf('settle', stateAfterReply(report, task.cancelRequested));
+        task.state = to;
+        Object.assign(change, { state: to, end_time: now, update_time: now });
+        if (to === SUCCEEDED) {
+          change.result_json = report.resultJson ?? 'null';
+          const hook = this.options.methods.get(task.method)?.onSuccess;
+          if (hook) {
+            history.push(...hook({ id: task.id, consumerId: task.consumerId, method: task.method, arguments: JSON.parse(task.argumentsJson), result: parseResult(report.resultJson), settleTime: now }));
+          }
+        } else {
+          Object.assign(change, { error_type: report.error!.type, error_message: report.error!.message, error_details_json: report.error!.detailsJson || null });
+        }
+        const cause = to === SUCCEEDED ? 'agent replied with a result' : to === CANCELED ? 'agent confirmed the cancellation' : 'agent replied with an error';
+        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error: report.error });
+        return 'applied';
+      }
+    }
+  }
+}
+
+function stateAfterReply(reply: Extract<AgentReport, { kind: 'reply' }>, cancelRequested: boolean): TaskStateName {
+  if (!reply.error) return SUCCEEDED;
+  return reply.error.type === 'Canceled' && cancelRequested ? CANCELED : FAILED;
+}
+
+/** The result as JSON for the success hook; a result that is not JSON is handed over as its text. */
+function parseResult(json: string | null): unknown {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return json;
+  }
+}

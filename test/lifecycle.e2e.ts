@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { ConsumerSessions } from '../server/consumers/consumer-sessions';
+import { ChangeNotifier } from '../server/notifier';
+import { openDatabase, type Database } from '../server/store/database';
+import { migrateToLatest } from '../server/store/migrate';
+import { builtinMethods } from '../server/tasks/method-registry';
+import { TaskLifecycle, type HandOffSlot } from '../server/tasks/lifecycle';
+import { STATE_GRAPH, TASK_STATES, type TaskStateName } from '../server/tasks/states';
+import type { TaskDraft, TaskRecord } from '../server/tasks/task-record';
+import { FakeClock } from './helpers/fake-clock';
+import { testLogger } from './helpers/server';
+import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
+
+const T0 = Date.parse('2026-06-01T12:00:00Z');
+
+/**
+ * The lifecycle against a real store, with no server around it: every
+ * transition function is driven, and the edges it wrote are read back from
+ * task_events, so the table in states.ts is checked against what the code
+ * really writes, on both stores.
+ */
+for (const kind of STORE_KINDS) {
+  describe(`the task lifecycle [${kind}]`, function () {
+    let store: TestStore;
+    let db: Database;
+    let clock: FakeClock;
+    let lifecycle: TaskLifecycle;
+    let sessions: ConsumerSessions;
+    let notifier: ChangeNotifier;
+
+    before(async function () {
+      this.timeout(60_000);
+      store = await createTestStore(kind);
+      db = openDatabase(store.url);
+      await migrateToLatest(db);
+    });
+    beforeEach(() => {
+      clock = new FakeClock(T0);
+      notifier = new ChangeNotifier();
+      lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods: builtinMethods(), logger: testLogger, settleLingerMs: 0 });
+      sessions = new ConsumerSessions(db.knex, db.dialect, clock);
+    });
+    after(async function () {
+      this.timeout(30_000);
+      await db?.close();
+      await store?.drop();
+    });
+
+    let consumerCount = 0;
+    async function consumer(online: boolean): Promise<{ id: string; sessionId: string }> {
+      const id = `c-${++consumerCount}`;
+      await db.knex('consumers').insert({ id, display_name: id, labels_json: '{}', credential_hash: 'x', create_time: T0 });
+      const sessionId = crypto.randomUUID();
+      if (online) assert.ok(await sessions.takeOver(id, sessionId));
+      return { id, sessionId };
+    }
+
+    function draft(consumerId: string, fields: Partial<TaskDraft> = {}): TaskDraft {
+      return { id: crypto.randomUUID(), consumerId, method: 'packages.install', argumentsJson: '{"packages":["zsh"]}', labels: {}, idempotencyKey: null, requestHash: null, createTime: clock.now(), notBefore: null, notAfter: null, timeoutMs: null, ...fields };
+    }
+
+    async function create(consumerId: string, fields: Partial<TaskDraft> = {}): Promise<TaskRecord> {
+      return (await lifecycle.create([draft(consumerId, fields)]))[0];
+    }
+
+    async function claimOne(c: { id: string; sessionId: string }, canRun = (_m: string) => true): Promise<TaskRecord[]> {
+      return (await lifecycle.claim([{ consumerId: c.id, sessionId: c.sessionId, canRun, limit: 10 }])).get(c.id)!.dispatched;
+    }
+
+    async function stateOf(taskId: string): Promise<TaskStateName> {
+      return (await db.knex('tasks').select('state').where({ id: taskId }).first()).state;
+    }
+
+    /** Every from -> to edge written so far, read from the STATE_CHANGED events of each task in order. */
+    async function writtenEdges(): Promise<Set<string>> {
+      const events = await db.knex('task_events').select('task_id', 'state').where({ type: 'STATE_CHANGED' }).orderBy('id', 'asc');
+      const last = new Map<string, string>();
+      const edges = new Set<string>();
+      for (const e of events) {
+        const before = last.get(e.task_id);
+        if (before !== undefined) edges.add(`${before} -> ${e.state}`);
+        last.set(e.task_id, e.state);
+      }
+      return edges;
+    }
+
+    it('takes every edge of the state graph through its named functions, and no edge the graph lacks', async () => {
+      const online = await consumer(true);
+      const offline = await consumer(false);
+
+      // release, dispatch (claim), accept, settle: SUCCEEDED
+      const scheduled = await create(online.id, { notBefore: T0 + 1000 });
+      assert.equal(scheduled.state, TASK_STATES.SCHEDULED);
+      clock.advance(1000);
+      assert.equal(await lifecycle.releaseDue(), 1);
+      const [sent] = await claimOne(online);
+      assert.equal(sent.id, scheduled.id);
+      assert.equal(await lifecycle.report({ kind: 'accepted', consumerId: online.id, taskId: sent.id }), 'applied');
+      assert.equal(await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: sent.id, resultJson: '{}', error: null }), 'applied');
+      assert.equal(await stateOf(sent.id), TASK_STATES.SUCCEEDED);
+
+      // settle from DISPATCHED, each outcome: a reply without "accepted" settles the task
+      for (const [error, expected] of [[null, 'SUCCEEDED'], [{ type: 'Boom', message: 'no', detailsJson: '' }, 'FAILED']] as const) {
+        const t = await create(online.id);
+        await claimOne(online);
+        await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: t.id, resultJson: error ? null : '{}', error });
+        assert.equal(await stateOf(t.id), expected);
+      }
+      // requestCancel then settle CANCELED, from DISPATCHED and from RUNNING
+      for (const accept of [false, true]) {
+        const t = await create(online.id);
+        const [held] = await claimOne(online);
+        if (accept) await lifecycle.report({ kind: 'accepted', consumerId: online.id, taskId: t.id });
+        assert.equal(await lifecycle.cancel({ ...held, state: accept ? TASK_STATES.RUNNING : TASK_STATES.DISPATCHED }, 'stop'), 'requested');
+        await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: t.id, resultJson: null, error: { type: 'Canceled', message: 'stopped', detailsJson: '' } });
+        assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
+      }
+      // RUNNING -> FAILED
+      const failing = await create(online.id);
+      await claimOne(online);
+      await lifecycle.report({ kind: 'accepted', consumerId: online.id, taskId: failing.id });
+      await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: failing.id, resultJson: null, error: { type: 'Boom', message: 'no', detailsJson: '' } });
+      assert.equal(await stateOf(failing.id), TASK_STATES.FAILED);
+
+      // refuse: the agent lacks the method
+      const unknown = await create(online.id, { method: 'nope.missing', argumentsJson: '{}' });
+      assert.deepEqual(await claimOne(online, () => false), []);
+      assert.equal(await stateOf(unknown.id), TASK_STATES.FAILED);
+
+      // expire: from SCHEDULED (sweep) and from WAITING (sweep, and at claim time)
+      const lateScheduled = await create(offline.id, { notBefore: T0 + 60_000, notAfter: T0 + 61_000 });
+      const lateWaiting = await create(offline.id, { notAfter: clock.now() + 500 });
+      clock.advance(120_000);
+      assert.equal(await lifecycle.expireOverdue(), 2);
+      assert.equal(await stateOf(lateScheduled.id), TASK_STATES.EXPIRED);
+      assert.equal(await stateOf(lateWaiting.id), TASK_STATES.EXPIRED);
+      const closedAtClaim = await create(online.id, { notAfter: clock.now() + 10 });
+      clock.advance(10);
+      assert.deepEqual(await claimOne(online), []);
+      assert.equal(await stateOf(closedAtClaim.id), TASK_STATES.EXPIRED);
+      const history = await db.knex('consumer_history').where({ type: 'window_missed' }).whereIn('task_id', [lateScheduled.id, lateWaiting.id, closedAtClaim.id]);
+      assert.equal(history.length, 3, 'each expiry is in its consumer history');
+
+      // cancel: from SCHEDULED and WAITING
+      for (const fields of [{ notBefore: clock.now() + 3600_000 }, {}]) {
+        const t = await create(offline.id, fields);
+        assert.equal(await lifecycle.cancel(t, 'no longer wanted'), 'canceled');
+        assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
+      }
+      // abandon: held by an agent that went offline, from DISPATCHED and RUNNING
+      for (const accept of [false, true]) {
+        const c = await consumer(true);
+        const t = await create(c.id);
+        const [held] = await claimOne(c);
+        if (accept) await lifecycle.report({ kind: 'accepted', consumerId: c.id, taskId: t.id });
+        await sessions.release(c.id, c.sessionId);
+        assert.equal(await lifecycle.cancel({ ...held, state: await stateOf(t.id) }, 'stop'), 'canceled');
+        assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
+        assert.deepEqual((await lifecycle.cancellationsDue([c.id])).map((d) => [d.taskId, d.ended]), [[t.id, true]], 'its agent is still told when it returns');
+      }
+      // timeOut
+      const slow = await create(online.id, { timeoutMs: 1000 });
+      await claimOne(online);
+      await lifecycle.report({ kind: 'accepted', consumerId: online.id, taskId: slow.id });
+      clock.advance(1000);
+      await lifecycle.timeOutOverdue();
+      assert.equal(await stateOf(slow.id), TASK_STATES.TIMED_OUT);
+
+      const graph = new Set(Object.entries(STATE_GRAPH).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`)));
+      const written = await writtenEdges();
+      assert.deepEqual([...graph].filter((e) => !written.has(e)).sort(), [], 'edges of the graph no function took');
+      assert.deepEqual([...written].filter((e) => !graph.has(e)).sort(), [], 'edges written that the graph lacks');
+    });
+
+    it('a transition that lost the race writes nothing: no state, no event', async () => {
+      const c = await consumer(true);
+      const t = await create(c.id, { timeoutMs: 1000 });
+      const [held] = await claimOne(c);
+      await lifecycle.report({ kind: 'accepted', consumerId: c.id, taskId: t.id });
+      await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: t.id, resultJson: '{}', error: null });
+      const eventsBefore = await db.knex('task_events').where({ task_id: t.id }).count({ n: '*' });
+      assert.equal(await lifecycle.timeOut(t.id), false, 'the reply won');
+      assert.equal(await lifecycle.cancel({ ...held, state: TASK_STATES.RUNNING }, 'too late'), null);
+      assert.equal(await lifecycle.resend(held), null, 'a settled task is not sent again');
+      assert.equal(await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: t.id, resultJson: '{}', error: null }), 'duplicate');
+      assert.deepEqual(await db.knex('task_events').where({ task_id: t.id }).count({ n: '*' }), eventsBefore);
+      assert.equal(await stateOf(t.id), TASK_STATES.SUCCEEDED);
+      assert.equal((await db.knex('consumer_history').where({ task_id: t.id })).length, 1, 'history once');
+
+      const scheduled = await create(c.id, { notBefore: clock.now() + 1000 });
+      assert.equal(await lifecycle.cancel(scheduled, 'first'), 'canceled');
+      clock.advance(1000);
+      assert.equal(await lifecycle.releaseDue(), 0, 'a canceled task is not released');
+      assert.equal((await db.knex('task_events').where({ task_id: scheduled.id })).length, 2, 'created and canceled, nothing else');
+    });
+
+    it('counts every delivery as an attempt with its own event', async () => {
+      const c = await consumer(true);
+      const t = await create(c.id);
+      const [first] = await claimOne(c);
+      assert.equal(first.attempt, 1);
+      const again = await lifecycle.resend(first);
+      assert.equal(again?.attempt, 2);
+      const [third] = await lifecycle.redeliver(c.id);
+      assert.equal(third.attempt, 3);
+      const row = await db.knex('tasks').select('attempt').where({ id: t.id }).first();
+      assert.equal(Number(row.attempt), 3);
+      const deliveries = await db.knex('task_events').where({ task_id: t.id }).whereIn('type', ['REDELIVERED']).orWhere((q) => q.where({ task_id: t.id, type: 'STATE_CHANGED', state: 'DISPATCHED' }));
+      assert.equal(deliveries.length, 3, 'one event per delivery');
+    });
+
+    it('hands a new task to a live stream in its creating transaction only when nothing older waits', async () => {
+      const c = await consumer(true);
+      const sent: TaskRecord[] = [];
+      const slot = (): HandOffSlot => ({ sessionId: c.sessionId, send: (task) => sent.push(task), release: () => {} });
+      lifecycle.setHandOff({ reserve: () => slot() });
+      const first = (await lifecycle.create([draft(c.id)], { handOff: true }))[0];
+      assert.equal(first.state, TASK_STATES.DISPATCHED);
+      assert.deepEqual(sent.map((t) => t.id), [first.id]);
+
+      const offline = await consumer(false);
+      const older = await create(offline.id);
+      lifecycle.setHandOff({ reserve: () => ({ ...slot(), sessionId: offline.sessionId }) });
+      const newer = (await lifecycle.create([draft(offline.id)], { handOff: true }))[0];
+      assert.equal(newer.state, TASK_STATES.WAITING, 'a stream that is not the live one is fenced out');
+      assert.equal(await stateOf(older.id), TASK_STATES.WAITING);
+      assert.equal(sent.length, 1);
+    });
+
+    it('publishes wake-ups only after the commit, and none for a transaction that rolled back', async () => {
+      const c = await consumer(false);
+      const woken: string[] = [];
+      notifier.onConsumerWork((id) => woken.push(id));
+      await assert.rejects(
+        lifecycle.transaction(async (tx) => {
+          await tx.create([draft(c.id)]);
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual(woken, []);
+      assert.equal((await db.knex('tasks').where({ consumer_id: c.id })).length, 0);
+      await create(c.id);
+      assert.deepEqual(woken, [c.id]);
+    });
+  });
+}
