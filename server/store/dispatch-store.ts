@@ -12,13 +12,13 @@ import type { TaskRecord } from '../tasks/task-record';
 
 /** Makes `sessionId` the consumer's live stream; false if the consumer is gone. */
 export async function takeOverConsumer(db: Knex, consumerId: string, sessionId: string, serverId: string, now: number): Promise<boolean> {
-  const updated = await db('consumers').where({ id: consumerId }).update({ session_id: sessionId, session_server: serverId, last_seen_time: now });
+  const updated = await db('consumers').where({ id: consumerId }).update({ session_id: sessionId, last_seen_time: now });
   return updated === 1;
 }
 
 /** Marks the consumer offline, unless a newer stream has taken over meanwhile. */
 export async function releaseConsumer(db: Knex, consumerId: string, sessionId: string, now: number): Promise<void> {
-  await db('consumers').where({ id: consumerId, session_id: sessionId }).update({ session_id: null, session_server: null, last_seen_time: now });
+  await db('consumers').where({ id: consumerId, session_id: sessionId }).update({ session_id: null, last_seen_time: now });
 }
 
 /** The current session id of each consumer (absent: deleted). */
@@ -48,7 +48,7 @@ export async function confirmHandOff(trx: Knex.Transaction, dialect: Dialect, of
 
 /** New tasks handed straight to their stream: DISPATCHED, attempt 1, with their event. */
 export async function markHandedOff(trx: Knex.Transaction, taskIds: string[], now: number): Promise<void> {
-  await trx('tasks').whereIn('id', taskIds).update({ state: 'DISPATCHED', attempt: 1, dispatch_time: now, update_time: now });
+  await trx('tasks').whereIn('id', taskIds).update({ state: 'DISPATCHED', attempt: 1, update_time: now });
   await insertTaskEvents(trx, taskIds.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: 'DISPATCHED' as const, eventTime: now, cause: 'sent to agent (attempt 1)' })));
 }
 
@@ -137,7 +137,7 @@ export async function claimForConsumers(trx: Knex.Transaction, dialect: Dialect,
     }
   }
   if (dispatchedIds.length) {
-    await trx('tasks').whereIn('id', dispatchedIds).update({ state: 'DISPATCHED', attempt: trx.raw('attempt + 1'), dispatch_time: now, update_time: now });
+    await trx('tasks').whereIn('id', dispatchedIds).update({ state: 'DISPATCHED', attempt: trx.raw('attempt + 1'), update_time: now });
   }
   if (failed.size) await updateRowsById(trx, 'tasks', failed);
   await expireTasks(trx, expiring, now);
@@ -188,13 +188,13 @@ function unknownMethod(method: string) {
 export async function redeliverInFlight(trx: Knex.Transaction, consumerId: string, now: number): Promise<TaskRecord[]> {
   const rows = await trx('tasks').where({ consumer_id: consumerId }).whereIn('state', ['DISPATCHED', 'RUNNING']).orderBy('seq', 'asc');
   if (rows.length === 0) return [];
-  await trx('tasks').whereIn('id', rows.map((r: { id: string }) => r.id)).update({ attempt: trx.raw('attempt + 1'), dispatch_time: now });
+  await trx('tasks').whereIn('id', rows.map((r: { id: string }) => r.id)).update({ attempt: trx.raw('attempt + 1') });
   return rows.map((r: Record<string, unknown>) => ({ ...rowToTask(r), attempt: Number(r.attempt) + 1 }));
 }
 
 /** Sends a DISPATCHED task again (not accepted in time); false if it moved on meanwhile. */
 export async function markResent(db: Knex, taskId: string, now: number): Promise<boolean> {
-  return (await db('tasks').where({ id: taskId, state: 'DISPATCHED' }).update({ attempt: db.raw('attempt + 1'), dispatch_time: now })) === 1;
+  return (await db('tasks').where({ id: taskId, state: 'DISPATCHED' }).update({ attempt: db.raw('attempt + 1') })) === 1;
 }
 
 /** Ids of consumers among `consumerIds` that have WAITING tasks. */
