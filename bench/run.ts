@@ -598,19 +598,22 @@ async function throughputPhase({ opts, db, load, pids, serverAddress }: PhaseCon
  * How the server grouped the work of the tasks created in [from, to), read
  * from the timestamps it wrote: one transaction stamps all its tasks with
  * the same time, so distinct create_time = create transactions, distinct
- * (consumer_id, dispatch_time) = dispatch claims, distinct start_time /
- * end_time = settlement transactions for accepts / replies. (Transactions
- * that fall in the same millisecond count once, so these are lower bounds.)
+ * (consumer_id, event_time) of their DISPATCHED events = dispatch claims
+ * (and hand-offs), distinct start_time / end_time = settlement transactions
+ * for accepts / replies. (Transactions that fall in the same millisecond
+ * count once, so these are lower bounds.)
  */
 async function transactionGrouping(db: BenchDatabase, from: number, to: number) {
   const [[row]] = (await db.knex.raw(
     `SELECT COUNT(*) AS tasks,
             COUNT(DISTINCT create_time) AS creates,
-            COUNT(DISTINCT consumer_id, dispatch_time) AS claims,
+            (SELECT COUNT(DISTINCT d.consumer_id, e.event_time)
+               FROM tasks d JOIN task_events e ON e.task_id = d.id
+              WHERE d.create_time >= ? AND d.create_time < ? AND e.type = 'STATE_CHANGED' AND e.state = 'DISPATCHED') AS claims,
             COUNT(DISTINCT start_time) AS accepts,
             COUNT(DISTINCT end_time) AS replies
        FROM tasks WHERE create_time >= ? AND create_time < ?`,
-    [from, to],
+    [from, to, from, to],
   )) as [[Record<string, number>]];
   const tasks = Number(row.tasks) || 1;
   const per = (n: number) => ({ transactions: Number(n), tasksPerTransaction: round(tasks / Math.max(1, Number(n)), 1) });
