@@ -4,7 +4,7 @@ import type { AgentServiceClient } from '../protos/generated/taskplane/v1/AgentS
 import type { ConnectRequest } from '../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse__Output } from '../protos/generated/taskplane/v1/ConnectResponse';
 import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskRequest';
-import type { Logger } from '../server/log';
+import type { Logger } from '../shared/log';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 

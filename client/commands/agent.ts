@@ -5,7 +5,7 @@ import { Agent } from '../../agent/agent';
 import { PluginRegistry } from '../../agent/plugin-api';
 import { packagesPlugin } from '../../agent/plugins/packages';
 import { systemPlugin } from '../../agent/plugins/system';
-import { createLogger } from '../../server/log';
+import { createLogger } from '../../shared/log';
 import { EXIT, UsageError } from '../exit-codes';
 
 export const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]

@@ -1,5 +1,5 @@
-import { serverConfig } from '../../server/config';
-import { createLogger, redactDatabaseUrl } from '../../server/log';
+import { redactDatabaseUrl, serverConfig } from '../../server/config';
+import { createLogger } from '../../shared/log';
 import { openDatabase } from '../../server/store/database';
 import { migrateToLatest, pendingMigrations } from '../../server/store/migrate';
 import type { Output } from '../output';

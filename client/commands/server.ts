@@ -1,5 +1,5 @@
 import { serverConfig, type ServerFlags } from '../../server/config';
-import { createLogger } from '../../server/log';
+import { createLogger } from '../../shared/log';
 import { TaskplaneServer } from '../../server/server';
 
 export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]

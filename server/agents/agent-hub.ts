@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { ConsumerRegistry } from '../consumers/consumer-registry';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { transactionWithRetry } from '../store/batching';

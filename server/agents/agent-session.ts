@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { ConnectRequest__Output } from '../../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse } from '../../protos/generated/taskplane/v1/ConnectResponse';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 
 export type AgentStream = grpc.ServerDuplexStream<ConnectRequest__Output, ConnectResponse>;
 

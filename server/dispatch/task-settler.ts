@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { insertHistoryEvents, type NewHistoryEvent } from '../store/consumer-store';

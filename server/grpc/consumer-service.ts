@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ConsumerRegistry } from '../consumers/consumer-registry';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ScheduleRegistry } from '../scheduling/schedule-registry';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';

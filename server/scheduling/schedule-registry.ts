@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { PageTokens } from '../paging';
 import { consumerExists } from '../store/consumer-store';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules, setSchedulePaused, updateScheduleSpec } from '../store/schedule-store';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { isUniqueViolation } from '../store/database';
