@@ -24,7 +24,7 @@ import { transitionTask } from '../store/task-store';
 import type { TaskRecord } from '../tasks/task-record';
 import type { AgentReport, TaskSettler } from '../dispatch/task-settler';
 import type { ConnectRequest__Output as ConnectRequestMessage } from '../../protos/generated/taskplane/v1/ConnectRequest';
-import { msToDuration, msToTimestamp } from '../grpc/convert';
+import { msToDuration, msToTimestamp } from '../../shared/proto-time';
 import { AgentSession, type AgentCapabilities, type AgentStream } from './agent-session';
 import type { HandOffSlot, TaskHandOff } from '../tasks/task-manager';
 
