@@ -7,7 +7,7 @@ import { Output, type OutputFormat } from '../output';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../shared/proto-time';
-import { formatInZone } from '../../server/scheduling/cron-schedule';
+import { formatInZone } from '../../shared/cron-schedule';
 
 /**
  * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every

@@ -9,7 +9,7 @@ import { deleteSchedule, findSchedule, insertSchedule, listSchedules, setSchedul
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
 import { validateLabels } from '../validation';
-import { CronSchedule, formatInZone } from './cron-schedule';
+import { CronSchedule, CronSpecError, formatInZone } from '../../shared/cron-schedule';
 import type { ScheduleRecord, ScheduleSpec } from './schedule-record';
 
 const MAX_CATCH_UP_WINDOW_MS = 366 * 24 * 3600 * 1000;
@@ -42,7 +42,7 @@ export class ScheduleRegistry {
   /** Checks a whole spec; returns it with defaults filled in. Writes nothing. */
   async validate(spec: ScheduleSpec, now: number): Promise<{ spec: ScheduleSpec; cron: CronSchedule }> {
     const timeZone = spec.timeZone || 'UTC';
-    const cron = CronSchedule.parse(spec.cron, timeZone, 'spec.cron', 'spec.time_zone');
+    const cron = parseSpecCron(spec.cron, timeZone);
     const { target, template } = spec;
     if (Boolean(target.consumerId) === Boolean(target.selector && Object.keys(target.selector).length)) {
       throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector');
@@ -165,6 +165,16 @@ export class ScheduleRegistry {
       cursor = fire;
     }
     return { timeZone: spec.timeZone, fires };
+  }
+}
+
+/** The spec's cron expression in its zone; a refusal is INVALID_ARGUMENT on spec.cron or spec.time_zone. */
+function parseSpecCron(expression: string, timeZone: string): CronSchedule {
+  try {
+    return CronSchedule.parse(expression, timeZone, 'spec.cron', 'spec.time_zone');
+  } catch (err) {
+    if (err instanceof CronSpecError) throw new InvalidArgumentError(err.field, err.problem);
+    throw err;
   }
 }
 

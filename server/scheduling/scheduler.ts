@@ -14,7 +14,7 @@ import { insertTasks } from '../store/task-store';
 import { announceCreated } from '../tasks/task-manager';
 import { toNewTask } from '../tasks/task-input';
 import type { NewTask } from '../tasks/task-record';
-import { CronSchedule } from './cron-schedule';
+import { CronSchedule } from '../../shared/cron-schedule';
 import { ScheduleRegistry } from './schedule-registry';
 import type { FireOutcome, ScheduleRecord } from './schedule-record';
 
