@@ -2,9 +2,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { TaskplaneError } from '../server/errors';
-import { EXIT, exitCodeForStatus, UsageError } from './exit-codes';
-import { Output } from './output';
-import { outputFormat } from './commands/common';
+import { EXIT, exitCodeForStatus, UsageError } from '../shared/exit-codes';
+import { Output, outputFormat } from '../shared/output';
 import { MIGRATE_USAGE, runMigrate } from './commands/migrate';
 import { runServer, SERVER_USAGE } from './commands/server';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';

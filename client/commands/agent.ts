@@ -6,7 +6,7 @@ import { PluginRegistry } from '../../agent/plugin-api';
 import { packagesPlugin } from '../../agent/plugins/packages';
 import { systemPlugin } from '../../agent/plugins/system';
 import { createLogger } from '../../shared/log';
-import { EXIT, UsageError } from '../exit-codes';
+import { EXIT, UsageError } from '../../shared/exit-codes';
 
 export const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
 

@@ -2,8 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type TaskplaneClients } from '../client';
-import { UsageError } from '../exit-codes';
-import { Output, type OutputFormat } from '../output';
+import { UsageError } from '../../shared/exit-codes';
+import { Output, outputFormat } from '../../shared/output';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../shared/proto-time';
@@ -90,13 +90,6 @@ function usageErrorFromParseArgs(command: string, err: unknown): Error {
 
 export function outputFor(flags: ClientFlags): Output {
   return new Output(outputFormat(flags.output));
-}
-
-/** --output, else TASKPLANE_OUTPUT, else table. */
-export function outputFormat(value: string | undefined): OutputFormat {
-  const format = value ?? process.env.TASKPLANE_OUTPUT ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--output must be table or json, not "${format}"`);
-  return format;
 }
 
 /** Runs `body` with clients for --server (or TASKPLANE_SERVER), and always closes them. */

@@ -2,7 +2,7 @@ import { redactDatabaseUrl, serverConfig } from '../../server/config';
 import { createLogger } from '../../shared/log';
 import { openDatabase } from '../../server/store/database';
 import { migrateToLatest, pendingMigrations } from '../../server/store/migrate';
-import type { Output } from '../output';
+import type { Output } from '../../shared/output';
 
 export const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
 

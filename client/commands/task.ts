@@ -1,6 +1,6 @@
 import { call, type TaskplaneClients } from '../client';
-import { EXIT, UsageError } from '../exit-codes';
-import type { Output } from '../output';
+import { EXIT, UsageError } from '../../shared/exit-codes';
+import type { Output } from '../../shared/output';
 import { TaskState, type TaskState__Output } from '../../protos/generated/taskplane/v1/TaskState';
 import type { Task__Output } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent__Output } from '../../protos/generated/taskplane/v1/TaskEvent';
