@@ -44,7 +44,7 @@ import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procsta
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
 import type { AgentsProcessMessage, StartMessage } from './agents';
 
-const CLI = path.resolve(__dirname, '..', 'client', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'bin', 'taskplane.js');
 const AGENTS_MAIN = path.resolve(__dirname, 'agents.js');
 const UNFINISHED = ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING'];
 

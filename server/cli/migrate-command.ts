@@ -1,15 +1,26 @@
-import { redactDatabaseUrl, serverConfig } from '../../server/config';
+import { parseArgs } from 'node:util';
+import { redactDatabaseUrl, serverConfig } from '../config';
+import { openDatabase } from '../store/database';
+import { migrateToLatest, pendingMigrations } from '../store/migrate';
+import type { Command } from '../../shared/command';
 import { createLogger } from '../../shared/log';
-import { openDatabase } from '../../server/store/database';
-import { migrateToLatest, pendingMigrations } from '../../server/store/migrate';
-import type { Output } from '../../shared/output';
+import { Output, outputFormat } from '../../shared/output';
 
-export const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
+const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
 
   Applies pending migrations (safe while other servers start or migrate).
   --status  only list what is pending`;
 
-export async function runMigrate(flags: { 'database-url'?: string; status?: boolean }, out: Output): Promise<number> {
+/** `taskplane migrate`: applies pending migrations, or (--status) lists them. */
+export const migrateCommand: Command = {
+  usage: MIGRATE_USAGE,
+  run(args) {
+    const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' }, status: { type: 'boolean' }, output: { type: 'string' } } });
+    return runMigrate(values, new Output(outputFormat(values.output)));
+  },
+};
+
+async function runMigrate(flags: { 'database-url'?: string; status?: boolean }, out: Output): Promise<number> {
   const { databaseUrl } = serverConfig({ 'database-url': flags['database-url'] });
   const db = openDatabase(databaseUrl);
   const logger = createLogger({ level: 'warn' });
