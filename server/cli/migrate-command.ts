@@ -14,7 +14,7 @@ const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
 /** `taskplane migrate`: applies pending migrations, or (--status) lists them. */
 export const migrateCommand: Command = {
   usage: MIGRATE_USAGE,
-  run(args) {
+  async run(args) {
     const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' }, status: { type: 'boolean' }, output: { type: 'string' } } });
     return runMigrate(values, new Output(outputFormat(values.output)));
   },

@@ -18,7 +18,7 @@ const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL]
 /** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
 export const serverCommand: Command = {
   usage: SERVER_USAGE,
-  run(args) {
+  async run(args) {
     const { values } = parseArgs({
       args,
       options: {
