@@ -4,7 +4,8 @@ import type { AgentServiceClient } from '../protos/generated/taskplane/v1/AgentS
 import type { ConnectRequest } from '../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse__Output } from '../protos/generated/taskplane/v1/ConnectResponse';
 import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskRequest';
-import type { Logger } from '../server/log';
+import type { Logger } from '../shared/log';
+import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 
@@ -174,7 +175,7 @@ export class Agent {
         stream.cancel();
         return;
       }
-      this.write({ heartbeat: { sendTime: { seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 } } });
+      this.write({ heartbeat: { sendTime: msToTimestamp(Date.now()) } });
     }, interval);
     this.heartbeat.unref();
   }
@@ -284,8 +285,9 @@ export class Agent {
 
   /**
    * Graceful stop: take no new tasks, give running ones `shutdownGraceMs` to
-   * finish and reply, then abort the rest (their handlers see the signal and
-   * they reply Canceled), close the stream and the journal.
+   * finish and reply, then abort the rest with SHUTDOWN (their handlers see
+   * the signal and the tasks are handed back, see handBack), close the
+   * stream and the journal.
    */
   stop(): Promise<void> {
     this.stopped ??= this.stopInOrder();
@@ -309,12 +311,4 @@ export class Agent {
     this.client.close();
     this.journal.close();
   }
-}
-
-function durationMs(d: { seconds?: string | number; nanos?: number } | null | undefined): number {
-  return d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : 0;
-}
-
-function timestampMs(t: { seconds?: string | number; nanos?: number } | null | undefined): number | null {
-  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : null;
 }

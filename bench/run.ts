@@ -37,13 +37,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { service as healthService } from 'grpc-health-check';
 import knexFactory, { type Knex } from 'knex';
 import { call, connect, type TaskplaneClients } from '../client/client';
+import { msToTimestamp } from '../shared/proto-time';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './options';
 import { DbMeter, MachineMeter, type DbUsage, type MachineUsage } from './dbstat';
 import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procstat';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
 import type { AgentsProcessMessage, StartMessage } from './agents';
 
-const CLI = path.resolve(__dirname, '..', 'client', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'bin', 'taskplane.js');
 const AGENTS_MAIN = path.resolve(__dirname, 'agents.js');
 const UNFINISHED = ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING'];
 
@@ -732,7 +733,7 @@ async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContex
   const errors: Record<string, number> = {};
   const requests = Array.from({ length: count }, () => {
     const due = firstDue + Math.floor(Math.random() * spreadMs);
-    return { consumerId: nextTarget(load).consumerId, method: 'bench.noop', argumentsJson: '{"release":true}', notBeforeTime: { seconds: String(Math.floor(due / 1000)), nanos: (due % 1000) * 1e6 } };
+    return { consumerId: nextTarget(load).consumerId, method: 'bench.noop', argumentsJson: '{"release":true}', notBeforeTime: msToTimestamp(due) };
   });
   for (let i = 0; i < requests.length; i += 500) {
     try {

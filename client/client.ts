@@ -19,7 +19,8 @@ export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAUL
   const credentials = grpc.credentials.createInsecure();
   const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, ...options };
   const tasks = new protos.taskplane.v1.TaskService(address, credentials, channelOptions);
-  // Share one channel (one HTTP/2 connection) between the two services.
+  // The other service clients share the TaskService client's channel (one
+  // HTTP/2 connection), so close() below closes it for all of them.
   const shared = { ...channelOptions, channelOverride: tasks.getChannel() };
   const consumers = new protos.taskplane.v1.ConsumerService(address, credentials, shared);
   const schedules = new protos.taskplane.v1.ScheduleService(address, credentials, shared);

@@ -47,3 +47,8 @@ function seconds(flag: string, text: string): number {
   if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError(flag, `"${text}" is not a positive number of seconds`);
   return ms;
 }
+
+/** A database URL with its password replaced, safe for logs and error messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^(mysql:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { call } from '../client/client';
-import { EXIT } from '../client/exit-codes';
+import { EXIT } from '../shared/exit-codes';
 import { startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, STORE_KINDS } from './helpers/stores';
 import type { Task__Output } from '../protos/generated/taskplane/v1/Task';
@@ -14,11 +14,11 @@ import type { HistoryEvent__Output } from '../protos/generated/taskplane/v1/Hist
 
 /**
  * The `taskplane` command line end to end: each test spawns the built CLI
- * (dist/client/cli.js) against a real server on each store, and checks what
+ * (dist/bin/taskplane.js) against a real server on each store, and checks what
  * a script sees: stdout, stderr and the exit code.
  */
 
-const CLI = path.resolve(__dirname, '..', 'client', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'bin', 'taskplane.js');
 // A CLI run that takes longer than this is hung; it is killed and the test fails with its output.
 const RUN_DEADLINE_MS = 15_000;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { redactDatabaseUrl } from '../server/log';
+import { redactDatabaseUrl } from '../server/config';
 import { openDatabase } from '../server/store/database';
 import { pendingMigrations } from '../server/store/migrate';
 import { runCli } from './helpers/processes';

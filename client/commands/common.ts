@@ -2,11 +2,12 @@ import type * as grpc from '@grpc/grpc-js';
 import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type TaskplaneClients } from '../client';
-import { UsageError } from '../exit-codes';
-import { Output, type OutputFormat } from '../output';
+import { UsageError } from '../../shared/exit-codes';
+import { Output, outputFormat } from '../../shared/output';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
-import { formatInZone } from '../../server/scheduling/cron-schedule';
+import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../shared/proto-time';
+import { formatInZone } from '../../shared/cron-schedule';
 
 /**
  * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every
@@ -91,13 +92,6 @@ export function outputFor(flags: ClientFlags): Output {
   return new Output(outputFormat(flags.output));
 }
 
-/** --output, else TASKPLANE_OUTPUT, else table. */
-export function outputFormat(value: string | undefined): OutputFormat {
-  const format = value ?? process.env.TASKPLANE_OUTPUT ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--output must be table or json, not "${format}"`);
-  return format;
-}
-
 /** Runs `body` with clients for --server (or TASKPLANE_SERVER), and always closes them. */
 export async function withClients<T>(flags: ClientFlags, body: (clients: TaskplaneClients) => Promise<T>): Promise<T> {
   // connect() falls back to TASKPLANE_SERVER, then 127.0.0.1:50051.
@@ -158,18 +152,7 @@ export function parseTime(flag: string, text: string | undefined): Timestamp | n
   if (!ISO_DATE_PREFIX.test(text) || Number.isNaN(ms)) {
     throw new UsageError(`${flag} "${text}" is not an ISO 8601 time (e.g. 2026-12-01T02:00:00Z)`);
   }
-  return timestampFromMs(ms);
-}
-
-/** Milliseconds since the epoch -> Timestamp. */
-export function timestampFromMs(ms: number): Timestamp {
-  const seconds = Math.floor(ms / 1000);
-  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
-}
-
-/** Timestamp -> milliseconds since the epoch. */
-export function timestampMs(ts: { seconds?: string | number | unknown; nanos?: number }): number {
-  return Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return msToTimestamp(ms);
 }
 
 /**
@@ -230,7 +213,7 @@ export function parseDuration(flag: string, text: string | undefined): Duration 
   if (!DURATION_WHOLE.test(text)) throw new UsageError(`${flag} "${text}" is not a duration like 30s, 5m, 1h or 1h30m`);
   let seconds = 0;
   for (const [, amount, unit] of text.matchAll(DURATION_PART)) seconds += Number(amount) * UNIT_SECONDS[unit];
-  return { seconds: String(seconds), nanos: 0 };
+  return msToDuration(seconds * 1000);
 }
 
 /** --page-size: 1 to 1000 (the server's limit), or unset for the server's default. */
@@ -243,25 +226,22 @@ export function parsePageSize(text: string | undefined): number {
 
 // ---- proto fields -> readable text ----
 
-type TimestampLike = { seconds?: string | number | unknown; nanos?: number } | null | undefined;
-
 /** Timestamp -> "2026-12-01T02:00:00.000Z", or "" when unset. */
-export function formatTime(ts: TimestampLike): string {
+export function formatTime(ts: ProtoSecondsNanos | null | undefined): string {
   if (!ts) return '';
-  const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
-  return new Date(ms).toISOString();
+  return new Date(timestampMs(ts)).toISOString();
 }
 
 /** Timestamp -> "2026-03-29T03:00:00+02:00" on the wall clock of `timeZone`, or "" when unset. */
-export function formatLocalTime(ts: TimestampLike, timeZone: string): string {
+export function formatLocalTime(ts: ProtoSecondsNanos | null | undefined, timeZone: string): string {
   if (!ts) return '';
   return formatInZone(timestampMs(ts), timeZone || 'UTC');
 }
 
 /** Duration -> "1h30m", "45s". */
-export function formatDuration(d: { seconds?: string | number | unknown } | null | undefined): string {
+export function formatDuration(d: ProtoSecondsNanos | null | undefined): string {
   if (!d) return '';
-  let rest = Number(d.seconds);
+  let rest = Math.trunc(durationMs(d) / 1000);
   if (rest === 0) return '0s';
   let text = '';
   for (const [unit, size] of Object.entries(UNIT_SECONDS)) {

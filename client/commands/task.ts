@@ -1,6 +1,6 @@
 import { call, type TaskplaneClients } from '../client';
-import { EXIT, UsageError } from '../exit-codes';
-import type { Output } from '../output';
+import { EXIT, UsageError } from '../../shared/exit-codes';
+import type { Output } from '../../shared/output';
 import { TaskState, type TaskState__Output } from '../../protos/generated/taskplane/v1/TaskState';
 import type { Task__Output } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent__Output } from '../../protos/generated/taskplane/v1/TaskEvent';
@@ -25,12 +25,11 @@ import {
   parseTime,
   parseVerb,
   readPages,
-  timestampFromMs,
-  timestampMs,
   unaryOptions,
   runVerb,
   withClients,
 } from './common';
+import { durationMs, msToTimestamp, timestampMs } from '../../shared/proto-time';
 
 export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consumers and follow them
 
@@ -336,18 +335,19 @@ function taskWindow(
   let notBeforeTime: Timestamp | null = null;
   if (start) {
     const [flag, text] = start;
-    notBeforeTime = flag === '--in' ? timestampFromMs(now + durationMs(flag, text)) : parseTime(flag, text);
+    notBeforeTime = flag === '--in' ? msToTimestamp(now + flagMs(flag, text)) : parseTime(flag, text);
   }
   let notAfterTime: Timestamp | null = null;
   if (end) {
     const [flag, text] = end;
-    notAfterTime = flag === '--for' ? timestampFromMs((notBeforeTime ? timestampMs(notBeforeTime) : now) + durationMs(flag, text)) : parseTime(flag, text);
+    notAfterTime = flag === '--for' ? msToTimestamp((notBeforeTime ? timestampMs(notBeforeTime) : now) + flagMs(flag, text)) : parseTime(flag, text);
   }
   return { notBeforeTime, notAfterTime };
 }
 
-function durationMs(flag: string, text: string): number {
-  return Number(parseDuration(flag, text)!.seconds) * 1000;
+/** A duration flag ("30s", "1h30m") -> milliseconds. */
+function flagMs(flag: string, text: string): number {
+  return durationMs(parseDuration(flag, text)!);
 }
 
 function parseAfter(text: string | undefined): string {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { AgentSession } from '../agents/agent-session';
 import type { HandOffSlot, TaskHandOff, TaskLifecycle } from '../tasks/lifecycle';

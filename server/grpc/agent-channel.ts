@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { AgentChannel, MessageToAgent, StreamEnd } from '../agents/agent-session';
 import type { MessageFromAgent } from '../agents/agent-hub';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ConnectRequest__Output } from '../../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse } from '../../protos/generated/taskplane/v1/ConnectResponse';
-import { msToDuration, msToTimestamp } from './convert';
+import { msToDuration, msToTimestamp } from '../../shared/proto-time';
 
 export type AgentStream = grpc.ServerDuplexStream<ConnectRequest__Output, ConnectResponse>;
 

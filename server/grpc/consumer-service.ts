@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ConsumerManager } from '../consumers/consumer-manager';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';

@@ -2,27 +2,33 @@ import { InvalidArgumentError } from '../errors';
 import { isTaskStateName, type TaskStateName } from '../tasks/states';
 import type { TaskEventRecord, TaskRecord } from '../tasks/task-record';
 import type { ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
-import type { Timestamp, Timestamp__Output } from '../../protos/generated/google/protobuf/Timestamp';
-import type { Duration, Duration__Output } from '../../protos/generated/google/protobuf/Duration';
+import type { Timestamp__Output } from '../../protos/generated/google/protobuf/Timestamp';
+import type { Duration__Output } from '../../protos/generated/google/protobuf/Duration';
 import type { Task } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { Consumer } from '../../protos/generated/taskplane/v1/Consumer';
 import type { HistoryEvent } from '../../protos/generated/taskplane/v1/HistoryEvent';
+import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../shared/proto-time';
 
-/** Translation between proto messages and domain records. No logic beyond shape and units. */
+/**
+ * Translation between proto messages and domain records. No logic beyond
+ * shape and units; the unit arithmetic is shared/proto-time.ts, and what
+ * arrives from a client is range-checked here first.
+ */
 
 const PROTO_STATE_PREFIX = 'TASK_STATE_';
 // Timestamps the API accepts: 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines.
 const MIN_SECONDS = -62135596800;
 const MAX_SECONDS = 253402300799;
 
+/** A received Timestamp -> epoch ms, refusing one outside 0001-9999 or with bad nanos (the error names `field`). */
 export function timestampToMs(field: string, ts: Timestamp__Output | null | undefined): number | null {
   if (!ts) return null;
   const seconds = Number(ts.seconds);
   const nanos = ts.nanos ?? 0;
   if (!Number.isSafeInteger(seconds) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw new InvalidArgumentError(field, 'seconds is out of range');
   if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) throw new InvalidArgumentError(field, 'nanos must be between 0 and 999999999');
-  return seconds * 1000 + Math.floor(nanos / 1e6);
+  return timestampMs(ts);
 }
 
 /** A [from, to) filter; `to` must not be before `from`. Field names are `${prefix}_from` and `${prefix}_to`. */
@@ -33,12 +39,7 @@ export function timeRange(prefix: string, from: Timestamp__Output | null, to: Ti
   return { from: fromMs ?? undefined, to: toMs ?? undefined };
 }
 
-export function msToTimestamp(ms: number | null): Timestamp | null {
-  if (ms === null) return null;
-  const seconds = Math.floor(ms / 1000);
-  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
-}
-
+/** A received Duration -> ms, refusing one beyond +-10,000 years or with bad nanos (the error names `field`). */
 export function durationToMs(field: string, d: Duration__Output | null | undefined): number | null {
   if (!d) return null;
   const seconds = Number(d.seconds);
@@ -47,13 +48,7 @@ export function durationToMs(field: string, d: Duration__Output | null | undefin
   if (!Number.isInteger(nanos) || Math.abs(nanos) > 999_999_999 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
     throw new InvalidArgumentError(field, 'nanos must be between -999999999 and 999999999 with the sign of seconds');
   }
-  return seconds * 1000 + Math.trunc(nanos / 1e6);
-}
-
-export function msToDuration(ms: number | null): Duration | null {
-  if (ms === null) return null;
-  const seconds = Math.trunc(ms / 1000);
-  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
+  return durationMs(d);
 }
 
 export function stateToProto(state: TaskStateName): string {

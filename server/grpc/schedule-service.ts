@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
-import { durationToMs, msToDuration, msToTimestamp, timestampToMs } from './convert';
+import { durationToMs, timestampToMs } from './convert';
+import { msToDuration, msToTimestamp } from '../../shared/proto-time';
 import { unary } from './status';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
 import type { ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';

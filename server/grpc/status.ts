@@ -7,7 +7,7 @@ import {
   TaskplaneError,
   UnauthenticatedError,
 } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 
 /**
  * The one place domain errors become gRPC statuses. Anything unexpected is

@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';

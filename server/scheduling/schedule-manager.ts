@@ -2,14 +2,14 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { PageTokens } from '../paging';
 import { consumerExists } from '../store/consumer-store';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules, setSchedulePaused, updateScheduleSpec } from '../store/schedule-store';
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
 import { validateLabels } from '../validation';
-import { CronSchedule, formatInZone } from './cron-schedule';
+import { CronSchedule, CronSpecError, formatInZone } from '../../shared/cron-schedule';
 import type { ScheduleRecord, ScheduleSpec } from './schedule-record';
 
 const MAX_CATCH_UP_WINDOW_MS = 366 * 24 * 3600 * 1000;
@@ -42,7 +42,7 @@ export class ScheduleManager {
   /** Checks a whole spec; returns it with defaults filled in. Writes nothing. */
   async validate(spec: ScheduleSpec, now: number): Promise<{ spec: ScheduleSpec; cron: CronSchedule }> {
     const timeZone = spec.timeZone || 'UTC';
-    const cron = CronSchedule.parse(spec.cron, timeZone, 'spec.cron', 'spec.time_zone');
+    const cron = parseSpecCron(spec.cron, timeZone);
     const { target, template } = spec;
     if (Boolean(target.consumerId) === Boolean(target.selector && Object.keys(target.selector).length)) {
       throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector');
@@ -136,7 +136,7 @@ export class ScheduleManager {
   async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {
     const current = await this.get(id);
     const now = this.clock.now();
-    const next = paused ? current.nextFireTime : ScheduleManager.nextFire(current.spec, CronSchedule.parse(current.spec.cron, current.spec.timeZone), now);
+    const next = paused ? current.nextFireTime : ScheduleManager.nextFire(current.spec, parseSpecCron(current.spec.cron, current.spec.timeZone), now);
     if (!(await setSchedulePaused(this.db, id, paused, next, now))) throw new NotFoundError('schedule', id, 'schedule_id');
     this.logger.info({ event: paused ? 'schedule.paused' : 'schedule.resumed', scheduleId: id }, paused ? 'schedule paused' : 'schedule resumed');
     if (!paused) this.onChange(next);
@@ -154,7 +154,7 @@ export class ScheduleManager {
     if (!Number.isInteger(count) || count < 0 || count > MAX_PREVIEW) throw new InvalidArgumentError('count', `must be between 1 and ${MAX_PREVIEW}`);
     const now = this.clock.now();
     const spec = 'scheduleId' in source ? (await this.get(source.scheduleId)).spec : (await this.validate(source.spec, now)).spec;
-    const cron = CronSchedule.parse(spec.cron, spec.timeZone);
+    const cron = parseSpecCron(spec.cron, spec.timeZone);
     const fires: PreviewedFire[] = [];
     let cursor = after ?? now;
     while (fires.length < (count || 5)) {
@@ -165,6 +165,16 @@ export class ScheduleManager {
       cursor = fire;
     }
     return { timeZone: spec.timeZone, fires };
+  }
+}
+
+/** The spec's cron expression in its zone; a refusal is INVALID_ARGUMENT on spec.cron or spec.time_zone. */
+function parseSpecCron(expression: string, timeZone: string): CronSchedule {
+  try {
+    return CronSchedule.parse(expression, timeZone, 'spec.cron', 'spec.time_zone');
+  } catch (err) {
+    if (err instanceof CronSpecError) throw new InvalidArgumentError(err.field, err.problem);
+    throw err;
   }
 }
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { isUniqueViolation } from '../store/database';
@@ -12,7 +12,7 @@ import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, re
 import { toTaskDraft } from '../tasks/task-input';
 import type { TaskLifecycle } from '../tasks/lifecycle';
 import type { TaskDraft } from '../tasks/task-record';
-import { CronSchedule } from './cron-schedule';
+import { CronSchedule } from '../../shared/cron-schedule';
 import { ScheduleManager } from './schedule-manager';
 import type { FireOutcome, ScheduleRecord } from './schedule-record';
 

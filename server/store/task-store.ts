@@ -190,13 +190,14 @@ export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number 
 /**
  * The guarded write behind every state change: UPDATE ... SET state = `to`
  * WHERE id IN (...) AND state IN (`from`), with the columns that go with it
- * (end_time, error_*, attempt + 1 as a knex.raw). The lifecycle passes the
+ * (end_time, error_*; `countAttempt`: attempt + 1). The lifecycle passes the
  * guard of its transition (server/tasks/states.ts) and writes the events of
  * exactly the rows this reports changed.
  */
-export async function setTaskStates(trx: Knex, taskIds: string[], from: readonly TaskStateName[], to: TaskStateName, columns: Row): Promise<number> {
+export async function setTaskStates(trx: Knex, taskIds: string[], from: readonly TaskStateName[], to: TaskStateName, columns: Row, options: { countAttempt?: boolean } = {}): Promise<number> {
   if (taskIds.length === 0) return 0;
-  return trx('tasks').whereIn('id', taskIds).whereIn('state', from).update({ ...columns, state: to });
+  const attempt = options.countAttempt ? { attempt: trx.raw('attempt + 1') } : {};
+  return trx('tasks').whereIn('id', taskIds).whereIn('state', from).update({ ...columns, ...attempt, state: to });
 }
 
 /** Records a cancel request on a task in `from` not yet asked; its state then, or null if it moved on or was already asked. */

@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 
 type LogLine = { level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };

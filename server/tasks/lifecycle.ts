@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
@@ -318,7 +318,7 @@ export class LifecycleTransaction {
   /** dispatch: WAITING -> DISPATCHED for rows this transaction holds; `attempt` is the attempt each becomes. */
   private async dispatch(ids: string[], attempt: number | ((id: string) => number)): Promise<void> {
     const { now } = this;
-    await this.expectChanged('dispatch', ids, await setTaskStates(this.trx, ids, guardOf('dispatch'), targetOf('dispatch', DISPATCHED), { attempt: this.trx.raw('attempt + 1'), update_time: now }));
+    await this.expectChanged('dispatch', ids, await setTaskStates(this.trx, ids, guardOf('dispatch'), targetOf('dispatch', DISPATCHED), { update_time: now }, { countAttempt: true }));
     const attemptOf = typeof attempt === 'number' ? () => attempt : attempt;
     await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: DISPATCHED, eventTime: now, cause: `sent to agent (attempt ${attemptOf(taskId)})` })));
   }

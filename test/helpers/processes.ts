@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI = path.resolve(__dirname, '..', '..', 'client', 'cli.js');
+export const CLI = path.resolve(__dirname, '..', '..', 'bin', 'taskplane.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, type TaskplaneClients } from '../../client/client';
-import { createLogger } from '../../server/log';
+import { createLogger } from '../../shared/log';
 import { TaskplaneServer, type ServerOptions } from '../../server/server';
 import { createTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent } from '../../agent/agent';
-import { PluginRegistry } from '../../agent/plugin-api';
-import { packagesPlugin } from '../../agent/plugins/packages';
-import { systemPlugin } from '../../agent/plugins/system';
-import { createLogger } from '../../server/log';
-import { EXIT, UsageError } from '../exit-codes';
+import type { Command } from '../shared/command';
+import { EXIT, UsageError } from '../shared/exit-codes';
+import { createLogger } from '../shared/log';
+import { Agent } from './agent';
+import { PluginRegistry } from './plugin-api';
+import { packagesPlugin } from './plugins/packages';
+import { systemPlugin } from './plugins/system';
 
-export const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
+const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
 
 Runs the agent of one managed host: holds a stream to a server, runs the
 tasks it is sent, and reconnects with backoff when the stream breaks.
@@ -30,7 +31,10 @@ packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates) and
 system.info. Exits 6 if the server refuses the credential, 4 if another agent
 connected as the same consumer.`;
 
-export async function runAgent(args: string[]): Promise<number> {
+/** `taskplane agent`: runs the agent of this host until SIGTERM or SIGINT, or until the server refuses it for good. */
+export const agentCommand: Command = { usage: AGENT_USAGE, run: runAgent };
+
+async function runAgent(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {

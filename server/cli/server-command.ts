@@ -1,8 +1,10 @@
-import { serverConfig, type ServerFlags } from '../../server/config';
-import { createLogger } from '../../server/log';
-import { TaskplaneServer } from '../../server/server';
+import { parseArgs } from 'node:util';
+import { serverConfig, type ServerFlags } from '../config';
+import { TaskplaneServer } from '../server';
+import type { Command } from '../../shared/command';
+import { createLogger } from '../../shared/log';
 
-export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
+const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
 
   --listen            TASKPLANE_LISTEN        default 127.0.0.1:50051
   --database-url      TASKPLANE_DATABASE_URL  sqlite:PATH or mysql://user:pass@host:port/db
@@ -13,8 +15,26 @@ export const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-u
   --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
                       seconds of silence after which an agent stream is released (default 30)`;
 
-/** Runs until SIGTERM or SIGINT, then stops in order and exits. */
-export async function runServer(flags: ServerFlags): Promise<number> {
+/** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
+export const serverCommand: Command = {
+  usage: SERVER_USAGE,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        listen: { type: 'string' },
+        'database-url': { type: 'string' },
+        migrate: { type: 'boolean' },
+        'shutdown-timeout': { type: 'string' },
+        'agent-liveness-timeout': { type: 'string' },
+        'database-pool-max': { type: 'string' },
+      },
+    });
+    return runServer(values);
+  },
+};
+
+async function runServer(flags: ServerFlags): Promise<number> {
   const config = serverConfig(flags);
   const logger = createLogger();
   const server = await TaskplaneServer.start({

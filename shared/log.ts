@@ -1,9 +1,11 @@
 import pino from 'pino';
 
 /**
- * Structured JSON logs (one object per line) on stderr. Credentials never
- * reach a log line: the paths below are redacted wherever they appear, and
- * database URLs are logged only through redactDatabaseUrl().
+ * Logging setup, shared because the server and the agent (and the commands
+ * that start them) log the same way: structured JSON (one object per line)
+ * on stderr. Credentials never reach a log line: the paths below are
+ * redacted wherever they appear, and the server logs database URLs only
+ * through redactDatabaseUrl() (server/config.ts).
  */
 export type Logger = pino.Logger;
 
@@ -20,9 +22,4 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
     },
     pino.destination({ fd: 2, sync: false }),
   );
-}
-
-/** A database URL with its password replaced, safe for logs and error messages. */
-export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^(mysql:\/\/[^:/@]*:)[^@]*@/, '$1***@');
 }

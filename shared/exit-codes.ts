@@ -1,9 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 
 /**
- * Exit codes scripts can rely on. A gRPC refusal maps to the code of its
- * status; `task watch` adds TASK_DID_NOT_SUCCEED for a task that ended any
- * other way than SUCCEEDED.
+ * Exit codes scripts can rely on. Shared because every command of the one
+ * `taskplane` binary (bin/taskplane.ts) exits with them: the client verbs,
+ * `agent` (DENIED when its credential is refused, CONFLICT when replaced),
+ * and any command's usage mistake (UsageError, USAGE). A gRPC refusal maps
+ * to the code of its status; `task watch` adds TASK_DID_NOT_SUCCEED for a
+ * task that ended any other way than SUCCEEDED.
  */
 export const EXIT = {
   OK: 0,

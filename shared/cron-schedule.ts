@@ -1,5 +1,25 @@
 import { Cron } from 'croner';
-import { InvalidArgumentError } from '../errors';
+
+/**
+ * Cron fire times in an IANA time zone, and times shown on a zone's wall
+ * clock. Shared because the server plans and previews fires with it
+ * (server/scheduling/) and the command line shows preview times in the
+ * schedule's zone (formatInZone, used by client/commands/common.ts).
+ */
+
+/**
+ * A refused expression or zone. `field` is the name given to
+ * CronSchedule.parse; the server reports it as INVALID_ARGUMENT on that field
+ * (server/scheduling/schedule-registry.ts).
+ */
+export class CronSpecError extends Error {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
 
 /**
  * Fire times of a cron expression in an IANA time zone.
@@ -8,7 +28,8 @@ import { InvalidArgumentError } from '../errors';
  * rather than with node-cron, which only ticks: node-cron has known
  * daylight-saving and missed-run problems, and here the fire times live in
  * the store, so they must be computable for any instant, past or future.
- * node-cron stays the ticker that wakes the scheduler (scheduler.ts).
+ * node-cron stays the ticker that wakes the scheduler
+ * (server/scheduling/scheduler.ts).
  *
  * Daylight saving time, one stated behaviour each (tested for Europe/Berlin
  * and America/New_York):
@@ -32,12 +53,12 @@ export class CronSchedule {
     this.cron = new Cron(expression, { timezone: timeZone, paused: true, mode: expression.trim().split(/\s+/).length === 6 ? '6-part' : '5-part' });
   }
 
-  /** Validates both; errors name `cronField` / `zoneField`. */
+  /** Validates both; a CronSpecError names `cronField` or `zoneField`. */
   static parse(expression: string, timeZone: string, cronField = 'cron', zoneField = 'time_zone'): CronSchedule {
-    if (!expression.trim()) throw new InvalidArgumentError(cronField, 'is required');
+    if (!expression.trim()) throw new CronSpecError(cronField, 'is required');
     const fields = expression.trim().split(/\s+/).length;
     if (fields !== 5 && fields !== 6) {
-      throw new InvalidArgumentError(cronField, `"${expression}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (with seconds first)`);
+      throw new CronSpecError(cronField, `"${expression}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (with seconds first)`);
     }
     assertTimeZone(timeZone, zoneField);
     try {
@@ -45,7 +66,7 @@ export class CronSchedule {
       if (schedule.next(Date.now()) === null) throw new Error('it never fires');
       return schedule;
     } catch (err) {
-      throw new InvalidArgumentError(cronField, `"${expression}" is not a valid cron expression: ${(err as Error).message.replace(/^CronPattern: /, '')}`);
+      throw new CronSpecError(cronField, `"${expression}" is not a valid cron expression: ${(err as Error).message.replace(/^CronPattern: /, '')}`);
     }
   }
 
@@ -54,33 +75,14 @@ export class CronSchedule {
     const date = this.cron.nextRun(new Date(afterMs));
     return date ? date.getTime() : null;
   }
-
-  /** The next `count` fires strictly after `afterMs`. */
-  nextMany(afterMs: number, count: number): number[] {
-    const out: number[] = [];
-    let cursor = afterMs;
-    while (out.length < count) {
-      const n = this.next(cursor);
-      if (n === null) break;
-      out.push(n);
-      cursor = n;
-    }
-    return out;
-  }
-
-  /** The last fire at or before `atMs`, or null. */
-  previous(atMs: number): number | null {
-    const [date] = this.cron.previousRuns(1, new Date(atMs + 1));
-    return date ? date.getTime() : null;
-  }
 }
 
-export function assertTimeZone(timeZone: string, field = 'time_zone'): void {
-  if (!timeZone) throw new InvalidArgumentError(field, 'is required (an IANA zone such as Europe/Berlin or UTC)');
+function assertTimeZone(timeZone: string, field: string): void {
+  if (!timeZone) throw new CronSpecError(field, 'is required (an IANA zone such as Europe/Berlin or UTC)');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new InvalidArgumentError(field, `"${timeZone}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+    throw new CronSpecError(field, `"${timeZone}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
   }
 }
 

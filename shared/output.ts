@@ -1,5 +1,18 @@
-/** Prints results as readable text (default) or JSON (--output json) for scripts. */
+import { UsageError } from './exit-codes';
+
+/**
+ * Prints results as readable text (default) or JSON (--output json) for
+ * scripts. Shared because the client verbs and `taskplane migrate`
+ * (server/cli/migrate-command.ts) print their results this way.
+ */
 export type OutputFormat = 'table' | 'json';
+
+/** --output, else TASKPLANE_OUTPUT, else table. */
+export function outputFormat(value: string | undefined): OutputFormat {
+  const format = value ?? process.env.TASKPLANE_OUTPUT ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--output must be table or json, not "${format}"`);
+  return format;
+}
 
 export class Output {
   constructor(
