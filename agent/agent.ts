@@ -228,13 +228,13 @@ export class Agent {
     const skew = this.options.clockSkewMs ?? 5_000;
     const now = Date.now();
     if (!this.options.plugins.get(request.method)) return { type: 'UnknownMethod', message: `this agent has no method ${request.method}`, detailsJson: '' };
-    const notAfter = timestampMs(request.notAfterTime);
-    if (notAfter !== null && now > notAfter + skew) {
-      return { type: 'WindowClosed', message: `the request arrived after its window closed (${new Date(notAfter).toISOString()}, tolerance ${skew} ms)`, detailsJson: '' };
+    const notAfterTime = timestampMs(request.notAfterTime);
+    if (notAfterTime !== null && now > notAfterTime + skew) {
+      return { type: 'WindowClosed', message: `the request arrived after its window closed (${new Date(notAfterTime).toISOString()}, tolerance ${skew} ms)`, detailsJson: '' };
     }
-    const notBefore = timestampMs(request.notBeforeTime);
-    if (notBefore !== null && now < notBefore - skew) {
-      return { type: 'WindowNotOpen', message: `the request arrived before its window opened (${new Date(notBefore).toISOString()})`, detailsJson: '' };
+    const notBeforeTime = timestampMs(request.notBeforeTime);
+    if (notBeforeTime !== null && now < notBeforeTime - skew) {
+      return { type: 'WindowNotOpen', message: `the request arrived before its window opened (${new Date(notBeforeTime).toISOString()})`, detailsJson: '' };
     }
     return null;
   }

@@ -449,8 +449,8 @@ describe('the agent checks the window itself', function () {
         const runs = path.join(tempDir('skew'), 'runs');
         const agent = await startAgentProcess(ctx().address, 'skew-host', credential);
         try {
-          const notAfter = lateClock.now() + 10 * 60_000; // open for the server, 50 minutes past for the agent
-          const task = await create(ctx().clients, 'skew-host', 'testing.echo', { runs_file: runs }, { notAfterTime: { seconds: String(Math.floor(notAfter / 1000)), nanos: 0 } });
+          const notAfterTime = lateClock.now() + 10 * 60_000; // open for the server, 50 minutes past for the agent
+          const task = await create(ctx().clients, 'skew-host', 'testing.echo', { runs_file: runs }, { notAfterTime: { seconds: String(Math.floor(notAfterTime / 1000)), nanos: 0 } });
           await waitForState(ctx().clients, task.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), task.id)).error!.type, 'WindowClosed');
           assert.deepEqual(runsOf(runs), [], 'never started');

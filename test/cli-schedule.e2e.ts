@@ -339,13 +339,13 @@ for (const kind of STORE_KINDS) {
         const { task } = await runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-s1', '--method', 'packages.update', '--in', '10m', '--for', '2h'], server());
         const after = Date.now();
         assert.equal(task.state, 'TASK_STATE_SCHEDULED');
-        const notBefore = ms(task.notBeforeTime)!;
-        assert.ok(notBefore >= before + 10 * MINUTE && notBefore <= after + 10 * MINUTE, `not_before ${new Date(notBefore).toISOString()} is not 10 minutes after the call`);
-        assert.equal(ms(task.notAfterTime)! - notBefore, 120 * MINUTE);
+        const notBeforeTime = ms(task.notBeforeTime)!;
+        assert.ok(notBeforeTime >= before + 10 * MINUTE && notBeforeTime <= after + 10 * MINUTE, `not_before ${new Date(notBeforeTime).toISOString()} is not 10 minutes after the call`);
+        assert.equal(ms(task.notAfterTime)! - notBeforeTime, 120 * MINUTE);
       });
 
       it('--at and --until set the window; --at with --for; --not-before still works', async function () {
-        const [window, forHalfHour, notBefore] = await Promise.all([
+        const [window, forHalfHour, notBeforeTime] = await Promise.all([
           runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-s1', '--method', 'packages.update', '--at', '2099-12-01T12:00:00+01:00', '--until', '2099-12-01T13:00:00+01:00'], server()),
           runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-s1', '--method', 'packages.update', '--at', '2099-12-01T12:00:00+01:00', '--for', '30m'], server()),
           runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-s1', '--method', 'packages.update', '--not-before', '2099-12-01T11:00:00Z'], server()),
@@ -354,8 +354,8 @@ for (const kind of STORE_KINDS) {
         assert.equal(ms(window.task.notBeforeTime), Date.parse('2099-12-01T11:00:00Z'));
         assert.equal(ms(window.task.notAfterTime), Date.parse('2099-12-01T12:00:00Z'));
         assert.equal(ms(forHalfHour.task.notAfterTime), Date.parse('2099-12-01T11:30:00Z'));
-        assert.equal(ms(notBefore.task.notBeforeTime), Date.parse('2099-12-01T11:00:00Z'));
-        assert.equal(notBefore.task.notAfterTime, null);
+        assert.equal(ms(notBeforeTime.task.notBeforeTime), Date.parse('2099-12-01T11:00:00Z'));
+        assert.equal(notBeforeTime.task.notAfterTime, null);
 
         const got = await runTable(['task', 'get', window.task.id], server());
         assert.match(got, /^state:\s+SCHEDULED$/m);

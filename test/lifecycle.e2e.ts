@@ -57,7 +57,7 @@ for (const kind of STORE_KINDS) {
     }
 
     function draft(consumerId: string, fields: Partial<TaskDraft> = {}): TaskDraft {
-      return { id: crypto.randomUUID(), consumerId, method: 'packages.install', argumentsJson: '{"packages":["zsh"]}', labels: {}, idempotencyKey: null, requestHash: null, createTime: clock.now(), notBefore: null, notAfter: null, timeoutMs: null, ...fields };
+      return { id: crypto.randomUUID(), consumerId, method: 'packages.install', argumentsJson: '{"packages":["zsh"]}', labels: {}, idempotencyKey: null, requestHash: null, createTime: clock.now(), notBeforeTime: null, notAfterTime: null, timeoutMs: null, ...fields };
     }
 
     async function create(consumerId: string, fields: Partial<TaskDraft> = {}): Promise<TaskRecord> {
@@ -90,7 +90,7 @@ for (const kind of STORE_KINDS) {
       const offline = await consumer(false);
 
       // release, dispatch (claim), accept, settle: SUCCEEDED
-      const scheduled = await create(online.id, { notBefore: T0 + 1000 });
+      const scheduled = await create(online.id, { notBeforeTime: T0 + 1000 });
       assert.equal(scheduled.state, TASK_STATES.SCHEDULED);
       clock.advance(1000);
       assert.equal(await lifecycle.releaseDue(), 1);
@@ -129,13 +129,13 @@ for (const kind of STORE_KINDS) {
       assert.equal(await stateOf(unknown.id), TASK_STATES.FAILED);
 
       // expire: from SCHEDULED (sweep) and from WAITING (sweep, and at claim time)
-      const lateScheduled = await create(offline.id, { notBefore: T0 + 60_000, notAfter: T0 + 61_000 });
-      const lateWaiting = await create(offline.id, { notAfter: clock.now() + 500 });
+      const lateScheduled = await create(offline.id, { notBeforeTime: T0 + 60_000, notAfterTime: T0 + 61_000 });
+      const lateWaiting = await create(offline.id, { notAfterTime: clock.now() + 500 });
       clock.advance(120_000);
       assert.equal(await lifecycle.expireOverdue(), 2);
       assert.equal(await stateOf(lateScheduled.id), TASK_STATES.EXPIRED);
       assert.equal(await stateOf(lateWaiting.id), TASK_STATES.EXPIRED);
-      const closedAtClaim = await create(online.id, { notAfter: clock.now() + 10 });
+      const closedAtClaim = await create(online.id, { notAfterTime: clock.now() + 10 });
       clock.advance(10);
       assert.deepEqual(await claimOne(online), []);
       assert.equal(await stateOf(closedAtClaim.id), TASK_STATES.EXPIRED);
@@ -143,7 +143,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(history.length, 3, 'each expiry is in its consumer history');
 
       // cancel: from SCHEDULED and WAITING
-      for (const fields of [{ notBefore: clock.now() + 3600_000 }, {}]) {
+      for (const fields of [{ notBeforeTime: clock.now() + 3600_000 }, {}]) {
         const t = await create(offline.id, fields);
         assert.equal(await lifecycle.cancel(t, 'no longer wanted'), 'canceled');
         assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
@@ -188,7 +188,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(await stateOf(t.id), TASK_STATES.SUCCEEDED);
       assert.equal((await db.knex('consumer_history').where({ task_id: t.id })).length, 1, 'history once');
 
-      const scheduled = await create(c.id, { notBefore: clock.now() + 1000 });
+      const scheduled = await create(c.id, { notBeforeTime: clock.now() + 1000 });
       assert.equal(await lifecycle.cancel(scheduled, 'first'), 'canceled');
       clock.advance(1000);
       assert.equal(await lifecycle.releaseDue(), 0, 'a canceled task is not released');

@@ -102,8 +102,8 @@ function encode(message: MessageToAgent): ConnectResponse {
           method: task.method,
           argumentsJson: task.argumentsJson,
           attempt: task.attempt,
-          notBeforeTime: msToTimestamp(task.notBefore),
-          notAfterTime: msToTimestamp(task.notAfter),
+          notBeforeTime: msToTimestamp(task.notBeforeTime),
+          notAfterTime: msToTimestamp(task.notAfterTime),
           timeoutDuration: msToDuration(task.timeoutMs),
         },
       };

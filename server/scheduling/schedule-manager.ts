@@ -50,7 +50,7 @@ export class ScheduleManager {
     if (target.selector) validateLabels('spec.target.consumer_selector', target.selector);
     try {
       const valid = validateCreateTask(
-        { consumerId: target.consumerId || 'placeholder', method: template.method, argumentsJson: template.argumentsJson, notBefore: null, notAfter: null, timeoutMs: template.timeoutMs, labels: template.labels, idempotencyKey: '' },
+        { consumerId: target.consumerId || 'placeholder', method: template.method, argumentsJson: template.argumentsJson, notBeforeTime: null, notAfterTime: null, timeoutMs: template.timeoutMs, labels: template.labels, idempotencyKey: '' },
         now,
       );
       this.methods.get(valid.method)?.validateArguments?.(JSON.parse(valid.argumentsJson));

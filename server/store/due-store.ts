@@ -38,8 +38,8 @@ export interface ExpiringTask {
   id: string;
   consumerId: string;
   method: string;
-  notBefore: number | null;
-  notAfter: number | null;
+  notBeforeTime: number | null;
+  notAfterTime: number | null;
 }
 
 /** Tasks in `from` whose window closed (not_after <= now), locked. */
@@ -56,8 +56,8 @@ export async function lockTasksPastWindow(trx: Knex.Transaction, dialect: Dialec
     id: r.id,
     consumerId: r.consumer_id,
     method: r.method,
-    notBefore: r.not_before_time == null ? null : Number(r.not_before_time),
-    notAfter: r.not_after_time == null ? null : Number(r.not_after_time),
+    notBeforeTime: r.not_before_time == null ? null : Number(r.not_before_time),
+    notAfterTime: r.not_after_time == null ? null : Number(r.not_after_time),
   }));
 }
 

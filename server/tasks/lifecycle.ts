@@ -295,8 +295,8 @@ export class LifecycleTransaction {
       const state = handed.has(t.id) ? DISPATCHED : t.state;
       this.after.log('info', { event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state, groupId: t.groupId ?? undefined, scheduleId: t.scheduleId ?? undefined }, 'task created');
       this.after.taskChanged(t.id);
-      if (t.state === SCHEDULED) this.after.dueAt(t.notBefore);
-      this.after.dueAt(t.notAfter);
+      if (t.state === SCHEDULED) this.after.dueAt(t.notBeforeTime);
+      this.after.dueAt(t.notAfterTime);
       if (state === WAITING) this.after.consumerHasWork(t.consumerId);
     }
     return handed;
@@ -357,7 +357,7 @@ export class LifecycleTransaction {
         type: 'window_missed',
         eventTime: now,
         taskId: t.id,
-        detailsJson: JSON.stringify({ method: t.method, not_before_time: iso(t.notBefore), not_after_time: iso(t.notAfter) }),
+        detailsJson: JSON.stringify({ method: t.method, not_before_time: iso(t.notBeforeTime), not_after_time: iso(t.notAfterTime) }),
       })),
     );
     for (const t of tasks) {
@@ -393,8 +393,8 @@ export class LifecycleTransaction {
       const tasks = byConsumer.get(request.consumerId) ?? [];
       result.more = tasks.length >= perConsumer;
       for (const task of tasks) {
-        if (task.notAfter !== null && task.notAfter <= this.now) {
-          expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBefore: task.notBefore, notAfter: task.notAfter });
+        if (task.notAfterTime !== null && task.notAfterTime <= this.now) {
+          expiring.push({ id: task.id, consumerId: task.consumerId, method: task.method, notBeforeTime: task.notBeforeTime, notAfterTime: task.notAfterTime });
         } else if (!request.canRun(task.method)) {
           refused.push(task);
         } else if (result.dispatched.length < request.limit) {
@@ -502,7 +502,7 @@ export class LifecycleTransaction {
 
 /** create: a task not yet due is SCHEDULED, otherwise WAITING. */
 function withInitialState(draft: TaskDraft): NewTask {
-  return { ...draft, state: draft.notBefore !== null && draft.notBefore > draft.createTime ? SCHEDULED : WAITING };
+  return { ...draft, state: draft.notBeforeTime !== null && draft.notBeforeTime > draft.createTime ? SCHEDULED : WAITING };
 }
 
 /** A task as its creating transaction committed it. */

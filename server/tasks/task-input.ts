@@ -9,8 +9,8 @@ export interface CreateTaskInput {
   consumerId: string;
   method: string;
   argumentsJson: string;
-  notBefore: number | null;
-  notAfter: number | null;
+  notBeforeTime: number | null;
+  notAfterTime: number | null;
   timeoutMs: number | null;
   labels: Record<string, string>;
   idempotencyKey: string;
@@ -37,10 +37,10 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
     throw new InvalidArgumentError('method', `"${input.method.slice(0, 64)}" is not of the form class.method (e.g. packages.install)`);
   }
   const argumentsJson = parseArguments(input.argumentsJson);
-  if (input.notBefore !== null && input.notAfter !== null && input.notAfter <= input.notBefore) {
+  if (input.notBeforeTime !== null && input.notAfterTime !== null && input.notAfterTime <= input.notBeforeTime) {
     throw new InvalidArgumentError('not_after_time', 'must be after not_before_time');
   }
-  if (input.notAfter !== null && input.notAfter <= now) {
+  if (input.notAfterTime !== null && input.notAfterTime <= now) {
     throw new InvalidArgumentError('not_after_time', 'is in the past: the task could never start');
   }
   if (input.timeoutMs !== null) {
@@ -57,8 +57,8 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
         consumerId: normalised.consumerId,
         method: normalised.method,
         arguments: JSON.parse(argumentsJson),
-        notBefore: normalised.notBefore,
-        notAfter: normalised.notAfter,
+        notBeforeTime: normalised.notBeforeTime,
+        notAfterTime: normalised.notAfterTime,
         timeoutMs: normalised.timeoutMs,
         labels: normalised.labels,
       }),
@@ -119,8 +119,8 @@ export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin =
     idempotencyKey: v.idempotencyKey || null,
     requestHash: v.idempotencyKey ? v.requestHash : null,
     createTime: now,
-    notBefore: v.notBefore,
-    notAfter: v.notAfter,
+    notBeforeTime: v.notBeforeTime,
+    notAfterTime: v.notAfterTime,
     timeoutMs: v.timeoutMs,
     groupId: origin.groupId ?? null,
     scheduleId: origin.scheduleId ?? null,

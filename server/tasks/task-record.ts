@@ -13,8 +13,8 @@ export interface TaskRecord {
   requestHash: string | null;
   createTime: number;
   updateTime: number;
-  notBefore: number | null;
-  notAfter: number | null;
+  notBeforeTime: number | null;
+  notAfterTime: number | null;
   timeoutMs: number | null;
   startTime: number | null;
   endTime: number | null;
@@ -73,8 +73,8 @@ export interface NewTask {
   idempotencyKey: string | null;
   requestHash: string | null;
   createTime: number;
-  notBefore: number | null;
-  notAfter: number | null;
+  notBeforeTime: number | null;
+  notAfterTime: number | null;
   timeoutMs: number | null;
   groupId?: string | null;
   scheduleId?: string | null;
