@@ -117,8 +117,8 @@ function encode(message: MessageToAgent): ConnectResponse {
   }
 }
 
-/** An agent's message as the hub takes it, with the protocol's limits applied; null for an empty message. */
-export function decodeAgentMessage(message: ConnectRequest__Output): MessageFromAgent | null {
+/** An agent's message as the hub takes it, with the protocol's limits applied. */
+export function decodeAgentMessage(message: ConnectRequest__Output): MessageFromAgent {
   if (message.accepted) return { kind: 'report', report: { kind: 'accepted', taskId: message.accepted.taskId } };
   if (message.progress) {
     const p = message.progress;
@@ -131,6 +131,7 @@ export function decodeAgentMessage(message: ConnectRequest__Output): MessageFrom
     return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: error ? null : r.resultJson || 'null', error } };
   }
   if (message.hello) return { kind: 'hello' };
-  if (message.heartbeat) return { kind: 'heartbeat' };
-  return null;
+  // A heartbeat, or a message of a kind this server does not know (a newer
+  // agent's): either way the agent is alive, and nothing else is done.
+  return { kind: 'heartbeat' };
 }

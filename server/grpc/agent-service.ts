@@ -27,10 +27,7 @@ export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, 
         const channel = new GrpcAgentChannel(stream, consumerId, logger);
         const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello));
         if (!session) return;
-        stream.on('data', (message) => {
-          const decoded = decodeAgentMessage(message);
-          if (decoded) hub.receive(session, decoded);
-        });
+        stream.on('data', (message) => hub.receive(session, decodeAgentMessage(message)));
         stream.resume();
       })().catch((err) => {
         if (err instanceof UnauthenticatedError) {
