@@ -6,6 +6,7 @@ import type { ConnectResponse__Output } from '../protos/generated/taskplane/v1/C
 import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskRequest';
 import type { Logger } from '../shared/log';
 import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
+import { OrderedWriter } from '../shared/ordered-writer';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 
@@ -35,12 +36,21 @@ type TaskErrorReply = { type: string; message: string; detailsJson: string };
 /** The abort reason of tasks cut short by a graceful stop: they are handed back, not reported as canceled. */
 const SHUTDOWN = 'the agent is shutting down';
 
+/**
+ * Messages held while the server does not read our stream. Replies are in
+ * the journal's outbox, so dropping the stream at this bound loses nothing:
+ * they go again after the reconnect.
+ */
+const MAX_QUEUED_WRITES = 4096;
+
 /** Why the connection loop stopped for good. */
 export type AgentExit = { reason: 'stopped' } | { reason: 'unauthenticated' | 'replaced'; details: string };
 
 interface RunningTask {
   abort: AbortController;
   done: Promise<void>;
+  /** "accepted" is on disk and was sent; until then a repeated request gets no answer (the first copy gives it). */
+  accepted: boolean;
 }
 
 /**
@@ -54,6 +64,9 @@ export class Agent {
   private readonly client: AgentServiceClient;
   private readonly running = new Map<string, RunningTask>();
   private stream: Stream | null = null;
+  private writer: OrderedWriter<ConnectRequest> | null = null;
+  /** Journal writes of the restart recovery (settleInterrupted), awaited before connecting. */
+  private readonly recovered: Promise<void>;
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private stopWaiter: (() => void) | null = null;
@@ -70,7 +83,7 @@ export class Agent {
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
     });
-    this.settleInterrupted();
+    this.recovered = this.settleInterrupted();
   }
 
   /**
@@ -78,12 +91,12 @@ export class Agent {
    * ("Interrupted"), or, if their handler is safe to re-run, forget them so a
    * redelivery runs them again.
    */
-  private settleInterrupted(): void {
+  private async settleInterrupted(): Promise<void> {
     for (const entry of this.journal.unfinished()) {
       if (this.options.plugins.get(entry.method)?.rerunSafe) {
-        void this.journal.forget(entry.taskId);
+        await this.journal.forget(entry.taskId);
       } else {
-        void this.journal.replied(entry.taskId, { error: { type: 'Interrupted', message: 'the agent stopped while the task was running; it was not run again', detailsJson: '' } });
+        await this.journal.replied(entry.taskId, { error: { type: 'Interrupted', message: 'the agent stopped while the task was running; it was not run again', detailsJson: '' } });
         this.options.logger.warn({ event: 'agent.task_interrupted', taskId: entry.taskId, method: entry.method }, 'task was interrupted by an agent restart');
       }
     }
@@ -93,6 +106,8 @@ export class Agent {
   async run(): Promise<AgentExit> {
     const initial = this.options.backoffInitialMs ?? 500;
     const max = this.options.backoffMaxMs ?? 30_000;
+    // The outcomes of interrupted tasks are on disk before any server can ask for them.
+    await this.recovered;
     let failures = 0;
     while (!this.stopping) {
       const outcome = await this.connectOnce();
@@ -120,6 +135,10 @@ export class Agent {
       metadata.set('authorization', `Bearer ${this.options.token}`);
       const stream = this.client.connect(metadata) as Stream;
       this.stream = stream;
+      this.writer = new OrderedWriter(stream, MAX_QUEUED_WRITES, () => {
+        this.options.logger.warn({ event: 'agent.server_not_reading', queued: MAX_QUEUED_WRITES }, 'the server does not read our stream; reconnecting');
+        stream.cancel();
+      });
       let welcomed = false;
       this.lastHeardAt = Date.now();
       stream.write({
@@ -134,7 +153,7 @@ export class Agent {
         if (message.welcome) {
           welcomed = true;
           this.onWelcome(stream, message.welcome);
-        } else if (message.taskRequest) void this.onTaskRequest(message.taskRequest);
+        } else if (message.taskRequest) this.onTaskRequest(message.taskRequest);
         else if (message.cancellation) this.onCancellation(message.cancellation.taskId, message.cancellation.reason);
         else if (message.replyAck) this.journal.acked(message.replyAck.taskId);
       });
@@ -144,7 +163,11 @@ export class Agent {
         finished = true;
         if (this.heartbeat) clearInterval(this.heartbeat);
         this.heartbeat = null;
-        if (this.stream === stream) this.stream = null;
+        if (this.stream === stream) {
+          this.stream = null;
+          this.writer?.close();
+          this.writer = null;
+        }
         if (code === grpc.status.UNAUTHENTICATED) {
           this.options.logger.error({ event: 'agent.unauthenticated', details }, 'the server refused our credential; not retrying');
           resolve({ kind: 'fatal', exit: { reason: 'unauthenticated', details } });
@@ -181,46 +204,62 @@ export class Agent {
   }
 
   private write(message: ConnectRequest): void {
-    this.stream?.write(message);
+    this.writer?.write(message);
   }
 
   private sendReply(taskId: string, reply: SavedReply): void {
     this.write({ reply: 'error' in reply ? { taskId, error: reply.error } : { taskId, resultJson: reply.resultJson } });
   }
 
-  private async onTaskRequest(request: TaskRequest__Output): Promise<void> {
+  private onTaskRequest(request: TaskRequest__Output): void {
     const { taskId } = request;
-    const { logger } = this.options;
     const known = this.journal.get(taskId);
     if (known?.reply) {
       // Ran before (maybe before a restart): answer with the saved reply, never run again.
       this.sendReply(taskId, known.reply);
       return;
     }
-    if (this.running.has(taskId)) {
-      this.write({ accepted: { taskId } });
+    const running = this.running.get(taskId);
+    if (running) {
+      if (running.accepted) this.write({ accepted: { taskId } });
       return;
     }
     if (this.stopping) return; // not accepted: the server sends it again after we are gone
+    // Marked before anything is written: a second copy of this request that
+    // arrives while the journal write reaches the disk finds it here and is
+    // not run again.
+    const task: RunningTask = { abort: new AbortController(), done: Promise.resolve(), accepted: false };
+    this.running.set(taskId, task);
+    task.done = this.start(request, task).catch((err) => {
+      // The journal could not be written (disk full, read-only): nothing was
+      // accepted, so the server sends the task again later.
+      this.running.delete(taskId);
+      this.options.logger.error({ event: 'agent.journal_failed', err, taskId }, 'could not write the journal');
+    });
+  }
+
+  /** Refuses the task, or journals it as accepted, says so, runs it, journals and sends the reply. */
+  private async start(request: TaskRequest__Output, task: RunningTask): Promise<void> {
+    const { taskId } = request;
+    const { logger } = this.options;
     const refusal = this.refusal(request);
     if (refusal) {
       await this.journal.replied(taskId, { error: refusal });
+      this.running.delete(taskId);
       this.sendReply(taskId, { error: refusal });
       logger.info({ event: 'task.refused', taskId, method: request.method, type: refusal.type }, 'task refused');
       return;
     }
     await this.journal.accepted(taskId, request.method);
+    task.accepted = true;
     this.write({ accepted: { taskId } });
     logger.info({ event: 'task.started', taskId, method: request.method, attempt: request.attempt }, 'task started');
-    const abort = new AbortController();
-    const done = this.execute(request, abort.signal).then(async (reply) => {
-      if (abort.signal.reason === SHUTDOWN) return this.handBack(request);
-      await this.journal.replied(taskId, reply);
-      this.running.delete(taskId);
-      this.sendReply(taskId, reply);
-      logger.info({ event: 'task.finished', taskId, method: request.method, ok: !('error' in reply), errorType: 'error' in reply ? reply.error.type : undefined }, 'task finished');
-    });
-    this.running.set(taskId, { abort, done });
+    const reply = await this.execute(request, task.abort.signal);
+    if (task.abort.signal.reason === SHUTDOWN) return this.handBack(request);
+    await this.journal.replied(taskId, reply);
+    this.running.delete(taskId);
+    this.sendReply(taskId, reply);
+    logger.info({ event: 'task.finished', taskId, method: request.method, ok: !('error' in reply), errorType: 'error' in reply ? reply.error.type : undefined }, 'task finished');
   }
 
   /** Why a request must not run here, if it must not: unknown method, or outside its window. */

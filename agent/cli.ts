@@ -77,7 +77,8 @@ async function runAgent(args: string[]): Promise<number> {
   });
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ event: 'agent.stopping', signal }, 'agent stopping');
-    void agent.stop();
+    // The same promise is awaited after run() returns, where a failure is reported.
+    agent.stop().catch(() => {});
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -11,7 +11,8 @@ import type { Logger } from '../shared/log';
 import { redactDatabaseUrl } from './config';
 import { ChangeNotifier } from './notifier';
 import { PageTokens } from './paging';
-import { openDatabase, type Database } from './store/database';
+import { openDatabase, pingDatabase, type Database } from './store/database';
+import { DatabaseHealth } from './database-health';
 import { assertSchemaCurrent, migrateToLatest } from './store/migrate';
 import { TaskManager } from './tasks/task-manager';
 import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
@@ -38,7 +39,9 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   watchPollMs?: number;
   /** Agent stream tuning (see AgentHubOptions). */
-  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs'>>;
+  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends'>>;
+  /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
+  agentStreamQueueLimit?: number;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
   methods?: MethodRegistry;
   /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
@@ -56,6 +59,7 @@ const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 export class TaskplaneServer {
   private stopping: Promise<void> | null = null;
   private readonly liveStreams = new LiveStreams();
+  private databaseHealth: DatabaseHealth | null = null;
 
   private constructor(
     private readonly grpcServer: grpc.Server,
@@ -71,7 +75,10 @@ export class TaskplaneServer {
   static async start(options: ServerOptions): Promise<TaskplaneServer> {
     const { logger } = options;
     const clock = options.clock ?? systemClock;
-    const db = openDatabase(options.databaseUrl, { poolMax: options.databasePoolMax });
+    const db = openDatabase(options.databaseUrl, {
+      poolMax: options.databasePoolMax,
+      log: { warn: (message) => logger.warn({ event: 'database.driver_warning', message }, 'database driver warning') },
+    });
     let grpcServerForCleanup: grpc.Server | undefined;
     let hubForCleanup: AgentHub | undefined;
     let schedulerForCleanup: Scheduler | undefined;
@@ -115,7 +122,7 @@ export class TaskplaneServer {
       const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
-      grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger));
+      grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, { maxQueuedPerStream: options.agentStreamQueueLimit }));
       grpcServer.addService(protos.taskplane.v1.ScheduleService.service, scheduleServiceHandlers(schedules, logger));
       server.health.addToServer(grpcServer);
       // Reflection describes the health service too, so grpcurl and friends see all of it.
@@ -125,7 +132,9 @@ export class TaskplaneServer {
         grpcServer.bindAsync(options.listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
       );
       (server as { port: number }).port = port;
-      for (const name of ['', ...SERVICE_NAMES]) server.health.setStatus(name, 'SERVING');
+      server.setServing(true);
+      server.databaseHealth = new DatabaseHealth({ ping: () => pingDatabase(db.knex), onChange: (answering) => server.setServing(answering), logger });
+      server.databaseHealth.start();
       logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect, serverId }, 'taskplane server listening');
       return server;
     } catch (err) {
@@ -144,6 +153,12 @@ export class TaskplaneServer {
    * flight finish their writes (tryShutdown), cut what is left at the
    * deadline, then close the store.
    */
+  /** What the health service says of every service: SERVING only while the database answers and the server is not stopping. */
+  private setServing(serving: boolean): void {
+    const status = serving && !this.stopping ? 'SERVING' : 'NOT_SERVING';
+    for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, status);
+  }
+
   stop(reason = 'shutdown'): Promise<void> {
     this.stopping ??= this.stopInOrder(reason);
     return this.stopping;
@@ -152,7 +167,8 @@ export class TaskplaneServer {
   private async stopInOrder(reason: string): Promise<void> {
     const { logger } = this.options;
     logger.info({ event: 'server.stopping', reason }, 'taskplane server stopping');
-    for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, 'NOT_SERVING');
+    this.databaseHealth?.stop();
+    this.setServing(false);
     this.liveStreams.closeAll();
     // No new fires or releases; a pass under way finishes its transaction.
     await this.scheduler.stop();

@@ -9,7 +9,7 @@ import pino from 'pino';
  */
 export type Logger = pino.Logger;
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
     {
       name: options.name ?? 'taskplane',
@@ -19,7 +19,34 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
         censor: '[redacted]',
       },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
     },
-    pino.destination({ fd: 2, sync: false }),
+    options.destination ?? pino.destination({ fd: 2, sync: false }),
   );
+}
+
+const MAX_ERROR_MESSAGE = 300;
+
+/**
+ * Errors as log fields, without what must never reach a log: a database
+ * error carries the statement it failed (knex puts the SQL text, with
+ * values inlined, first in its message; mysql2 adds `sql`), which can be a
+ * megabyte of other consumers' results. What is kept is what an operator
+ * needs to act: the type, the driver's code and errno, the database's own
+ * message (bounded) and the stack of the code that called.
+ */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: unknown; errno?: unknown; sqlState?: unknown; sqlMessage?: unknown; sql?: unknown };
+  const fromDatabase = e.sql !== undefined || e.sqlMessage !== undefined || typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code);
+  const message = fromDatabase ? String(e.sqlMessage ?? e.message.split(' - ').pop() ?? '') : e.message;
+  return {
+    type: e.name,
+    message: message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}...` : message,
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    ...(e.errno !== undefined ? { errno: e.errno } : {}),
+    ...(e.sqlState !== undefined ? { sqlState: e.sqlState } : {}),
+    // The stack's first line repeats the message: keep only the frames.
+    stack: e.stack?.split('\n').slice(1, 12).join('\n'),
+  };
 }

@@ -228,6 +228,24 @@ for (const kind of STORE_KINDS) {
       assert.equal(sent.length, 1);
     });
 
+    it('settles a reply the store refuses FAILED (ReplyUnrecordable) alone: the other reports of its batch are recorded', async () => {
+      // A success hook that writes its history row twice breaks the unique key (task_id, type) on both stores.
+      const methods = builtinMethods().register('testing.broken', {
+        onSuccess: (t) => [1, 2].map(() => ({ consumerId: t.consumerId, type: 'broken', eventTime: t.settleTime, taskId: t.id, detailsJson: '{}' })),
+      });
+      lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger: testLogger, settleLingerMs: 20 });
+      const c = await consumer(true);
+      const broken = await create(c.id, { method: 'testing.broken', argumentsJson: '{}' });
+      const fine = [await create(c.id, { method: 'testing.echo', argumentsJson: '{}' }), await create(c.id, { method: 'testing.echo', argumentsJson: '{}' })];
+      await claimOne(c);
+      const outcomes = await Promise.all([broken, ...fine].map((t) => lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: t.id, resultJson: '{}', error: null })));
+      assert.deepEqual(outcomes, ['applied', 'applied', 'applied']);
+      for (const t of fine) assert.equal(await stateOf(t.id), TASK_STATES.SUCCEEDED);
+      const row = await db.knex('tasks').where({ id: broken.id }).first();
+      assert.equal(row.state, TASK_STATES.FAILED);
+      assert.equal(row.error_type, 'ReplyUnrecordable');
+    });
+
     it('publishes wake-ups only after the commit, and none for a transaction that rolled back', async () => {
       const c = await consumer(false);
       const woken: string[] = [];

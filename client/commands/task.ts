@@ -55,7 +55,10 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
   list [--consumer ID] [--state STATE ...] [--method CLASS.METHOD]
        [--label KEY=VALUE ...] [--group GROUP_ID] [--schedule SCHEDULE_ID]
        [--since TIME] [--until TIME] [--page-size N] [--page-token TOKEN] [--all]
-      Tasks newest first, matching every filter given. --state may be repeated
+       [--full]
+      Tasks newest first, matching every filter given. Arguments, results
+      and error details are left out unless --full is given (task get
+      always shows them). --state may be repeated
       or comma-separated: scheduled, waiting, dispatched, running, succeeded,
       failed, canceled, timed_out, expired (any case). --group: the tasks of a
       group (task create --selector, or one fire of a schedule); --schedule:
@@ -173,9 +176,11 @@ async function list(args: string[]): Promise<number> {
     'page-size': { type: 'string' },
     'page-token': { type: 'string' },
     all: { type: 'boolean' },
+    full: { type: 'boolean' },
   });
   const out = outputFor(values);
   const request = {
+    view: values.full ? ('TASK_VIEW_FULL' as const) : ('TASK_VIEW_BASIC' as const),
     consumerId: values.consumer ?? '',
     states: parseStates(values.state),
     method: values.method ?? '',

@@ -105,6 +105,7 @@ export interface ProtoGrpcType {
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
       TaskState: EnumTypeDefinition
       TaskTemplate: MessageTypeDefinition<_taskplane_v1_TaskTemplate, _taskplane_v1_TaskTemplate__Output>
+      TaskView: EnumTypeDefinition
       UpdateScheduleRequest: MessageTypeDefinition<_taskplane_v1_UpdateScheduleRequest, _taskplane_v1_UpdateScheduleRequest__Output>
       UpdateScheduleResponse: MessageTypeDefinition<_taskplane_v1_UpdateScheduleResponse, _taskplane_v1_UpdateScheduleResponse__Output>
       WatchTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupRequest__Output>

@@ -61,6 +61,7 @@ export interface ProtoGrpcType {
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
       TaskState: EnumTypeDefinition
+      TaskView: EnumTypeDefinition
       WatchTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupRequest__Output>
       WatchTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupResponse, _taskplane_v1_WatchTaskGroupResponse__Output>
       WatchTaskRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskRequest, _taskplane_v1_WatchTaskRequest__Output>

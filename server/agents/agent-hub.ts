@@ -7,14 +7,19 @@ import type { ChangeNotifier } from '../notifier';
 import { Dispatcher, type SessionDirectory } from '../dispatch/dispatcher';
 import type { TaskLifecycle } from '../tasks/lifecycle';
 import type { AgentReport } from '../tasks/settlement';
+import { RateLimitedLog } from '../rate-limited-log';
 import { AgentSession, type AgentCapabilities, type AgentChannel } from './agent-session';
+import { ProgressCoalescer } from './progress-coalescer';
+import { ReportBudget } from './report-budget';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
   | { kind: 'report'; report: DistributiveOmit<AgentReport, 'consumerId'> }
   | { kind: 'heartbeat' }
   /** A second hello on one stream: a protocol violation. */
-  | { kind: 'hello' };
+  | { kind: 'hello' }
+  /** A report that cannot name a task (no task_id, or one far too long): ignored and counted. */
+  | { kind: 'invalid'; problem: string };
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 
@@ -31,8 +36,24 @@ export interface AgentHubOptions {
   livenessTimeoutMs?: number;
   /** A DISPATCHED task not accepted within this is sent again (default 30 s). */
   acceptTimeoutMs?: number;
+  /** Sends without an accept before such a task ends FAILED (default 4). */
+  maxUnacceptedSends?: number;
   /** Safety-net poll for what other servers changed (default 250 ms). */
   pollIntervalMs?: number;
+  /** A task's progress is written at most this often (default 1 s); reports in between are coalesced. */
+  progressIntervalMs?: number;
+}
+
+/** What one stream's reports may cost: each agent's budget grows with its concurrency. */
+function reportBudgetFor(capabilities: AgentCapabilities): ReportBudget {
+  const perSecond = Math.max(1000, capabilities.concurrency * 50);
+  return new ReportBudget(perSecond, perSecond * 2);
+}
+
+/** Per stream: its progress coalescer and report budget. */
+interface Inflow {
+  progress: ProgressCoalescer;
+  budget: ReportBudget;
 }
 
 /**
@@ -44,6 +65,8 @@ export interface AgentHubOptions {
  */
 export class AgentHub implements SessionDirectory {
   private readonly sessions = new Map<string, AgentSession>();
+  private readonly inflows = new Map<AgentSession, Inflow>();
+  private readonly warnings: RateLimitedLog;
   readonly dispatcher: Dispatcher;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly fenceTimer: NodeJS.Timeout;
@@ -54,6 +77,7 @@ export class AgentHub implements SessionDirectory {
   constructor(private readonly options: AgentHubOptions) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
+    this.warnings = new RateLimitedLog(options.logger);
     this.dispatcher = new Dispatcher({
       lifecycle: options.lifecycle,
       sessions: this,
@@ -61,6 +85,7 @@ export class AgentHub implements SessionDirectory {
       clock: options.clock,
       logger: options.logger,
       acceptTimeoutMs: options.acceptTimeoutMs,
+      maxUnacceptedSends: options.maxUnacceptedSends,
       pollIntervalMs: options.pollIntervalMs,
     });
     this.heartbeatTimer = setInterval(() => this.heartbeatAndLiveness(), Math.min(this.heartbeatIntervalMs, this.livenessTimeoutMs / 3));
@@ -97,6 +122,10 @@ export class AgentHub implements SessionDirectory {
     }
     this.sessions.get(consumerId)?.end('replaced', 'replaced by a newer connection of the same consumer');
     this.sessions.set(consumerId, session);
+    this.inflows.set(session, {
+      progress: new ProgressCoalescer(this.options.progressIntervalMs ?? 1000, (progress) => this.report(session, progress)),
+      budget: reportBudgetFor(capabilities),
+    });
     channel.onClosed(() => void this.detach(session));
     logger.info({ event: 'agent.connected', consumerId, sessionId: session.sessionId, agentVersion: capabilities.agentVersion, concurrency: capabilities.concurrency, methods: [...capabilities.methods] }, 'agent connected');
     session.send({ kind: 'welcome', serverId: this.options.serverId, heartbeatIntervalMs: this.heartbeatIntervalMs, livenessTimeoutMs: this.livenessTimeoutMs });
@@ -110,6 +139,8 @@ export class AgentHub implements SessionDirectory {
   /** The stream is gone: forget it and mark the consumer offline unless a newer stream took over. */
   private async detach(session: AgentSession): Promise<void> {
     if (this.sessions.get(session.consumerId) === session) this.sessions.delete(session.consumerId);
+    this.inflows.get(session)?.progress.close();
+    this.inflows.delete(session);
     // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
     // agent comes back (guarantee 2), and time out meanwhile if they must.
     await this.options.consumerSessions.release(session.consumerId, session.sessionId).catch((err) =>
@@ -117,20 +148,41 @@ export class AgentHub implements SessionDirectory {
     );
   }
 
-  /** One message from an agent, already decoded. */
+  /**
+   * One message from an agent, already decoded and within the protocol's
+   * limits. Reports spend the stream's budget (an agent that floods loses
+   * its stream, nobody else's); progress is coalesced per task.
+   */
   receive(session: AgentSession, message: MessageFromAgent): void {
     session.heard();
-    if (message.kind === 'hello') session.end('protocol_violation', 'hello was already received on this stream');
-    else if (message.kind === 'report') this.report(session, { ...message.report, consumerId: session.consumerId } as AgentReport);
-    // heartbeat: being heard is all it does.
+    const inflow = this.inflows.get(session);
+    if (!inflow || session.closed) return;
+    switch (message.kind) {
+      case 'heartbeat':
+        return; // being heard is all it does
+      case 'hello':
+        session.end('protocol_violation', 'hello was already received on this stream');
+        return;
+      case 'invalid':
+        this.warnings.warn(`${session.consumerId}:invalid`, { event: 'agent.invalid_report', consumerId: session.consumerId, problem: message.problem }, 'ignored an agent report that names no task');
+        return;
+      case 'report': {
+        if (!inflow.budget.take()) {
+          session.end('flooding', 'the agent sent more reports than its budget allows; reconnect and send less');
+          return;
+        }
+        const report = { ...message.report, consumerId: session.consumerId } as AgentReport;
+        if (report.kind === 'progress') inflow.progress.offer(report);
+        else {
+          if (report.kind === 'reply') inflow.progress.forget(report.taskId);
+          this.report(session, report);
+        }
+      }
+    }
   }
 
   private report(session: AgentSession, report: AgentReport): void {
     const { logger } = this.options;
-    if (!report.taskId) {
-      logger.warn({ event: 'agent.bad_report', consumerId: session.consumerId, kind: report.kind }, 'report without task_id ignored');
-      return;
-    }
     this.options.lifecycle.report(report).then(
       (outcome) => {
         if (report.kind === 'accepted' && (outcome === 'applied' || outcome === 'duplicate')) this.dispatcher.accepted(session, report.taskId);
@@ -162,6 +214,10 @@ export class AgentHub implements SessionDirectory {
 
   private heartbeatAndLiveness(): void {
     const time = this.options.clock.now();
+    for (const [session, inflow] of this.inflows) {
+      const coalesced = inflow.progress.takeDropped();
+      if (coalesced > 0) this.options.logger.info({ event: 'agent.progress_coalesced', consumerId: session.consumerId, coalesced }, 'progress reports replaced by later ones before they were written');
+    }
     for (const session of this.sessions.values()) {
       if (session.silentFor() > this.livenessTimeoutMs) session.end('silent', `no message from the agent for ${this.livenessTimeoutMs} ms`);
       else session.send({ kind: 'heartbeat', time });
@@ -173,6 +229,7 @@ export class AgentHub implements SessionDirectory {
     this.stopped = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.fenceTimer);
+    this.warnings.stop();
     const dispatcherStopped = this.dispatcher.stop();
     const sessions = this.all();
     for (const s of sessions) s.end('shutting_down', 'server is shutting down; reconnect');

@@ -32,7 +32,11 @@ export type StreamEnd =
   /** The agent broke the protocol (e.g. a second hello). */
   | 'protocol_violation'
   /** A report could not be recorded: reconnect, and the agent sends it again. */
-  | 'store_failed';
+  | 'store_failed'
+  /** The agent stopped reading what it is sent. */
+  | 'slow_reader'
+  /** The agent sent more reports than its budget allows. */
+  | 'flooding';
 
 /** The transport under a session (server/grpc/agent-channel.ts): ordered writes with backpressure, and the end. */
 export interface AgentChannel {

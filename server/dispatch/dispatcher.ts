@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   logger: Logger;
   /** A DISPATCHED task not accepted within this is sent again (default 30 s). */
   acceptTimeoutMs?: number;
+  /** Sends on one stream without an accept before the task ends FAILED (NotAccepted) (default 4). */
+  maxUnacceptedSends?: number;
   /** Safety-net poll for work, cancellations and timeouts that other servers caused (default 250 ms). */
   pollIntervalMs?: number;
 }
@@ -46,10 +48,12 @@ export class Dispatcher implements TaskHandOff {
   private stopped = false;
   private readonly unsubscribe: Array<() => void>;
   private readonly acceptTimeoutMs: number;
+  private readonly maxUnacceptedSends: number;
   private readonly pollIntervalMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.acceptTimeoutMs = options.acceptTimeoutMs ?? 30_000;
+    this.maxUnacceptedSends = options.maxUnacceptedSends ?? 4;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.unsubscribe = [
       options.notifier.onConsumerWork((consumerId) => this.workArrived(consumerId)),
@@ -109,10 +113,12 @@ export class Dispatcher implements TaskHandOff {
 
   private startClaimLoop(): void {
     if (this.claimLoop || this.stopped) return;
-    this.claimLoop = this.claimAll().finally(() => {
-      this.claimLoop = null;
-      if (this.wantsClaim.size > 0) this.startClaimLoop();
-    });
+    this.claimLoop = this.claimAll()
+      .catch((err) => this.options.logger.error({ event: 'dispatch.failed', err }, 'dispatch failed; the poll will try again'))
+      .finally(() => {
+        this.claimLoop = null;
+        if (this.wantsClaim.size > 0) this.startClaimLoop();
+      });
   }
 
   /**
@@ -152,18 +158,37 @@ export class Dispatcher implements TaskHandOff {
     }
   }
 
-  private send(session: AgentSession, task: TaskRecord, why: string): void {
+  /** Sends a task; `sends` counts the sends of it on this stream that were not accepted yet. */
+  private send(session: AgentSession, task: TaskRecord, why: string, sends = 1): void {
     session.sendTask(task);
     this.options.logger.info({ event: 'task.sent', taskId: task.id, consumerId: session.consumerId, method: task.method, attempt: task.attempt, why }, 'task sent to agent');
     if (task.state === TASK_STATES.RUNNING) this.armTimeout(session, task.id, task.startTime);
-    else session.setTimer(task.id, this.acceptTimeoutMs, () => this.guard('resend', this.resendUnaccepted(session, task)));
+    else this.armResend(session, task, sends);
   }
 
-  /** A dispatched task the agent did not accept in time is sent again (its journal prevents a second run). */
-  private async resendUnaccepted(session: AgentSession, task: TaskRecord): Promise<void> {
+  private armResend(session: AgentSession, task: TaskRecord, sends: number): void {
+    session.setTimer(task.id, this.acceptTimeoutMs, () => {
+      this.resendUnaccepted(session, task, sends).catch((err) => {
+        // The store did not answer (an outage): look again after another interval.
+        this.options.logger.error({ event: 'dispatch.background_failed', what: 'resend', err, taskId: task.id }, 'resend failed; trying again later');
+        if (!session.closed && session.holds(task.id)) this.armResend(session, task, sends);
+      });
+    });
+  }
+
+  /**
+   * A dispatched task the agent did not accept in time is sent again (its
+   * journal prevents a second run); after maxUnacceptedSends it ends FAILED
+   * (NotAccepted) rather than being resent for as long as the agent lives.
+   */
+  private async resendUnaccepted(session: AgentSession, task: TaskRecord, sends: number): Promise<void> {
     if (session.closed || !session.holds(task.id)) return;
+    if (sends >= this.maxUnacceptedSends) {
+      if (await this.options.lifecycle.failUnaccepted(task.id, sends)) this.settled(session, task.id);
+      return;
+    }
     const again = await this.options.lifecycle.resend(task);
-    if (again && !session.closed) this.send(session, again, 'not accepted in time');
+    if (again && !session.closed) this.send(session, again, 'not accepted in time', sends + 1);
   }
 
   /**

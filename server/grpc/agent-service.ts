@@ -18,13 +18,13 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  * reads its hello, and hands the stream to the AgentHub as a channel of
  * decoded messages.
  */
-export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger): AgentServiceHandlers {
+export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger, options: { maxQueuedPerStream?: number } = {}): AgentServiceHandlers {
   return {
     Connect: (stream: AgentStream) => {
       void (async () => {
         const consumerId = await authenticate(stream, consumers);
         const hello = await firstMessageIsHello(stream);
-        const channel = new GrpcAgentChannel(stream, consumerId, logger);
+        const channel = new GrpcAgentChannel(stream, consumerId, logger, options.maxQueuedPerStream);
         const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello));
         if (!session) return;
         stream.on('data', (message) => hub.receive(session, decodeAgentMessage(message)));

@@ -8,11 +8,13 @@ import {
   UnauthenticatedError,
 } from '../errors';
 import type { Logger } from '../../shared/log';
+import { isDatabaseUnavailable } from '../store/database';
 
 /**
- * The one place domain errors become gRPC statuses. Anything unexpected is
- * logged in full for the operator and reaches the client as a generic
- * INTERNAL, so no stack trace or SQL leaks out.
+ * The one place domain errors become gRPC statuses. A database that cannot
+ * be reached is UNAVAILABLE (clients retry it, as gRPC's retry policies
+ * do). Anything else unexpected is logged for the operator and reaches the
+ * client as a generic INTERNAL, so no stack trace or SQL leaks out.
  */
 const MAX_DETAILS = 1024;
 
@@ -23,6 +25,11 @@ export function toServiceError(err: unknown, logger: Logger, method: string): Pa
     // Bounded: a status travels in an HTTP/2 header, and a huge one (an
     // echoed 200 KB id) would make the client drop the whole connection.
     return { code, details: err.message.length > MAX_DETAILS ? `${err.message.slice(0, MAX_DETAILS)}...` : err.message };
+  }
+  if (isDatabaseUnavailable(err)) {
+    // Retryable: the request did nothing, and will work once the database answers.
+    logger.warn({ event: 'rpc.database_unavailable', method, err }, 'database unreachable');
+    return { code: grpc.status.UNAVAILABLE, details: 'the database is unreachable; retry later' };
   }
   logger.error({ event: 'rpc.internal_error', method, err }, 'unexpected error');
   return { code: grpc.status.INTERNAL, details: 'internal error; the server log has the details' };

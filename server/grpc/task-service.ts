@@ -44,7 +44,7 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
         scheduleId: req.scheduleId ? optionalText('schedule_id', req.scheduleId, 64) : undefined,
       };
       if (filter.method && !METHOD_PATTERN.test(filter.method)) throw new InvalidArgumentError('method', `"${truncate(filter.method)}" is not of the form class.method`);
-      const page = await tasks.list(filter, pageSize('page_size', req.pageSize), req.pageToken);
+      const page = await tasks.list(filter, pageSize('page_size', req.pageSize), req.pageToken, req.view === 'TASK_VIEW_FULL');
       return { tasks: page.tasks.map(taskToProto), nextPageToken: page.nextPageToken };
     }),
 

@@ -56,13 +56,24 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   throw new InvalidArgumentError('database_url', `unsupported scheme in "${url.split(':')[0]}:"; use sqlite:PATH or mysql://user:pass@host:port/db`);
 }
 
-export function openDatabase(url: string, options: { poolMax?: number } = {}): Database {
+/** Where knex's own warnings go (a lost connection, a slow acquire): the server's log, bounded, never the console. */
+export interface DriverLog {
+  warn(message: string): void;
+}
+
+function knexLog(log: DriverLog | undefined) {
+  const say = (message: unknown) => log?.warn(String(message instanceof Error ? message.message : message).slice(0, 300));
+  return { warn: say, error: say, deprecate: say, debug: () => {} };
+}
+
+export function openDatabase(url: string, options: { poolMax?: number; log?: DriverLog } = {}): Database {
   const parsed = parseDatabaseUrl(url);
   if (parsed.dialect === 'sqlite') {
     const filename = parsed.filename!;
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
     const knex = knexFactory({
       client: 'better-sqlite3',
+      log: knexLog(options.log),
       connection: { filename },
       useNullAsDefault: true,
       // better-sqlite3 is synchronous and SQLite has one writer: a single
@@ -89,6 +100,7 @@ export function openDatabase(url: string, options: { poolMax?: number } = {}): D
   }
   const knex = knexFactory({
     client: 'mysql2',
+    log: knexLog(options.log),
     connection: {
       ...parsed.mysql!,
       charset: 'utf8mb4',
@@ -118,4 +130,50 @@ export function openDatabase(url: string, options: { poolMax?: number } = {}): D
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
   return e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+// Errors that mean "the database cannot be reached or is going away", not
+// "this statement is wrong": connection refused or lost, the pool could not
+// get a connection, the server shutting down or out of connections; on
+// SQLite, the file cannot be opened or written.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+]);
+
+/**
+ * True when `err` says the database is unreachable (retryable by the
+ * client once it answers again), as opposed to a bad statement or value.
+ * The gRPC edge maps it to UNAVAILABLE; the health check turns NOT_SERVING.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string; fatal?: boolean };
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  // knex: no connection could be taken from the pool in time.
+  if (e.name === 'KnexTimeoutError') return true;
+  // mysql2: a fatal error closed the connection; later calls on it fail with this message.
+  if (e.fatal === true) return true;
+  return typeof e.message === 'string' && /connection is in closed state|Connection lost/i.test(e.message);
+}
+
+/** The cheapest round trip that proves the database answers. */
+export async function pingDatabase(db: Knex): Promise<void> {
+  await db.raw('select 1');
 }

@@ -16,7 +16,7 @@ export function rowToTask(row: Row): TaskRecord {
     id: row.id,
     consumerId: row.consumer_id,
     method: row.method,
-    argumentsJson: row.arguments_json,
+    argumentsJson: row.arguments_json ?? '',
     state: row.state,
     labels: JSON.parse(row.labels_json),
     idempotencyKey: row.idempotency_key ?? null,
@@ -168,9 +168,28 @@ export interface TaskFilter {
   scheduleId?: string;
 }
 
-/** Newest first, strictly below the cursor: tasks created meanwhile (higher seq) never shift a page. */
-export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number | null, limit: number): Promise<TaskRecord[]> {
-  const q = db('tasks').select('tasks.*').orderBy('tasks.seq', 'desc').limit(limit);
+/** The columns that may be large (up to a MiB or more each): left out of a list unless asked for. */
+const LARGE_TASK_COLUMNS = new Set(['arguments_json', 'result_json', 'error_details_json', 'progress_details_json']);
+/** The other columns of tasks, per database (read once: the schema does not change under a running server). */
+const smallTaskColumns = new WeakMap<Knex, Promise<string[]>>();
+
+function smallColumnsOf(db: Knex): Promise<string[]> {
+  let columns = smallTaskColumns.get(db);
+  if (!columns) {
+    columns = db('tasks').columnInfo().then((info) => Object.keys(info).filter((c) => !LARGE_TASK_COLUMNS.has(c)));
+    smallTaskColumns.set(db, columns);
+  }
+  return columns;
+}
+
+/**
+ * Newest first, strictly below the cursor: tasks created meanwhile (higher
+ * seq) never shift a page. Without `full`, the large columns are not even
+ * read, and the records carry them empty.
+ */
+export async function listTasks(db: Knex, filter: TaskFilter, beforeSeq: number | null, limit: number, full = true): Promise<TaskRecord[]> {
+  const columns = full ? ['tasks.*'] : (await smallColumnsOf(db)).map((c) => `tasks.${c}`);
+  const q = db('tasks').select(columns).orderBy('tasks.seq', 'desc').limit(limit);
   if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq);
   if (filter.consumerId) q.where('tasks.consumer_id', filter.consumerId);
   if (filter.states?.length) q.whereIn('tasks.state', filter.states);

@@ -1,7 +1,8 @@
 import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
+import type { RateLimitedLog } from '../rate-limited-log';
 
-type LogLine = { level: 'info' | 'warn'; fields: Record<string, unknown>; message: string };
+type LogLine = { level: 'info' | 'warn'; fields: { event: string } & Record<string, unknown>; message: string; limitKey?: string };
 
 /**
  * What a lifecycle transaction owes the rest of the server once it has
@@ -37,12 +38,20 @@ export class AfterCommit {
     if (time !== null) this.dueTimes.add(time);
   }
 
-  log(level: LogLine['level'], fields: Record<string, unknown>, message: string): void {
+  log(level: LogLine['level'], fields: LogLine['fields'], message: string): void {
     this.lines.push({ level, fields, message });
   }
 
-  publish(notifier: ChangeNotifier, logger: Logger): void {
-    for (const line of this.lines) logger[line.level](line.fields, line.message);
+  /** A warning a misbehaving agent can cause at will: logged through a per-key budget (RateLimitedLog). */
+  warnLimited(limitKey: string, fields: LogLine['fields'], message: string): void {
+    this.lines.push({ level: 'warn', fields, message, limitKey });
+  }
+
+  publish(notifier: ChangeNotifier, logger: Logger, limited: RateLimitedLog): void {
+    for (const line of this.lines) {
+      if (line.limitKey) limited.warn(line.limitKey, line.fields, line.message);
+      else logger[line.level](line.fields, line.message);
+    }
     for (const id of this.changed) notifier.taskChanged(id);
     for (const due of this.dueTimes) notifier.dueTimeChanged(due);
     for (const consumerId of this.work) notifier.consumerHasWork(consumerId);

@@ -19,6 +19,7 @@ import {
 } from '../store/dispatch-store';
 import { lockTasksDueForRelease, lockTasksPastWindow, type ExpiringTask } from '../store/due-store';
 import { insertTasks, insertTaskEvents, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
+import { RateLimitedLog } from '../rate-limited-log';
 import { AfterCommit } from './after-commit';
 import type { MethodRegistry } from './method-registry';
 import { Settlement, type AgentReport, type ReportOutcome } from './settlement';
@@ -95,10 +96,13 @@ export interface TaskLifecycleOptions {
  */
 export class TaskLifecycle {
   private readonly settlement: Settlement;
+  private readonly warnings: RateLimitedLog;
   private handOff: TaskHandOff | null = null;
 
   constructor(private readonly options: TaskLifecycleOptions) {
+    this.warnings = new RateLimitedLog(options.logger);
     this.settlement = new Settlement({
+      logger: options.logger,
       dialect: options.dialect,
       methods: options.methods,
       maxBatch: options.settleBatch ?? 256,
@@ -122,7 +126,7 @@ export class TaskLifecycle {
       after = new AfterCommit();
       return work(new LifecycleTransaction(trx, this.options.dialect, now, after));
     });
-    after.publish(this.options.notifier, this.options.logger);
+    after.publish(this.options.notifier, this.options.logger, this.warnings);
     return result;
   }
 
@@ -241,6 +245,22 @@ export class TaskLifecycle {
       const owner = await taskOwnerAndState(tx.trx, taskId);
       if (!owner) return false;
       const won = (await tx.end([taskId], 'timeOut', TIMED_OUT, 'timeout passed', TIMED_OUT_ERROR, { agent_cancel_pending: true })) === 1;
+      if (won) tx.after.cancelRequested(owner.consumerId);
+      return won;
+    });
+  }
+
+  /**
+   * notAccepted: a DISPATCHED task its connected agent was sent several
+   * times without ever accepting it ends FAILED (NotAccepted), and the
+   * agent is told to drop it. False if it moved on meanwhile.
+   */
+  failUnaccepted(taskId: string, sends: number): Promise<boolean> {
+    const error = { type: 'NotAccepted', message: `the agent was sent the task ${sends} times and never accepted it`, detailsJson: JSON.stringify({ sends }) };
+    return this.transaction(async (tx) => {
+      const owner = await taskOwnerAndState(tx.trx, taskId);
+      if (!owner) return false;
+      const won = (await tx.end([taskId], 'notAccepted', FAILED, 'never accepted by its agent', error, { agent_cancel_pending: true })) === 1;
       if (won) tx.after.cancelRequested(owner.consumerId);
       return won;
     });
@@ -461,7 +481,7 @@ export class LifecycleTransaction {
    * guard in `to`, with their error and event. Returns how many it changed
    * (for one task: 1 if this writer won).
    */
-  async end(ids: string[], transition: 'cancel' | 'abandon' | 'timeOut', to: TaskStateName, cause: string, error: TaskErrorInfo, columns: Record<string, unknown> = {}): Promise<number> {
+  async end(ids: string[], transition: 'cancel' | 'abandon' | 'timeOut' | 'notAccepted', to: TaskStateName, cause: string, error: TaskErrorInfo, columns: Record<string, unknown> = {}): Promise<number> {
     const { now } = this;
     const changed = await setTaskStates(this.trx, ids, guardOf(transition), targetOf(transition, to), {
       ...columns,

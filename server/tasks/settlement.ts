@@ -1,7 +1,9 @@
-import type { Dialect } from '../store/database';
+import type { Logger } from '../../shared/log';
+import { isDatabaseUnavailable, type Dialect } from '../store/database';
 import { Batcher, updateRowsById } from '../store/batching';
 import { insertHistoryEvents, type NewHistoryEvent } from '../store/consumer-store';
 import { insertTaskEvents, lockTasksForSettlement, type NewTaskEvent } from '../store/task-store';
+import { fitJson } from './bounded-json';
 import type { LifecycleTransaction } from './lifecycle';
 import type { MethodRegistry } from './method-registry';
 import { guardOf, TASK_STATES, targetOf, type TaskStateName } from './states';
@@ -24,9 +26,22 @@ export type ReportOutcome =
   | 'stale'
   | 'unknown_task'
   /** The task belongs to another consumer: refused, nothing changed (guarantee 4). */
-  | 'foreign_task';
+  | 'foreign_task'
+  /** An accept or progress the store refused even alone: dropped, and logged. */
+  | 'unrecordable';
+
+/**
+ * What a success hook may write to one history row. consumer_history's
+ * details are TEXT (64 KiB on MySQL); a hook's details are fitted below
+ * that (fitJson) rather than failing the settlement.
+ */
+export const MAX_HISTORY_DETAILS_BYTES = 60 * 1024;
+
+/** How a reply is recorded when the store refuses it even alone (never expected: the edge enforces every limit first). */
+const UNRECORDABLE: TaskErrorInfo = { type: 'ReplyUnrecordable', message: "the server could not record the agent's reply; the server log has the reason", detailsJson: '' };
 
 export interface SettlementOptions {
+  logger: Logger;
   dialect: Dialect;
   methods: MethodRegistry;
   maxBatch: number;
@@ -65,7 +80,7 @@ export class Settlement {
   constructor(private readonly options: SettlementOptions) {
     // A short linger lets an agent's "accepted" and the reply of a quick
     // task, which arrive a journal fsync apart, settle in one transaction.
-    this.batcher = new Batcher((reports) => this.options.transaction((tx) => this.apply(tx, reports)), options.maxBatch, 1, options.lingerMs);
+    this.batcher = new Batcher((reports) => this.settle(reports), options.maxBatch, 1, options.lingerMs);
   }
 
   report(report: AgentReport): Promise<ReportOutcome> {
@@ -75,6 +90,35 @@ export class Settlement {
   /** Waits until every report submitted so far is committed. */
   drain(): Promise<void> {
     return this.batcher.drain();
+  }
+
+  /**
+   * One transaction for the whole group. If the store refuses it for any
+   * reason but being unreachable, the group is halved and each half tried
+   * again, down to the one report it refuses, so that report costs only its
+   * own task: one bad report never fails the others, nor disconnects their
+   * agents. (An unreachable database fails everything; the agents' replies
+   * stay in their outboxes and come again.)
+   */
+  private async settle(reports: AgentReport[]): Promise<ReportOutcome[]> {
+    try {
+      return await this.options.transaction((tx) => this.apply(tx, reports));
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err;
+      if (reports.length > 1) {
+        const half = Math.ceil(reports.length / 2);
+        return [...(await this.settle(reports.slice(0, half))), ...(await this.settle(reports.slice(half)))];
+      }
+      return [await this.unrecordable(reports[0], err)];
+    }
+  }
+
+  /** A report the store refused alone: a reply settles its task FAILED (ReplyUnrecordable) so the agent stops resending it; anything else is dropped. */
+  private async unrecordable(report: AgentReport, err: unknown): Promise<ReportOutcome> {
+    this.options.logger.error({ event: 'agent.report_unrecordable', err, kind: report.kind, taskId: report.taskId, consumerId: report.consumerId }, 'the store refused an agent report');
+    if (report.kind !== 'reply') return 'unrecordable';
+    const [outcome] = await this.options.transaction((tx) => this.apply(tx, [{ ...report, resultJson: null, error: UNRECORDABLE }]));
+    return outcome;
   }
 
   private async apply(tx: LifecycleTransaction, reports: AgentReport[]): Promise<ReportOutcome[]> {
@@ -106,9 +150,9 @@ export class Settlement {
       const r = reports[i];
       if (outcome === 'foreign_task') {
         const owner = tasks.get(r.taskId)!.consumerId;
-        tx.after.log('warn', { event: 'agent.foreign_report', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId, ownerConsumerId: owner }, 'refused a report for a task of another consumer');
+        tx.after.warnLimited(`${r.consumerId}:foreign`, { event: 'agent.foreign_report', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId, ownerConsumerId: owner }, 'refused a report for a task of another consumer');
       } else if (outcome === 'unknown_task') {
-        tx.after.log('warn', { event: 'agent.unknown_task', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId }, 'report for an unknown task');
+        tx.after.warnLimited(`${r.consumerId}:unknown`, { event: 'agent.unknown_task', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId }, 'report for an unknown task');
       } else if (outcome === 'applied' && r.kind === 'reply') {
         tx.after.log('info', { event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: changes.get(r.taskId)?.state, errorType: r.error?.type }, 'task settled');
       }
@@ -154,7 +198,8 @@ export class Settlement {
           change.result_json = report.resultJson ?? 'null';
           const hook = this.options.methods.get(task.method)?.onSuccess;
           if (hook) {
-            history.push(...hook({ id: task.id, consumerId: task.consumerId, method: task.method, arguments: JSON.parse(task.argumentsJson), result: parseResult(report.resultJson), settleTime: now }));
+            const rows = hook({ id: task.id, consumerId: task.consumerId, method: task.method, arguments: JSON.parse(task.argumentsJson), result: parseResult(report.resultJson), settleTime: now });
+            history.push(...rows.map((row) => ({ ...row, detailsJson: fitJson(row.detailsJson, MAX_HISTORY_DETAILS_BYTES) })));
           }
         } else {
           Object.assign(change, { error_type: report.error!.type, error_message: report.error!.message, error_details_json: report.error!.detailsJson || null });

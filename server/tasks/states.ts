@@ -76,6 +76,8 @@ export const TRANSITIONS = {
   redeliver: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
   /** Sent again on the same stream: not accepted in time. */
   resend: { from: ['DISPATCHED'], to: 'same' },
+  /** Sent again and again on a live stream and never accepted: the agent is broken for it; it is told to drop it. */
+  notAccepted: { from: ['DISPATCHED'], to: ['FAILED'] },
   /** The agent accepted it. */
   accept: { from: ['DISPATCHED'], to: ['RUNNING'] },
   /** The agent reported progress. */

@@ -27,6 +27,13 @@ import { toTaskDraft, validateCreateTask, type CreateTaskInput, type TaskOrigin,
 
 export const MAX_BATCH_SIZE = 1000;
 
+/** A full page of ListTasks holds at most this much of large fields: under the 4 MiB clients accept by default, with room for the rest. */
+export const LIST_FULL_BUDGET_BYTES = 3 * 1024 * 1024;
+
+function largeFieldBytes(task: TaskRecord): number {
+  return Buffer.byteLength(task.argumentsJson) + Buffer.byteLength(task.resultJson ?? '') + Buffer.byteLength(task.error?.detailsJson ?? '') + Buffer.byteLength(task.error?.message ?? '') + Buffer.byteLength(task.progress?.detailsJson ?? '');
+}
+
 type FieldName = (field: string, index: number) => string;
 
 const MAX_TASK_ID_LENGTH = 64;
@@ -199,7 +206,8 @@ export class TaskManager {
         if (!(err instanceof FailedPreconditionError)) throw err;
       });
     }
-    return this.list({ groupId }, MAX_GROUP_SIZE, '').then((page) => page.tasks.reverse());
+    // Without their large fields: a group of a thousand tasks with big results would not fit one response.
+    return this.list({ groupId }, MAX_GROUP_SIZE, '', false).then((page) => page.tasks.reverse());
   }
 
   private async groupMembers(groupId: string, field = 'group_id'): Promise<Array<{ id: string; state: TaskStateName }>> {
@@ -263,11 +271,28 @@ export class TaskManager {
     return task;
   }
 
-  async list(filter: TaskFilter, pageSize: number, pageToken: string): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
+  /**
+   * A page of tasks, newest first. `full`: with their large fields, and then
+   * the page ends early once it holds LIST_FULL_BUDGET_BYTES of them, so
+   * that a client with default message limits can read it; otherwise those
+   * fields are left empty and never read.
+   */
+  async list(filter: TaskFilter, pageSize: number, pageToken: string, full = true): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
     const beforeSeq = this.pageTokens.decode<number>('page_token', pageToken, filter, 'number');
-    const tasks = await listTasks(this.db, filter, beforeSeq, pageSize + 1);
-    const more = tasks.length > pageSize;
-    const page = more ? tasks.slice(0, pageSize) : tasks;
+    const tasks = await listTasks(this.db, filter, beforeSeq, pageSize + 1, full);
+    let end = Math.min(pageSize, tasks.length);
+    if (full) {
+      let bytes = 0;
+      for (let i = 0; i < end; i++) {
+        bytes += largeFieldBytes(tasks[i]);
+        if (bytes > LIST_FULL_BUDGET_BYTES && i > 0) {
+          end = i;
+          break;
+        }
+      }
+    }
+    const page = tasks.slice(0, end);
+    const more = tasks.length > end;
     return { tasks: page, nextPageToken: more ? this.pageTokens.encode(page[page.length - 1].seq, filter) : '' };
   }
 

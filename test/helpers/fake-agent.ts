@@ -98,6 +98,15 @@ export class FakeAgent {
     return [...this.inbox];
   }
 
+  /** Stops reading the server's messages, as a stalled or malicious agent would: HTTP/2 flow control then backs up on the server. */
+  stopReading(): void {
+    this.stream.pause();
+  }
+
+  resumeReading(): void {
+    this.stream.resume();
+  }
+
   close(): void {
     this.stream.cancel();
     this.client.close();

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, type TaskplaneClients } from '../../client/client';
-import { createLogger } from '../../shared/log';
+import { createLogger, type Logger } from '../../shared/log';
 import { TaskplaneServer, type ServerOptions } from '../../server/server';
 import { createTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 
@@ -13,6 +13,13 @@ export interface TestServer {
 }
 
 export const testLogger = createLogger({ level: process.env.TASKPLANE_TEST_LOG ?? 'silent' });
+
+/** A logger as the server's, whose lines a test can read (each one parsed). */
+export function capturingLogger(level = 'info'): { logger: Logger; lines: () => Array<Record<string, any>> } {
+  const text: string[] = [];
+  const logger = createLogger({ level, destination: { write: (line: string) => void text.push(line) } });
+  return { logger, lines: () => text.map((line) => JSON.parse(line)) };
+}
 
 export async function startServerOn(store: TestStore, options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const server = await TaskplaneServer.start({

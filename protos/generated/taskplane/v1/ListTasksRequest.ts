@@ -2,6 +2,7 @@
 
 import type { TaskState as _taskplane_v1_TaskState, TaskState__Output as _taskplane_v1_TaskState__Output } from '../../taskplane/v1/TaskState';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
+import type { TaskView as _taskplane_v1_TaskView, TaskView__Output as _taskplane_v1_TaskView__Output } from '../../taskplane/v1/TaskView';
 
 export interface ListTasksRequest {
   'consumerId'?: (string);
@@ -14,6 +15,7 @@ export interface ListTasksRequest {
   'pageToken'?: (string);
   'groupId'?: (string);
   'scheduleId'?: (string);
+  'view'?: (_taskplane_v1_TaskView);
 }
 
 export interface ListTasksRequest__Output {
@@ -27,4 +29,5 @@ export interface ListTasksRequest__Output {
   'pageToken': (string);
   'groupId': (string);
   'scheduleId': (string);
+  'view': (_taskplane_v1_TaskView__Output);
 }
