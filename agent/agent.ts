@@ -7,6 +7,7 @@ import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskR
 import type { Logger } from '../shared/log';
 import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
 import { OrderedWriter } from '../shared/ordered-writer';
+import { traceIdOf } from '../shared/trace-context';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 
@@ -253,7 +254,7 @@ export class Agent {
     await this.journal.accepted(taskId, request.method);
     task.accepted = true;
     this.write({ accepted: { taskId } });
-    logger.info({ event: 'task.started', taskId, method: request.method, attempt: request.attempt }, 'task started');
+    logger.info({ event: 'task.started', taskId, method: request.method, attempt: request.attempt, traceId: request.traceparent ? traceIdOf(request.traceparent) : undefined }, 'task started');
     const reply = await this.execute(request, task.abort.signal);
     if (task.abort.signal.reason === SHUTDOWN) return this.handBack(request);
     await this.journal.replied(taskId, reply);
@@ -286,6 +287,7 @@ export class Agent {
         taskId: request.taskId,
         args,
         signal,
+        traceparent: request.traceparent || undefined,
         progress: (percent, message = '', details) =>
           this.write({ progress: { taskId: request.taskId, percent: Math.round(percent), message, detailsJson: details === undefined ? '' : JSON.stringify(details) } }),
       });

@@ -11,6 +11,12 @@ export interface TaskContext {
   progress(percent: number, message?: string, details?: unknown): void;
   /** Fires when the task is canceled or times out: stop, then throw or return. */
   signal: AbortSignal;
+  /**
+   * The W3C trace context the task was created in (its caller's, or its
+   * schedule fire's), e.g. to continue the trace in spans or pass it on as
+   * a TRACEPARENT environment variable; undefined when it has none.
+   */
+  traceparent?: string;
 }
 
 export type MethodHandler = (context: TaskContext) => Promise<unknown>;

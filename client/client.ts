@@ -45,9 +45,10 @@ export function call<C, K extends keyof C>(
   method: K,
   request: C[K] extends UnaryMethod<infer Req, any> ? Req : never,
   options: grpc.CallOptions = {},
+  metadata: grpc.Metadata = new grpc.Metadata(),
 ): Promise<C[K] extends UnaryMethod<any, infer Res> ? NonNullable<Res> : never> {
   return new Promise((resolve, reject) => {
-    (client[method] as unknown as FullUnaryMethod).call(client, request, new grpc.Metadata(), options, (err, response) =>
+    (client[method] as unknown as FullUnaryMethod).call(client, request, metadata, options, (err, response) =>
       err ? reject(err) : resolve(response as any),
     );
   });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { traceparentProblem } from '../shared/trace-context';
 
 /**
  * Field rules shared by every service. Each check throws an
@@ -67,4 +68,20 @@ export function pageSize(field: string, value: number): number {
 
 export function truncate(value: string, max = 64): string {
   return value.length > max ? `${value.slice(0, max)}...` : value;
+}
+
+/**
+ * The W3C traceparent a caller sent (gRPC metadata or an HTTP header named
+ * `field`), or null if none. Malformed or repeated is refused, naming it:
+ * the task would otherwise be stored without the trace its caller meant to
+ * follow, silently.
+ */
+export function optionalTraceparent(field: string, sent: string[]): string | null {
+  // HTTP/2 and HTTP/1.1 join a repeated header into one value with commas.
+  const values = sent.flatMap((value) => value.split(',')).map((value) => value.trim());
+  if (values.length === 0) return null;
+  if (values.length > 1) throw new InvalidArgumentError(field, `was sent ${values.length} times; send it at most once`);
+  const problem = traceparentProblem(values[0]);
+  if (problem) throw new InvalidArgumentError(field, `"${truncate(values[0])}" is not a W3C traceparent: it ${problem}`);
+  return values[0];
 }

@@ -12,6 +12,7 @@ import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 /** The last migration before the CHECK on tasks.state and the two dropped columns. */
 const BEFORE_CHECK = '20261128002500_index_tasks_by_schedule';
+// The migrations these tests are about; later ones (adding columns) may follow them.
 const CHECK_AND_DROPS = ['20261128002600_check_task_state_known', '20261128002700_drop_task_dispatch_time', '20261128002800_drop_consumer_session_server'];
 /** Every index on tasks, from the earlier migrations. */
 const TASK_INDEXES = ['tasks_by_consumer_state', 'tasks_by_group', 'tasks_by_schedule', 'tasks_by_state_deadline', 'tasks_by_state_due', 'tasks_id_unique', 'tasks_idempotency_key_unique'];
@@ -162,9 +163,12 @@ for (const kind of STORE_KINDS) {
       const indexesBefore = await taskIndexes(db);
       assert.deepEqual(indexesBefore.map((i) => i.split(' ')[0]), TASK_INDEXES);
 
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
 
-      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
+      // Columns that later migrations add are not compared.
+      const columnsBefore = Object.keys(tasksBefore[0]);
+      const tasksAfter = (await rowsOf(db.knex, 'tasks', 'seq')).map((r) => Object.fromEntries(columnsBefore.map((c) => [c, r[c]])));
+      assert.deepEqual(tasksAfter, tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'task_events', 'id'), eventsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'consumers', 'id'), consumersBefore);
@@ -192,12 +196,12 @@ for (const kind of STORE_KINDS) {
       await insertTask(db, taskRow('WAITING'));
       await insertTask(db, taskRow('PAUSED'));
       await assert.rejects(migrateToLatest(db), /unknown states "PAUSED" \(1 tasks\)/);
-      assert.deepEqual(await pendingMigrations(db), CHECK_AND_DROPS);
+      assert.deepEqual((await pendingMigrations(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
       assert.deepEqual((await db.knex('tasks').orderBy('seq').select('state')).map((r) => r.state), ['WAITING', 'PAUSED']);
       assert.equal(await db.knex.schema.hasColumn('tasks', 'dispatch_time'), true);
 
       await db.knex('tasks').where({ state: 'PAUSED' }).update({ state: 'WAITING' });
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
     });
   });
 }

@@ -1,4 +1,6 @@
+import * as grpc from '@grpc/grpc-js';
 import { call, type TaskplaneClients } from '../client';
+import { TRACEPARENT } from '../../shared/trace-context';
 import { EXIT, UsageError } from '../../shared/exit-codes';
 import type { Output } from '../../shared/output';
 import { TaskState, type TaskState__Output } from '../../protos/generated/taskplane/v1/TaskState';
@@ -36,7 +38,7 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
   create (--consumer ID | --selector KEY=VALUE ...) --method CLASS.METHOD
          [--args JSON | --args-file PATH] [--timeout DURATION]
          [--at TIME | --in DURATION] [--until TIME | --for DURATION]
-         [--label KEY=VALUE ...] [--idempotency-key KEY]
+         [--label KEY=VALUE ...] [--idempotency-key KEY] [--traceparent TRACEPARENT]
       Creates one task for --consumer; when this returns, the task is stored
       durably. With --selector instead, creates one task for every consumer
       carrying all the given labels now, in one transaction, as one group, and
@@ -51,6 +53,9 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       --not-after are the same as --at and --until.
       Repeating a create with the same --idempotency-key returns the first task
       (not with --selector).
+      --traceparent (default: the TRACEPARENT environment variable) is a W3C
+      trace context, e.g. 00-<32 hex>-<16 hex>-01: the tasks carry it to their
+      agents and plugins, so a CI job's trace continues on the hosts.
   get ID
   list [--consumer ID] [--state STATE ...] [--method CLASS.METHOD]
        [--label KEY=VALUE ...] [--group GROUP_ID] [--schedule SCHEDULE_ID]
@@ -130,8 +135,12 @@ async function create(args: string[]): Promise<number> {
     timeout: { type: 'string' },
     label: { type: 'string', multiple: true },
     'idempotency-key': { type: 'string' },
+    traceparent: { type: 'string' },
   });
   const out = outputFor(values);
+  const metadata = new grpc.Metadata();
+  const traceparent = values.traceparent ?? process.env.TRACEPARENT;
+  if (traceparent) metadata.set(TRACEPARENT, traceparent);
   if (values.consumer !== undefined && values.selector !== undefined) throw new UsageError('task create: give --consumer or --selector, not both');
   if (values.consumer === undefined && values.selector === undefined) throw new UsageError('task create needs --consumer ID or --selector KEY=VALUE');
   if (values.method === undefined) throw new UsageError('task create needs --method CLASS.METHOD');
@@ -145,12 +154,12 @@ async function create(args: string[]): Promise<number> {
   if (values.selector !== undefined) {
     if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector');
     const request = { consumerSelector: labelSelector('--selector', values.selector), template };
-    const response = await withClients(values, (c) => call(c.tasks, 'createTaskGroup', request, unaryOptions()));
+    const response = await withClients(values, (c) => call(c.tasks, 'createTaskGroup', request, unaryOptions(), metadata));
     out.result(response, () => renderGroup(out, response.groupId, response.tasks, values.selector!));
     return 0;
   }
   const request = { ...template, consumerId: values.consumer!, idempotencyKey: values['idempotency-key'] ?? '' };
-  const response = await withClients(values, (c) => call(c.tasks, 'createTask', request, unaryOptions()));
+  const response = await withClients(values, (c) => call(c.tasks, 'createTask', request, unaryOptions(), metadata));
   out.result(response, () => renderTask(response.task!));
   return 0;
 }
@@ -390,6 +399,7 @@ function renderTask(task: Task__Output): string {
     ['group', task.groupId],
     ['schedule', task.scheduleId],
     ['fire time', formatTime(task.fireTime)],
+    ['traceparent', task.traceparent],
     ['created', formatTime(task.createTime)],
     ['updated', formatTime(task.updateTime)],
     ['not before', formatTime(task.notBeforeTime)],

@@ -115,6 +115,7 @@ function encode(message: MessageToAgent): ConnectResponse {
           notBeforeTime: msToTimestamp(task.notBeforeTime),
           notAfterTime: msToTimestamp(task.notAfterTime),
           timeoutDuration: msToDuration(task.timeoutMs),
+          traceparent: task.traceparent ?? '',
         },
       };
     }

@@ -2,7 +2,7 @@ import type { Logger } from '../../shared/log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';
-import { optionalText, pageSize, parseLabelSelector, requireConsumerId, truncate } from '../validation';
+import { optionalText, optionalTraceparent, pageSize, parseLabelSelector, requireConsumerId, truncate } from '../validation';
 import { METHOD_PATTERN } from '../tasks/task-input';
 import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
 import { LiveStreams, serverStream, unary } from './status';
@@ -12,16 +12,19 @@ import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { WatchTaskRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskRequest';
 import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupRequest';
 import type { TaskEventRecord } from '../tasks/task-record';
+import type * as grpc from '@grpc/grpc-js';
+import { TRACEPARENT } from '../../shared/trace-context';
 
 /** TaskService: translates messages and statuses; the logic is TaskManager's. */
 export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: LiveStreams): TaskServiceHandlers {
   return {
-    CreateTask: unary(logger, 'CreateTask', async (req) => ({ task: taskToProto(await tasks.create(createInput(req))) })),
+    CreateTask: unary(logger, 'CreateTask', async (req, call) => ({ task: taskToProto(await tasks.create(createInput(req, traceparentOf(call)))) })),
 
-    BatchCreateTasks: unary(logger, 'BatchCreateTasks', async (req) => {
+    BatchCreateTasks: unary(logger, 'BatchCreateTasks', async (req, call) => {
+      const traceparent = traceparentOf(call);
       const inputs = req.requests.map((r, i) => {
         try {
-          return createInput(r);
+          return createInput(r, traceparent);
         } catch (err) {
           throw err instanceof InvalidArgumentError ? err.withFieldPrefix(`requests[${i}]`) : err;
         }
@@ -53,11 +56,12 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       return { task: taskToProto(await tasks.cancel(req.taskId, req.reason)) };
     }),
 
-    CreateTaskGroup: unary(logger, 'CreateTaskGroup', async (req) => {
+    CreateTaskGroup: unary(logger, 'CreateTaskGroup', async (req, call) => {
       const selector = parseLabelSelector('consumer_selector', req.consumerSelector);
+      const traceparent = traceparentOf(call);
       let template: CreateTaskInput;
       try {
-        template = createInput(req.template ?? emptyTemplate());
+        template = createInput(req.template ?? emptyTemplate(), traceparent);
       } catch (err) {
         throw err instanceof InvalidArgumentError ? err.withFieldPrefix('template') : err;
       }
@@ -101,8 +105,14 @@ function emptyTemplate(): CreateTaskRequest__Output {
   return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '' };
 }
 
-function createInput(req: CreateTaskRequest__Output): CreateTaskInput {
+/** The caller's W3C trace context, from the call's "traceparent" metadata (one for every task the call creates). */
+function traceparentOf(call: grpc.ServerUnaryCall<unknown, unknown>): string | null {
+  return optionalTraceparent(TRACEPARENT, call.metadata.get(TRACEPARENT).map(String));
+}
+
+function createInput(req: CreateTaskRequest__Output, traceparent: string | null): CreateTaskInput {
   return {
+    traceparent,
     consumerId: req.consumerId,
     method: req.method,
     argumentsJson: req.argumentsJson,

@@ -13,6 +13,7 @@ import { toTaskDraft } from '../tasks/task-input';
 import type { TaskLifecycle } from '../tasks/lifecycle';
 import type { TaskDraft } from '../tasks/task-record';
 import { CronSchedule } from '../../shared/cron-schedule';
+import { newTraceparent } from '../../shared/trace-context';
 import { ScheduleManager } from './schedule-manager';
 import type { FireOutcome, ScheduleRecord } from './schedule-record';
 
@@ -142,6 +143,8 @@ export class Scheduler {
    */
   private async runFire(s: ScheduleRecord, fireTime: number, now: number, plan: { advanceTo: number | null | undefined }): Promise<'done' | 'duplicate' | 'moved'> {
     const groupId = crypto.randomUUID();
+    // A fire has no caller whose trace it could join: it starts its own, one trace for all its tasks.
+    const traceparent = newTraceparent();
     let created = 0;
     let outcome: FireOutcome = 'created';
     try {
@@ -152,7 +155,7 @@ export class Scheduler {
         else {
           const consumers = await this.targets(tx.trx, s);
           if (consumers.length === 0) outcome = 'empty_selection';
-          drafts = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId));
+          drafts = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId, traceparent));
         }
         created = drafts.length;
         await recordFire(tx.trx, s.id, fireTime, groupId, outcome, created, now);
@@ -170,7 +173,7 @@ export class Scheduler {
   }
 
   /** The task a fire creates for one consumer: its window is [fire time, fire time + window]. */
-  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string): TaskDraft {
+  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string, traceparent: string): TaskDraft {
     const t = s.spec.template;
     const valid = {
       consumerId,
@@ -182,6 +185,7 @@ export class Scheduler {
       labels: t.labels,
       idempotencyKey: '',
       requestHash: '',
+      traceparent,
     };
     return toTaskDraft(valid, now, { groupId, scheduleId: s.id, fireTime });
   }

@@ -543,6 +543,7 @@ function createdRecord(t: NewTask, handedOff: boolean): TaskRecord {
     groupId: t.groupId ?? null,
     scheduleId: t.scheduleId ?? null,
     fireTime: t.fireTime ?? null,
+    traceparent: t.traceparent ?? null,
   };
 }
 

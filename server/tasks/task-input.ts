@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { TaskDraft } from './task-record';
 import { InvalidArgumentError } from '../errors';
 import { stableStringify } from '../paging';
-import { optionalText, requireConsumerId, validateLabels } from '../validation';
+import { optionalText, optionalTraceparent, requireConsumerId, validateLabels } from '../validation';
 
 /** CreateTask as the domain receives it (times in epoch ms, null = unset). */
 export interface CreateTaskInput {
@@ -14,6 +14,8 @@ export interface CreateTaskInput {
   timeoutMs: number | null;
   labels: Record<string, string>;
   idempotencyKey: string;
+  /** The caller's W3C trace context, stored with the task and handed to its agent (null or absent: none). */
+  traceparent?: string | null;
 }
 
 export interface ValidTaskInput extends CreateTaskInput {
@@ -49,7 +51,9 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
   }
   validateLabels('labels', input.labels);
   optionalText('idempotency_key', input.idempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH);
+  if (input.traceparent) optionalTraceparent('traceparent', [input.traceparent]);
   const normalised = { ...input, argumentsJson };
+  // The trace context is not part of the request: a retry may come from a new span.
   const requestHash = crypto
     .createHash('sha256')
     .update(
@@ -125,5 +129,6 @@ export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin =
     groupId: origin.groupId ?? null,
     scheduleId: origin.scheduleId ?? null,
     fireTime: origin.fireTime ?? null,
+    traceparent: v.traceparent ?? null,
   };
 }

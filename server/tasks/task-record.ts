@@ -27,6 +27,8 @@ export interface TaskRecord {
   groupId: string | null;
   scheduleId: string | null;
   fireTime: number | null;
+  /** The W3C trace context the task was created in, handed to its agent. */
+  traceparent: string | null;
 }
 
 export interface TaskErrorInfo {
@@ -79,6 +81,7 @@ export interface NewTask {
   groupId?: string | null;
   scheduleId?: string | null;
   fireTime?: number | null;
+  traceparent?: string | null;
 }
 
 /** A validated request before the lifecycle gives it its first state. */
