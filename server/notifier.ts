@@ -55,6 +55,16 @@ export class ChangeNotifier {
     return () => this.emitter.off(`task:${taskId}`, listener);
   }
 
+  /** A consumer's agent connected or went away here (its online state and last seen changed). */
+  consumerChanged(consumerId: string): void {
+    this.emitter.emit('consumer', consumerId);
+  }
+
+  onConsumerChanged(listener: (consumerId: string) => void): () => void {
+    this.emitter.on('consumer', listener);
+    return () => this.emitter.off('consumer', listener);
+  }
+
   onAnyTask(listener: () => void): () => void {
     this.emitter.on('task', listener);
     return () => this.emitter.off('task', listener);

@@ -129,10 +129,13 @@ describe('scheduling', () => {
           assert.deepEqual(fires.map((f) => f.outcome), ['created', 'skipped_overlap']);
         });
 
-        for (const [policy, expectRun, expectMissed] of [
-          ['SCHEDULE_CATCH_UP_POLICY_SKIP', [], 3],
-          ['SCHEDULE_CATCH_UP_POLICY_LATEST', ['2026-05-03T00:00:00.000Z'], 2],
-          ['SCHEDULE_CATCH_UP_POLICY_ALL', ['2026-05-02T00:00:00.000Z', '2026-05-03T00:00:00.000Z'], 1],
+        const MAY_1 = '2026-05-01T00:00:00.000Z';
+        const MAY_2 = '2026-05-02T00:00:00.000Z';
+        const MAY_3 = '2026-05-03T00:00:00.000Z';
+        for (const [policy, expectRun, expectMissed, expectMissedFires] of [
+          ['SCHEDULE_CATCH_UP_POLICY_SKIP', [], 3, [MAY_1, MAY_2, MAY_3]],
+          ['SCHEDULE_CATCH_UP_POLICY_LATEST', [MAY_3], 2, [MAY_1, MAY_2]],
+          ['SCHEDULE_CATCH_UP_POLICY_ALL', [MAY_2, MAY_3], 1, [MAY_1]],
         ] as const) {
           it(`after three days with no server, follows catch-up policy ${policy.replace('SCHEDULE_CATCH_UP_POLICY_', '')}`, async () => {
             clock.set('2026-04-30T12:00:00Z');
@@ -147,6 +150,12 @@ describe('scheduling', () => {
             const after = (await call(ctx().clients.schedules, 'getSchedule', { scheduleId: s.id })).schedule!;
             assert.equal(after.missedFireCount, expectMissed);
             assert.equal(iso(after.nextFireTime), '2026-05-04T00:00:00.000Z');
+            // Each fire is recorded with its outcome, the missed ones too (the console lists them).
+            const fires = await ctx().server.db.knex('schedule_fires').where({ schedule_id: s.id }).orderBy('fire_time');
+            assert.deepEqual(
+              fires.map((f) => [new Date(Number(f.fire_time)).toISOString(), f.outcome, Number(f.task_count)]),
+              [...expectMissedFires.map((t) => [t, 'missed', 0]), ...expectRun.map((t) => [t, 'created', 1])].sort(([a], [b]) => String(a).localeCompare(String(b))),
+            );
           });
         }
 

@@ -11,6 +11,8 @@ import { RateLimitedLog } from '../rate-limited-log';
 import { AgentSession, type AgentCapabilities, type AgentChannel } from './agent-session';
 import { ProgressCoalescer } from './progress-coalescer';
 import { ReportBudget } from './report-budget';
+import { NO_METRICS, type AgentReportKind, type Metrics } from '../metrics';
+import type { ReportOutcome } from '../tasks/settlement';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
@@ -42,6 +44,7 @@ export interface AgentHubOptions {
   pollIntervalMs?: number;
   /** A task's progress is written at most this often (default 1 s); reports in between are coalesced. */
   progressIntervalMs?: number;
+  metrics?: Metrics;
 }
 
 /** What one stream's reports may cost: each agent's budget grows with its concurrency. */
@@ -73,8 +76,10 @@ export class AgentHub implements SessionDirectory {
   private stopped = false;
   readonly heartbeatIntervalMs: number;
   readonly livenessTimeoutMs: number;
+  private readonly metrics: Metrics;
 
   constructor(private readonly options: AgentHubOptions) {
+    this.metrics = options.metrics ?? NO_METRICS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
     this.warnings = new RateLimitedLog(options.logger);
@@ -87,6 +92,7 @@ export class AgentHub implements SessionDirectory {
       acceptTimeoutMs: options.acceptTimeoutMs,
       maxUnacceptedSends: options.maxUnacceptedSends,
       pollIntervalMs: options.pollIntervalMs,
+      metrics: this.metrics,
     });
     this.heartbeatTimer = setInterval(() => this.heartbeatAndLiveness(), Math.min(this.heartbeatIntervalMs, this.livenessTimeoutMs / 3));
     this.heartbeatTimer.unref();
@@ -127,6 +133,8 @@ export class AgentHub implements SessionDirectory {
       budget: reportBudgetFor(capabilities),
     });
     channel.onClosed(() => void this.detach(session));
+    this.metrics.agentConnected();
+    this.options.notifier.consumerChanged(consumerId);
     logger.info({ event: 'agent.connected', consumerId, sessionId: session.sessionId, agentVersion: capabilities.agentVersion, concurrency: capabilities.concurrency, methods: [...capabilities.methods] }, 'agent connected');
     session.send({ kind: 'welcome', serverId: this.options.serverId, heartbeatIntervalMs: this.heartbeatIntervalMs, livenessTimeoutMs: this.livenessTimeoutMs });
     this.dispatcher.sessionOpened(session).catch((err) => {
@@ -141,11 +149,13 @@ export class AgentHub implements SessionDirectory {
     if (this.sessions.get(session.consumerId) === session) this.sessions.delete(session.consumerId);
     this.inflows.get(session)?.progress.close();
     this.inflows.delete(session);
+    this.metrics.agentDisconnected(session.endReason ?? 'disconnected');
     // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
     // agent comes back (guarantee 2), and time out meanwhile if they must.
     await this.options.consumerSessions.release(session.consumerId, session.sessionId).catch((err) =>
       this.options.logger.error({ event: 'agent.release_failed', err, consumerId: session.consumerId }, 'could not mark consumer offline'),
     );
+    this.options.notifier.consumerChanged(session.consumerId);
   }
 
   /**
@@ -185,6 +195,11 @@ export class AgentHub implements SessionDirectory {
     const { logger } = this.options;
     this.options.lifecycle.report(report).then(
       (outcome) => {
+        this.metrics.agentReport(reportKind(report, outcome));
+        if (report.kind === 'accepted' && outcome === 'applied') {
+          const sent = session.sinceSent(report.taskId);
+          if (sent !== undefined) this.metrics.taskStage('dispatch_to_running', sent / 1000);
+        }
         if (report.kind === 'accepted' && (outcome === 'applied' || outcome === 'duplicate')) this.dispatcher.accepted(session, report.taskId);
         if (report.kind !== 'reply') return;
         if (outcome === 'foreign_task') return; // refused: no ack, it is not this agent's to forget
@@ -236,6 +251,20 @@ export class AgentHub implements SessionDirectory {
     await dispatcherStopped;
     await this.options.lifecycle.drainReports();
     await Promise.allSettled(sessions.map((s) => this.options.consumerSessions.release(s.consumerId, s.sessionId)));
+  }
+}
+
+/** What a report came to, as AgentReportKind counts it. */
+function reportKind(report: AgentReport, outcome: ReportOutcome): AgentReportKind {
+  switch (outcome) {
+    case 'applied':
+      return report.kind;
+    case 'foreign_task':
+      return 'foreign';
+    case 'unknown_task':
+      return 'unknown';
+    default:
+      return outcome;
   }
 }
 

@@ -58,6 +58,10 @@ export class AgentSession {
   private readonly held = new Map<string, number | null>();
   /** Slots promised to tasks being created (hand-off), not yet held. */
   private reserved = 0;
+  /** When each held task was last sent (real time), for the send-to-accept latency. */
+  private readonly sentAt = new Map<string, number>();
+  /** Why the server ended the stream; unset if the agent or the network did. */
+  endReason: StreamEnd | undefined;
   /** Tasks this stream has been told to cancel. */
   private readonly cancelsSent = new Set<string>();
   /** Timers per task: the acceptance bound, then the timeout. */
@@ -113,7 +117,14 @@ export class AgentSession {
   /** Sends a task; it holds a slot until released. */
   sendTask(task: TaskRecord): void {
     this.held.set(task.id, task.timeoutMs);
+    this.sentAt.set(task.id, Date.now());
     this.send({ kind: 'task', task });
+  }
+
+  /** Milliseconds since the task was last sent on this stream (undefined: not held here). */
+  sinceSent(taskId: string): number | undefined {
+    const at = this.sentAt.get(taskId);
+    return at === undefined ? undefined : Date.now() - at;
   }
 
   /** Tells the agent to stop a task, once per stream. False if it was told already. */
@@ -128,6 +139,7 @@ export class AgentSession {
   release(taskId: string): boolean {
     this.clearTimer(taskId);
     this.cancelsSent.delete(taskId);
+    this.sentAt.delete(taskId);
     return this.held.delete(taskId);
   }
 
@@ -171,6 +183,7 @@ export class AgentSession {
   /** Ends the stream. Idempotent. */
   end(why: StreamEnd, details: string): void {
     if (this.ended) return;
+    this.endReason = why;
     this.forget();
     this.channel.end(why, details);
   }

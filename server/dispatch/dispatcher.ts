@@ -5,6 +5,7 @@ import type { AgentSession } from '../agents/agent-session';
 import type { HandOffSlot, TaskHandOff, TaskLifecycle } from '../tasks/lifecycle';
 import { TASK_STATES } from '../tasks/states';
 import type { TaskRecord } from '../tasks/task-record';
+import { dueTime, NO_METRICS, secondsBetween, type Metrics } from '../metrics';
 
 /** Consumers claimed for in one transaction. */
 const DISPATCH_BATCH = 200;
@@ -27,6 +28,7 @@ export interface DispatcherOptions {
   maxUnacceptedSends?: number;
   /** Safety-net poll for work, cancellations and timeouts that other servers caused (default 250 ms). */
   pollIntervalMs?: number;
+  metrics?: Metrics;
 }
 
 /**
@@ -161,6 +163,7 @@ export class Dispatcher implements TaskHandOff {
   /** Sends a task; `sends` counts the sends of it on this stream that were not accepted yet. */
   private send(session: AgentSession, task: TaskRecord, why: string, sends = 1): void {
     session.sendTask(task);
+    if (task.attempt === 1 && task.state === TASK_STATES.DISPATCHED) (this.options.metrics ?? NO_METRICS).taskStage('create_to_dispatch', secondsBetween(dueTime(task), this.options.clock.now()));
     this.options.logger.info({ event: 'task.sent', taskId: task.id, consumerId: session.consumerId, method: task.method, attempt: task.attempt, why }, 'task sent to agent');
     if (task.state === TASK_STATES.RUNNING) this.armTimeout(session, task.id, task.startTime);
     else this.armResend(session, task, sends);

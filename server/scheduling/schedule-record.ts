@@ -41,5 +41,5 @@ export interface ScheduleRecord {
   missedFireCount: number;
 }
 
-/** How a fire ended, as recorded in schedule_fires. */
-export type FireOutcome = 'created' | 'skipped_overlap' | 'empty_selection';
+/** How a fire ended, as recorded in schedule_fires ("missed": no server ran it in time, and the catch-up policy skipped it). */
+export type FireOutcome = 'created' | 'skipped_overlap' | 'empty_selection' | 'missed';

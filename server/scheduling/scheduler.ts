@@ -8,12 +8,13 @@ import type { Dialect } from '../store/database';
 import { isUniqueViolation } from '../store/database';
 import { matchingConsumerIds, consumerExists } from '../store/consumer-store';
 import { earliestTaskDeadline } from '../store/due-store';
-import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire } from '../store/schedule-store';
+import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire, recordMissedFires } from '../store/schedule-store';
 import { toTaskDraft } from '../tasks/task-input';
 import type { TaskLifecycle } from '../tasks/lifecycle';
 import type { TaskDraft } from '../tasks/task-record';
 import { CronSchedule } from '../../shared/cron-schedule';
 import { newTraceparent } from '../../shared/trace-context';
+import { NO_METRICS, secondsBetween, type Metrics } from '../metrics';
 import { ScheduleManager } from './schedule-manager';
 import type { FireOutcome, ScheduleRecord } from './schedule-record';
 
@@ -21,6 +22,8 @@ import type { FireOutcome, ScheduleRecord } from './schedule-record';
 export const MISFIRE_TOLERANCE_MS = 60_000;
 /** At most this many fires of one schedule are handled per pass; the rest follow on the next. */
 const MAX_FIRES_PER_PASS = 1000;
+/** Of the fires one catch-up skips, the latest this many are listed one by one (missed_fire_count counts them all). */
+export const MAX_MISSED_FIRES_LISTED = 100;
 
 export interface SchedulerOptions {
   db: Knex;
@@ -32,6 +35,7 @@ export interface SchedulerOptions {
   lifecycle: TaskLifecycle;
   /** Run the node-cron ticker and precise timers (tests that move a fake clock turn this off and call tick()). */
   ticker?: boolean;
+  metrics?: Metrics;
 }
 
 /**
@@ -103,12 +107,22 @@ export class Scheduler {
       // Fires missed while no server ran. Those the policy runs are recorded
       // one by one (a duplicate means another server ran it: go on); then
       // one conditional update moves the cursor past them all and counts the
-      // rest as missed, so only one server counts them.
+      // rest as missed, so only one server counts them, and in the same
+      // transaction the latest of those are recorded as missed fires.
       const missed = this.missedFires(s, cron, cursor, onTimeFrom, now);
       for (const fire of missed.run) await this.runFire(s, fire, now, { advanceTo: undefined });
       const next = ScheduleManager.nextFire(s.spec, cron, onTimeFrom - 1);
-      if (!(await advanceSchedule(this.options.db, s, cursor, next, missed.lastMissed ?? cursor, missed.skippedCount))) return;
-      if (missed.skippedCount) this.options.logger.warn({ event: 'schedule.missed', scheduleId: s.id, missed: missed.skippedCount, policy: s.spec.catchUpPolicy }, 'schedule fires missed while no server ran');
+      const from = cursor;
+      const advanced = await this.options.lifecycle.transaction(async (tx) => {
+        if (!(await advanceSchedule(tx.trx, s, from, next, missed.lastMissed ?? from, missed.skipped.length))) return false;
+        await recordMissedFires(tx.trx, s.id, missed.skipped.slice(-MAX_MISSED_FIRES_LISTED), now);
+        return true;
+      }, now);
+      if (!advanced) return;
+      if (missed.skipped.length) {
+        this.options.logger.warn({ event: 'schedule.missed', scheduleId: s.id, missed: missed.skipped.length, policy: s.spec.catchUpPolicy }, 'schedule fires missed while no server ran');
+        (this.options.metrics ?? NO_METRICS).scheduleFiresMissed(missed.skipped.length);
+      }
       cursor = next;
     }
     for (let handled = 0; cursor !== null && cursor <= now && handled < MAX_FIRES_PER_PASS; handled++) {
@@ -118,20 +132,21 @@ export class Scheduler {
     }
   }
 
-  /** Which missed fires in [from, onTimeFrom) run under the catch-up policy, and how many are skipped. */
-  private missedFires(s: ScheduleRecord, cron: CronSchedule, from: number, onTimeFrom: number, now: number): { run: number[]; skippedCount: number; lastMissed: number | null } {
+  /** Which missed fires in [from, onTimeFrom) run under the catch-up policy, and which are skipped. */
+  private missedFires(s: ScheduleRecord, cron: CronSchedule, from: number, onTimeFrom: number, now: number): { run: number[]; skipped: number[]; lastMissed: number | null } {
     const all: number[] = [];
     for (let t: number | null = from; t !== null && t < onTimeFrom && all.length < 100_000; t = ScheduleManager.nextFire(s.spec, cron, t)) all.push(t);
     const lastMissed = all.length ? all[all.length - 1] : null;
     switch (s.spec.catchUpPolicy) {
       case 'LATEST':
-        return { run: lastMissed === null ? [] : [lastMissed], skippedCount: Math.max(0, all.length - 1), lastMissed };
+        return { run: lastMissed === null ? [] : [lastMissed], skipped: all.slice(0, -1), lastMissed };
       case 'ALL': {
         const run = all.filter((t) => t >= now - (s.spec.catchUpWindowMs ?? 0)).slice(-MAX_FIRES_PER_PASS);
-        return { run, skippedCount: all.length - run.length, lastMissed };
+        const running = new Set(run);
+        return { run, skipped: all.filter((t) => !running.has(t)), lastMissed };
       }
       default:
-        return { run: [], skippedCount: all.length, lastMissed };
+        return { run: [], skipped: all, lastMissed };
     }
   }
 
@@ -168,6 +183,8 @@ export class Scheduler {
       throw err;
     }
     if (plan.advanceTo !== undefined) s.nextFireTime = plan.advanceTo;
+    // Lag only of on-time fires: a fire caught up after downtime is late by design.
+    (this.options.metrics ?? NO_METRICS).scheduleFired(outcome, plan.advanceTo !== undefined ? secondsBetween(fireTime, this.options.clock.now()) : null);
     this.options.logger.info({ event: 'schedule.fired', scheduleId: s.id, fireTime: new Date(fireTime).toISOString(), groupId, outcome, tasks: created }, 'schedule fired');
     return 'done';
   }

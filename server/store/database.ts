@@ -177,3 +177,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export async function pingDatabase(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
+
+/** The connection pool now: connections in use, idle, and requests waiting for one (all zero before the first query). */
+export function poolStats(db: Database): { used: number; free: number; pending: number } {
+  const pool = (db.knex.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+  return pool ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() } : { used: 0, free: 0, pending: 0 };
+}

@@ -13,6 +13,7 @@ import type { TaskStateName } from '../tasks/states';
 export interface DueTask {
   id: string;
   consumerId: string;
+  notBeforeTime: number;
 }
 
 function lockDue(q: Knex.QueryBuilder, dialect: Dialect): Knex.QueryBuilder {
@@ -21,9 +22,9 @@ function lockDue(q: Knex.QueryBuilder, dialect: Dialect): Knex.QueryBuilder {
 
 /** Tasks in `from` whose not_before has come (and whose window is still open), locked, earliest first. */
 export async function lockTasksDueForRelease(trx: Knex.Transaction, dialect: Dialect, from: readonly TaskStateName[], now: number, limit = 1000): Promise<DueTask[]> {
-  const rows: Array<{ id: string; consumer_id: string }> = await lockDue(
+  const rows: Array<{ id: string; consumer_id: string; not_before_time: number | string }> = await lockDue(
     trx('tasks')
-      .select('id', 'consumer_id')
+      .select('id', 'consumer_id', 'not_before_time')
       .whereIn('state', from)
       .andWhere('not_before_time', '<=', now)
       .andWhere((w) => w.whereNull('not_after_time').orWhere('not_after_time', '>', now))
@@ -31,7 +32,7 @@ export async function lockTasksDueForRelease(trx: Knex.Transaction, dialect: Dia
       .limit(limit),
     dialect,
   );
-  return rows.map((r) => ({ id: r.id, consumerId: r.consumer_id }));
+  return rows.map((r) => ({ id: r.id, consumerId: r.consumer_id, notBeforeTime: Number(r.not_before_time) }));
 }
 
 export interface ExpiringTask {

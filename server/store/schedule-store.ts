@@ -112,6 +112,33 @@ export async function recordFire(trx: Knex.Transaction, scheduleId: string, fire
 }
 
 /**
+ * Records fires no server ran in time and the catch-up policy skipped
+ * (outcome "missed", no tasks). A fire already recorded (run by a catch-up
+ * pass that did not get to move the cursor) keeps its row.
+ */
+export async function recordMissedFires(trx: Knex.Transaction, scheduleId: string, fireTimes: number[], now: number): Promise<void> {
+  if (fireTimes.length === 0) return;
+  const rows = fireTimes.map((fireTime) => ({ schedule_id: scheduleId, fire_time: fireTime, group_id: '', outcome: 'missed', task_count: 0, record_time: now }));
+  await trx('schedule_fires').insert(rows).onConflict(['schedule_id', 'fire_time']).ignore();
+}
+
+export interface FireRecord {
+  fireTime: number;
+  outcome: FireOutcome;
+  /** The group of the fire's tasks (empty for a missed fire). */
+  groupId: string;
+  taskCount: number;
+  recordTime: number;
+}
+
+/** A schedule's recorded fires, latest first, before `beforeFireTime` if given. */
+export async function listScheduleFires(db: Knex, scheduleId: string, beforeFireTime: number | null, limit: number): Promise<FireRecord[]> {
+  const q = db('schedule_fires').where({ schedule_id: scheduleId }).orderBy('fire_time', 'desc').limit(limit);
+  if (beforeFireTime !== null) q.where('fire_time', '<', beforeFireTime);
+  return (await q).map((r: Row) => ({ fireTime: Number(r.fire_time), outcome: r.outcome, groupId: r.group_id, taskCount: Number(r.task_count), recordTime: Number(r.record_time) }));
+}
+
+/**
  * Moves the schedule's cursor from `expectedNext` to `nextFireTime`, adding
  * `missed` to its missed count. Conditional on nobody having moved it (or
  * edited the schedule) since it was read: false means "re-read and retry".

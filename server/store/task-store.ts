@@ -232,6 +232,15 @@ export async function recordCancelRequest(trx: Knex.Transaction, taskId: string,
   return (await trx('tasks').select('state').where({ id: taskId }).first()).state;
 }
 
+/** The method of each of these tasks, by id. */
+export async function methodsOf(db: Knex, ids: string[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await db('tasks').select('id', 'method').whereIn('id', ids.slice(i, i + 500))) map.set(r.id, r.method);
+  }
+  return map;
+}
+
 /** A task's consumer and state, or null. */
 export async function taskOwnerAndState(db: Knex, taskId: string): Promise<{ consumerId: string; state: TaskStateName } | null> {
   const row = await db('tasks').select('consumer_id', 'state').where({ id: taskId }).first();
@@ -240,7 +249,7 @@ export async function taskOwnerAndState(db: Knex, taskId: string): Promise<{ con
 
 /** What settling agent reports needs of each task, locked (FOR UPDATE on MySQL; SQLite's single writer holds them). */
 export async function lockTasksForSettlement(trx: Knex.Transaction, dialect: Dialect, ids: string[]): Promise<Row[]> {
-  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time').whereIn('id', ids);
+  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time', 'create_time', 'not_before_time', 'start_time').whereIn('id', ids);
   if (dialect === 'mysql') q.forUpdate();
   return q;
 }
@@ -271,4 +280,56 @@ export async function groupTaskStates(db: Knex, groupId: string): Promise<Array<
 export async function listTaskEvents(db: Knex, taskId: string, afterEventId: number, limit: number): Promise<TaskEventRecord[]> {
   const rows = await db('task_events').where({ task_id: taskId }).andWhere('id', '>', afterEventId).orderBy('id', 'asc').limit(limit);
   return rows.map(rowToEvent);
+}
+
+/** How many tasks are in each of `states`, in one grouped statement. */
+export async function countTasksByState(db: Knex, states: readonly TaskStateName[]): Promise<Map<TaskStateName, number>> {
+  const rows = await db('tasks').select('state').count({ n: '*' }).whereIn('state', states).groupBy('state');
+  return new Map(rows.map((r: Row) => [r.state as TaskStateName, Number(r.n)]));
+}
+
+/** Per consumer among `consumerIds`, how many of its tasks are in each of `states`. */
+export async function countTasksByConsumerAndState(db: Knex, consumerIds: string[], states: readonly TaskStateName[]): Promise<Map<string, Map<TaskStateName, number>>> {
+  const counts = new Map<string, Map<TaskStateName, number>>();
+  for (let i = 0; i < consumerIds.length; i += 500) {
+    const rows = await db('tasks')
+      .select('consumer_id', 'state')
+      .count({ n: '*' })
+      .whereIn('consumer_id', consumerIds.slice(i, i + 500))
+      .whereIn('state', states)
+      .groupBy('consumer_id', 'state');
+    for (const r of rows as Row[]) {
+      if (!counts.has(r.consumer_id)) counts.set(r.consumer_id, new Map());
+      counts.get(r.consumer_id)!.set(r.state, Number(r.n));
+    }
+  }
+  return counts;
+}
+
+/** The groups of the newest `scan` grouped tasks, newest first, at most `limit`: bounded work however many groups exist. */
+export async function recentGroupIds(db: Knex, scan: number, limit: number): Promise<string[]> {
+  const recent = db('tasks').select('group_id', 'seq').whereNotNull('group_id').orderBy('seq', 'desc').limit(scan).as('recent');
+  const rows = await db.select('group_id').max({ last: 'seq' }).from(recent).groupBy('group_id').orderBy('last', 'desc').limit(limit);
+  return rows.map((r: Row) => r.group_id);
+}
+
+export interface GroupStateCount {
+  groupId: string;
+  state: TaskStateName;
+  count: number;
+  firstCreateTime: number;
+  method: string;
+  scheduleId: string | null;
+}
+
+/** Per group and state: how many tasks, the earliest creation, the method and schedule (the same for a whole group). */
+export async function groupStateCounts(db: Knex, groupIds: string[]): Promise<GroupStateCount[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db('tasks')
+    .select('group_id', 'state')
+    .count({ n: '*' })
+    .min({ first: 'create_time', method: 'method', schedule: 'schedule_id' })
+    .whereIn('group_id', groupIds)
+    .groupBy('group_id', 'state');
+  return rows.map((r: Row) => ({ groupId: r.group_id, state: r.state, count: Number(r.n), firstCreateTime: Number(r.first), method: r.method, scheduleId: r.schedule ?? null }));
 }

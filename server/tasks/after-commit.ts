@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { RateLimitedLog } from '../rate-limited-log';
+import { NO_METRICS, type Metrics } from '../metrics';
 
 type LogLine = { level: 'info' | 'warn'; fields: { event: string } & Record<string, unknown>; message: string; limitKey?: string };
 
@@ -18,6 +19,7 @@ export class AfterCommit {
   private readonly cancels = new Set<string>();
   private readonly dueTimes = new Set<number>();
   private readonly lines: LogLine[] = [];
+  private readonly observations: Array<(metrics: Metrics) => void> = [];
 
   taskChanged(taskId: string): void {
     this.changed.add(taskId);
@@ -47,7 +49,13 @@ export class AfterCommit {
     this.lines.push({ level: 'warn', fields, message, limitKey });
   }
 
-  publish(notifier: ChangeNotifier, logger: Logger, limited: RateLimitedLog): void {
+  /** A metric observation about this change, made once it committed (a rolled-back change is not counted). */
+  observe(observation: (metrics: Metrics) => void): void {
+    this.observations.push(observation);
+  }
+
+  publish(notifier: ChangeNotifier, logger: Logger, limited: RateLimitedLog, metrics: Metrics = NO_METRICS): void {
+    for (const observation of this.observations) observation(metrics);
     for (const line of this.lines) {
       if (line.limitKey) limited.warn(line.limitKey, line.fields, line.message);
       else logger[line.level](line.fields, line.message);

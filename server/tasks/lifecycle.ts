@@ -18,8 +18,9 @@ import {
   type CancellationDue,
 } from '../store/dispatch-store';
 import { lockTasksDueForRelease, lockTasksPastWindow, type ExpiringTask } from '../store/due-store';
-import { insertTasks, insertTaskEvents, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
+import { insertTasks, insertTaskEvents, methodsOf, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
 import { RateLimitedLog } from '../rate-limited-log';
+import { NO_METRICS, secondsBetween, type Metrics } from '../metrics';
 import { AfterCommit } from './after-commit';
 import type { MethodRegistry } from './method-registry';
 import { Settlement, type AgentReport, type ReportOutcome } from './settlement';
@@ -81,6 +82,8 @@ export interface TaskLifecycleOptions {
   settleBatch?: number;
   /** How long an idle settlement waits for company (default 2 ms). */
   settleLingerMs?: number;
+  /** Where transitions are counted and timed (default: nowhere). */
+  metrics?: Metrics;
 }
 
 /**
@@ -98,10 +101,13 @@ export class TaskLifecycle {
   private readonly settlement: Settlement;
   private readonly warnings: RateLimitedLog;
   private handOff: TaskHandOff | null = null;
+  private readonly metrics: Metrics;
 
   constructor(private readonly options: TaskLifecycleOptions) {
     this.warnings = new RateLimitedLog(options.logger);
+    this.metrics = options.metrics ?? NO_METRICS;
     this.settlement = new Settlement({
+      metrics: this.metrics,
       logger: options.logger,
       dialect: options.dialect,
       methods: options.methods,
@@ -122,11 +128,18 @@ export class TaskLifecycle {
    */
   async transaction<T>(work: (tx: LifecycleTransaction) => Promise<T>, now = this.options.clock.now()): Promise<T> {
     let after = new AfterCommit();
-    const result = await transactionWithRetry(this.options.db, (trx) => {
-      after = new AfterCommit();
-      return work(new LifecycleTransaction(trx, this.options.dialect, now, after));
-    });
-    after.publish(this.options.notifier, this.options.logger, this.warnings);
+    let attempts = 0;
+    let result: T;
+    try {
+      result = await transactionWithRetry(this.options.db, (trx) => {
+        attempts++;
+        after = new AfterCommit();
+        return work(new LifecycleTransaction(trx, this.options.dialect, now, after));
+      });
+    } finally {
+      if (attempts > 1) this.metrics.transactionsRetried(attempts - 1);
+    }
+    after.publish(this.options.notifier, this.options.logger, this.warnings, this.metrics);
     return result;
   }
 
@@ -141,8 +154,10 @@ export class TaskLifecycle {
     const tasks = drafts.map(withInitialState);
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
+    const started = performance.now();
     try {
       handed = await this.transaction((tx) => tx.insert(tasks, slots));
+      this.metrics.createBatch(tasks.length, (performance.now() - started) / 1000);
     } catch (err) {
       for (const slot of slots) slot?.release();
       throw err;
@@ -310,6 +325,7 @@ export class LifecycleTransaction {
     const offered = tasks.flatMap((t, i) => (slots[i] ? [{ task: t, sessionId: slots[i]!.sessionId }] : []));
     const handed = offered.length ? await this.confirmHandOff(offered) : new Set<string>();
     await insertTasks(this.trx, tasks);
+    this.after.observe((metrics) => metrics.tasksCreated(tasks.length));
     if (handed.size) await this.dispatch([...handed], 1);
     for (const t of tasks) {
       const state = handed.has(t.id) ? DISPATCHED : t.state;
@@ -344,10 +360,11 @@ export class LifecycleTransaction {
   }
 
   /** release: SCHEDULED -> WAITING for rows this transaction holds. */
-  async release(due: Array<{ id: string; consumerId: string }>): Promise<number> {
+  async release(due: Array<{ id: string; consumerId: string; notBeforeTime: number }>): Promise<number> {
     const ids = due.map((t) => t.id);
     await this.expectChanged('release', ids, await setTaskStates(this.trx, ids, guardOf('release'), targetOf('release', WAITING), { update_time: this.now }));
     await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: WAITING, eventTime: this.now, cause: 'due: not_before reached' })));
+    this.after.observe((metrics) => due.forEach((t) => metrics.taskReleased(secondsBetween(t.notBeforeTime, this.now))));
     for (const t of due) {
       this.after.log('info', { event: 'task.released', taskId: t.id, consumerId: t.consumerId }, 'task due');
       this.after.taskChanged(t.id);
@@ -380,6 +397,7 @@ export class LifecycleTransaction {
         detailsJson: JSON.stringify({ method: t.method, not_before_time: iso(t.notBeforeTime), not_after_time: iso(t.notAfterTime) }),
       })),
     );
+    this.after.observe((metrics) => tasks.forEach((t) => metrics.taskSettled(EXPIRED, t.method)));
     for (const t of tasks) {
       this.after.log('info', { event: 'task.expired', taskId: t.id, consumerId: t.consumerId }, 'task expired: its window closed before it started');
       this.after.taskChanged(t.id);
@@ -444,6 +462,7 @@ export class LifecycleTransaction {
     const changes = new Map([...errors].map(([id, error]) => [id, { state: targetOf('refuse', FAILED), end_time: now, update_time: now, error_type: error.type, error_message: error.message }]));
     await this.expectChanged('refuse', [...errors.keys()], await updateRowsById(this.trx, 'tasks', changes, guardOf('refuse')));
     await insertTaskEvents(this.trx, [...errors].map(([taskId, error]) => ({ taskId, type: 'STATE_CHANGED' as const, state: FAILED, eventTime: now, cause: 'agent lacks the method', error })));
+    this.after.observe((metrics) => tasks.forEach((t) => metrics.taskSettled(FAILED, t.method)));
     for (const t of tasks) {
       this.after.log('info', { event: 'task.refused', taskId: t.id, consumerId: t.consumerId, method: t.method }, 'task failed: its agent does not have the method');
       this.after.taskChanged(t.id);
@@ -494,6 +513,8 @@ export class LifecycleTransaction {
     if (changed === 0) return 0;
     if (changed !== ids.length) throw new Error(`${transition} changed ${changed} of ${ids.length} tasks it holds`);
     await insertTaskEvents(this.trx, ids.map((taskId): NewTaskEvent => ({ taskId, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error })));
+    const methods = await methodsOf(this.trx, ids);
+    this.after.observe((metrics) => ids.forEach((id) => metrics.taskSettled(to, methods.get(id) ?? '')));
     for (const taskId of ids) {
       this.after.log('info', { event: `task.${to.toLowerCase()}`, taskId, transition, cause }, `task ended ${to}`);
       this.after.taskChanged(taskId);

@@ -8,6 +8,7 @@ import type { LifecycleTransaction } from './lifecycle';
 import type { MethodRegistry } from './method-registry';
 import { guardOf, TASK_STATES, targetOf, type TaskStateName } from './states';
 import type { TaskErrorInfo } from './task-record';
+import { dueTime, secondsBetween, type Metrics } from '../metrics';
 
 const { RUNNING, SUCCEEDED, FAILED, CANCELED } = TASK_STATES;
 
@@ -42,6 +43,7 @@ const UNRECORDABLE: TaskErrorInfo = { type: 'ReplyUnrecordable', message: "the s
 
 export interface SettlementOptions {
   logger: Logger;
+  metrics: Metrics;
   dialect: Dialect;
   methods: MethodRegistry;
   maxBatch: number;
@@ -57,6 +59,9 @@ interface HeldTask {
   method: string;
   argumentsJson: string;
   cancelRequested: boolean;
+  createTime: number;
+  notBeforeTime: number | null;
+  startTime: number | null;
 }
 
 /**
@@ -80,7 +85,7 @@ export class Settlement {
   constructor(private readonly options: SettlementOptions) {
     // A short linger lets an agent's "accepted" and the reply of a quick
     // task, which arrive a journal fsync apart, settle in one transaction.
-    this.batcher = new Batcher((reports) => this.settle(reports), options.maxBatch, 1, options.lingerMs);
+    this.batcher = new Batcher((reports) => this.settleGroup(reports), options.maxBatch, 1, options.lingerMs);
   }
 
   report(report: AgentReport): Promise<ReportOutcome> {
@@ -90,6 +95,14 @@ export class Settlement {
   /** Waits until every report submitted so far is committed. */
   drain(): Promise<void> {
     return this.batcher.drain();
+  }
+
+  /** One group of reports, timed. */
+  private async settleGroup(reports: AgentReport[]): Promise<ReportOutcome[]> {
+    const started = performance.now();
+    const outcomes = await this.settle(reports);
+    this.options.metrics.settlementBatch(reports.length, (performance.now() - started) / 1000);
+    return outcomes;
   }
 
   /**
@@ -154,7 +167,13 @@ export class Settlement {
       } else if (outcome === 'unknown_task') {
         tx.after.warnLimited(`${r.consumerId}:unknown`, { event: 'agent.unknown_task', kind: r.kind, taskId: r.taskId, consumerId: r.consumerId }, 'report for an unknown task');
       } else if (outcome === 'applied' && r.kind === 'reply') {
-        tx.after.log('info', { event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: changes.get(r.taskId)?.state, errorType: r.error?.type }, 'task settled');
+        const task = tasks.get(r.taskId)!;
+        tx.after.log('info', { event: 'task.settled', taskId: r.taskId, consumerId: r.consumerId, state: task.state, errorType: r.error?.type }, 'task settled');
+        tx.after.observe((metrics) => {
+          metrics.taskSettled(task.state, task.method);
+          if (task.startTime !== null) metrics.taskStage('running_to_settled', secondsBetween(task.startTime, tx.now));
+          metrics.taskStage('create_to_settled', secondsBetween(dueTime(task), tx.now));
+        });
       }
     });
     return outcomes;
@@ -163,7 +182,17 @@ export class Settlement {
   private async lockTasks(tx: LifecycleTransaction, ids: string[]): Promise<Map<string, HeldTask>> {
     const map = new Map<string, HeldTask>();
     for (const r of await lockTasksForSettlement(tx.trx, this.options.dialect, ids)) {
-      map.set(r.id, { id: r.id, consumerId: r.consumer_id, state: r.state, method: r.method, argumentsJson: r.arguments_json, cancelRequested: r.cancel_requested_time != null });
+      map.set(r.id, {
+        id: r.id,
+        consumerId: r.consumer_id,
+        state: r.state,
+        method: r.method,
+        argumentsJson: r.arguments_json,
+        cancelRequested: r.cancel_requested_time != null,
+        createTime: Number(r.create_time),
+        notBeforeTime: r.not_before_time == null ? null : Number(r.not_before_time),
+        startTime: r.start_time == null ? null : Number(r.start_time),
+      });
     }
     return map;
   }
@@ -175,6 +204,7 @@ export class Settlement {
         if (task.state === RUNNING) return 'duplicate';
         if (!guardOf('accept').includes(task.state)) return 'stale';
         task.state = targetOf('accept', RUNNING);
+        task.startTime = now;
         Object.assign(change, { state: task.state, start_time: now, update_time: now });
         events.push({ taskId: task.id, type: 'STATE_CHANGED', state: task.state, eventTime: now, cause: 'accepted by agent' });
         return 'applied';
