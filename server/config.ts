@@ -4,6 +4,8 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/database';
 /** Server settings from flags, then TASKPLANE_* environment variables, then defaults. */
 export interface ServerConfig {
   listen: string;
+  /** host:port of the HTTP listener (metrics, health, console); '' for none. */
+  httpListen: string;
   databaseUrl: string;
   migrate: boolean;
   shutdownTimeoutMs: number;
@@ -14,9 +16,11 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
+export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8080';
 
 export interface ServerFlags {
   listen?: string;
+  'http-listen'?: string;
   'database-url'?: string;
   migrate?: boolean;
   'shutdown-timeout'?: string;
@@ -25,10 +29,10 @@ export interface ServerFlags {
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const listen = flags.listen ?? env.TASKPLANE_LISTEN ?? DEFAULT_LISTEN;
-  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(listen) || Number(listen.split(':').pop()) > 65535) {
-    throw new InvalidArgumentError('listen', `"${listen}" is not host:port (e.g. 127.0.0.1:50051, 0.0.0.0:50051)`);
-  }
+  const listen = hostPort('listen', flags.listen ?? env.TASKPLANE_LISTEN ?? DEFAULT_LISTEN, 50051);
+  // Empty turns the HTTP listener off.
+  const httpText = flags['http-listen'] ?? env.TASKPLANE_HTTP_LISTEN ?? DEFAULT_HTTP_LISTEN;
+  const httpListen = httpText === '' ? '' : hostPort('http-listen', httpText, 8080);
   const databaseUrl = flags['database-url'] ?? env.TASKPLANE_DATABASE_URL ?? DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
   const migrate = flags.migrate ?? ['1', 'true', 'yes'].includes((env.TASKPLANE_MIGRATE ?? '').toLowerCase());
@@ -39,7 +43,14 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   if (!Number.isInteger(databasePoolMax) || databasePoolMax < 2 || databasePoolMax > 500) {
     throw new InvalidArgumentError('database-pool-max', `"${poolText}" is not a whole number from 2 to 500`);
   }
-  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax };
+  return { listen, httpListen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax };
+}
+
+function hostPort(flag: string, text: string, examplePort: number): string {
+  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(text) || Number(text.split(':').pop()) > 65535) {
+    throw new InvalidArgumentError(flag, `"${text}" is not host:port (e.g. 127.0.0.1:${examplePort}, 0.0.0.0:${examplePort})`);
+  }
+  return text;
 }
 
 function seconds(flag: string, text: string): number {

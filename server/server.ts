@@ -11,9 +11,14 @@ import type { Logger } from '../shared/log';
 import { redactDatabaseUrl } from './config';
 import { ChangeNotifier } from './notifier';
 import { PageTokens } from './paging';
-import { openDatabase, pingDatabase, type Database } from './store/database';
+import { openDatabase, pingDatabase, poolStats, type Database } from './store/database';
 import { DatabaseHealth } from './database-health';
-import { assertSchemaCurrent, migrateToLatest } from './store/migrate';
+import { assertSchemaCurrent, migrateToLatest, pendingMigrations } from './store/migrate';
+import { NO_METRICS } from './metrics';
+import { PrometheusMetrics } from './http/prometheus-metrics';
+import { HttpListener, type Readiness } from './http/http-listener';
+import { consoleRoutes } from './http/console-api';
+import type { Authorize } from './http/authorize';
 import { TaskManager } from './tasks/task-manager';
 import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
 import { TaskLifecycle } from './tasks/lifecycle';
@@ -28,6 +33,12 @@ import { ScheduleManager } from './scheduling/schedule-manager';
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
   listen: string;
+  /** host:port of the HTTP listener (console, /metrics, /healthz, /readyz); port 0 picks a free one (TaskplaneServer.httpPort); empty or absent: none. */
+  httpListen?: string;
+  /** How long one count of unfinished tasks serves /metrics scrapes (default 5 s). */
+  metricsCacheMs?: number;
+  /** Authentication and permission checks of the HTTP listener (server/http/authorize.ts); default: none, as on the gRPC edge. */
+  httpAuthorize?: Authorize;
   databaseUrl: string;
   /** Apply pending migrations at start. SQLite always does; MySQL only when asked. */
   migrate: boolean;
@@ -60,6 +71,7 @@ export class TaskplaneServer {
   private stopping: Promise<void> | null = null;
   private readonly liveStreams = new LiveStreams();
   private databaseHealth: DatabaseHealth | null = null;
+  private http: HttpListener | null = null;
 
   private constructor(
     private readonly grpcServer: grpc.Server,
@@ -81,7 +93,11 @@ export class TaskplaneServer {
     });
     let grpcServerForCleanup: grpc.Server | undefined;
     let hubForCleanup: AgentHub | undefined;
+    let serverForCleanup: TaskplaneServer | undefined;
     let schedulerForCleanup: Scheduler | undefined;
+    // Metrics only with an HTTP listener: nothing else could scrape them.
+    const prometheus = options.httpListen ? new PrometheusMetrics({ logger, unfinishedCacheMs: options.metricsCacheMs }) : null;
+    const metrics = prometheus ?? NO_METRICS;
     try {
       if (db.dialect === 'sqlite' || options.migrate) {
         const applied = await migrateToLatest(db);
@@ -93,13 +109,13 @@ export class TaskplaneServer {
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
       // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
-      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, metrics });
       const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
       const serverId = newServerId();
-      const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock), notifier, clock, logger, serverId, ...options.agents });
+      const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock), notifier, clock, logger, serverId, metrics, ...options.agents });
       lifecycle.setHandOff(agents.dispatcher);
-      const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker });
+      const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker, metrics });
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {
         if (next !== null) notifier.dueTimeChanged(next);
@@ -120,6 +136,7 @@ export class TaskplaneServer {
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
       const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
+      serverForCleanup = server;
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
       grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, { maxQueuedPerStream: options.agentStreamQueueLimit }));
@@ -135,9 +152,26 @@ export class TaskplaneServer {
       server.setServing(true);
       server.databaseHealth = new DatabaseHealth({ ping: () => pingDatabase(db.knex), onChange: (answering) => server.setServing(answering), logger });
       server.databaseHealth.start();
-      logger.info({ event: 'server.started', listen: options.listen, port, store: db.dialect, serverId }, 'taskplane server listening');
+      if (prometheus) {
+        prometheus.watch({ unfinishedTasks: () => tasks.unfinishedCounts(), agentStreams: () => agents.all().length, databasePool: () => poolStats(db) });
+        // The console's API calls the same managers as the gRPC services; authentication plugs in as httpAuthorize.
+        server.http = await HttpListener.start({
+          authorize: options.httpAuthorize,
+          listen: options.httpListen!,
+          logger,
+          routes: consoleRoutes({ tasks, consumers, schedules, clock }),
+          notifier,
+          scrape: () => prometheus.scrape(),
+          readiness: () => server.readiness(),
+          livePollMs: options.watchPollMs,
+        });
+        (server as { httpPort: number | null }).httpPort = server.http.port;
+      }
+      logger.info({ event: 'server.started', listen: options.listen, port, httpListen: options.httpListen || undefined, httpPort: server.httpPort ?? undefined, store: db.dialect, serverId }, 'taskplane server listening');
       return server;
     } catch (err) {
+      await serverForCleanup?.http?.stop();
+      serverForCleanup?.databaseHealth?.stop();
       await schedulerForCleanup?.stop();
       await hubForCleanup?.stop();
       grpcServerForCleanup?.forceShutdown();
@@ -146,19 +180,37 @@ export class TaskplaneServer {
     }
   }
 
-  /**
-   * Ordered, idempotent and bounded: report NOT_SERVING, end open streams
-   * (watchers and agents) with UNAVAILABLE so clients reconnect elsewhere,
-   * write the agent reports already received, let unary calls in
-   * flight finish their writes (tryShutdown), cut what is left at the
-   * deadline, then close the store.
-   */
+  /** The bound port of the HTTP listener, or null if there is none. */
+  readonly httpPort: number | null = null;
+
+  /** /readyz: ready while not stopping, the database answers (DatabaseHealth) and no migration is pending. */
+  private async readiness(): Promise<Readiness> {
+    if (this.stopping) return { ready: false, checks: { server: 'stopping' } };
+    if (!this.databaseHealth?.isAnswering) return { ready: false, checks: { database: 'unreachable' } };
+    let timer: NodeJS.Timeout | undefined;
+    const pending = await Promise.race([
+      pendingMigrations(this.db).catch(() => null),
+      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2000))),
+    ]);
+    clearTimeout(timer);
+    if (pending === null) return { ready: false, checks: { database: 'unreachable' } };
+    if (pending.length) return { ready: false, checks: { database: 'answering', migrations: `${pending.length} pending (${pending.join(', ')}); run taskplane migrate` } };
+    return { ready: true, checks: { database: 'answering', migrations: 'current' } };
+  }
+
   /** What the health service says of every service: SERVING only while the database answers and the server is not stopping. */
   private setServing(serving: boolean): void {
     const status = serving && !this.stopping ? 'SERVING' : 'NOT_SERVING';
     for (const name of ['', ...SERVICE_NAMES]) this.health.setStatus(name, status);
   }
 
+  /**
+   * Ordered, idempotent and bounded: report NOT_SERVING, end open streams
+   * (watchers, agents and the console's live views) with UNAVAILABLE so clients reconnect elsewhere,
+   * write the agent reports already received, let unary calls in
+   * flight finish their writes (tryShutdown), cut what is left at the
+   * deadline, then close the store.
+   */
   stop(reason = 'shutdown'): Promise<void> {
     this.stopping ??= this.stopInOrder(reason);
     return this.stopping;
@@ -170,6 +222,7 @@ export class TaskplaneServer {
     this.databaseHealth?.stop();
     this.setServing(false);
     this.liveStreams.closeAll();
+    await this.http?.stop();
     // No new fires or releases; a pass under way finishes its transaction.
     await this.scheduler.stop();
     // Agents reconnect elsewhere; their reports already received are written first.

@@ -56,7 +56,7 @@ describe('server start on an out-of-date MySQL schema', function () {
   });
 
   it('refuses to start and says which command to run', async () => {
-    const run = await runCli(['server', '--listen', '127.0.0.1:0', '--database-url', store.url]);
+    const run = await runCli(['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url]);
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /schema is out of date/);
     assert.match(run.stderr, /taskplane migrate --database-url/);

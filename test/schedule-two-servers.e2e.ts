@@ -19,7 +19,7 @@ for (const kind of STORE_KINDS) {
     it('fires exactly once per fire time: one task per fire, never two', async () => {
       const servers: Array<Awaited<ReturnType<typeof startCli>>> = [];
       for (let i = 0; i < 2; i++) {
-        servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
+        servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
       }
       const clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`));
       const db = openDatabase(store.url);

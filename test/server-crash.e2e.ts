@@ -10,7 +10,7 @@ import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 const READY = /"event":"server\.started"[^\n]*"port":(\d+)/;
 
 function startServer(store: TestStore, port: number) {
-  return startCli(['server', '--listen', `127.0.0.1:${port}`, '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY);
+  return startCli(['server', '--listen', `127.0.0.1:${port}`, '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY);
 }
 
 for (const kind of STORE_KINDS) {

@@ -66,7 +66,7 @@ for (const kind of STORE_KINDS) {
 
     it('on SIGTERM ends watch streams with UNAVAILABLE, keeps every acknowledged task, and exits 0 in bounded time', async () => {
       const server = await startCli(
-        ['server', '--listen', '127.0.0.1:0', '--database-url', store.url, '--migrate', '--shutdown-timeout', '5'],
+        ['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate', '--shutdown-timeout', '5'],
         { TASKPLANE_LOG_LEVEL: 'info' },
         /"event":"server\.started"[^\n]*"port":(\d+)/,
       );

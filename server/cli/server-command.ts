@@ -4,9 +4,11 @@ import { TaskplaneServer } from '../server';
 import type { Command } from '../../shared/command';
 import { createLogger } from '../../shared/log';
 
-const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
+const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--http-listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
 
   --listen            TASKPLANE_LISTEN        default 127.0.0.1:50051
+  --http-listen       TASKPLANE_HTTP_LISTEN   the console, /metrics, /healthz and /readyz;
+                                              default 127.0.0.1:8080, empty for none
   --database-url      TASKPLANE_DATABASE_URL  sqlite:PATH or mysql://user:pass@host:port/db
                                               default sqlite:./data/taskplane.sqlite
   --migrate           TASKPLANE_MIGRATE=1     apply pending migrations at start (always done on SQLite)
@@ -23,6 +25,7 @@ export const serverCommand: Command = {
       args,
       options: {
         listen: { type: 'string' },
+        'http-listen': { type: 'string' },
         'database-url': { type: 'string' },
         migrate: { type: 'boolean' },
         'shutdown-timeout': { type: 'string' },

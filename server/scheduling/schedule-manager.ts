@@ -4,8 +4,8 @@ import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { Logger } from '../../shared/log';
 import type { PageTokens } from '../paging';
-import { consumerExists } from '../store/consumer-store';
-import { deleteSchedule, findSchedule, insertSchedule, listSchedules, setSchedulePaused, updateScheduleSpec } from '../store/schedule-store';
+import { consumerExists, consumerMatches } from '../store/consumer-store';
+import { deleteSchedule, findSchedule, insertSchedule, listScheduleFires, listSchedules, setSchedulePaused, updateScheduleSpec, type FireRecord } from '../store/schedule-store';
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
 import { validateLabels } from '../validation';
@@ -149,11 +149,32 @@ export class ScheduleManager {
     this.logger.info({ event: 'schedule.deleted', scheduleId: id }, 'schedule deleted');
   }
 
+  /** The schedule's recorded fires, latest first: created, skipped_overlap, empty_selection, missed. */
+  async fires(id: string, limit = 50): Promise<FireRecord[]> {
+    await this.get(id);
+    return listScheduleFires(this.db, id, null, limit);
+  }
+
+  /** Schedules whose fires would create a task for this consumer now: it is their target, or matches their selector. */
+  async schedulesTargeting(consumerId: string): Promise<ScheduleRecord[]> {
+    const targeting: ScheduleRecord[] = [];
+    let after: { createTime: number; id: string } | null = null;
+    for (;;) {
+      const page = await listSchedules(this.db, after, 500);
+      for (const s of page) {
+        const { target } = s.spec;
+        if (target.consumerId ? target.consumerId === consumerId : await consumerMatches(this.db, consumerId, target.selector ?? {})) targeting.push(s);
+      }
+      if (page.length < 500) return targeting;
+      after = { createTime: page[page.length - 1].createTime, id: page[page.length - 1].id };
+    }
+  }
+
   /** The next `count` fires after `after` with their windows, on the zone's wall clock and in UTC. */
-  async preview(source: { scheduleId: string } | { spec: ScheduleSpec }, count: number, after: number | null): Promise<{ timeZone: string; fires: PreviewedFire[] }> {
+  async preview(source: { scheduleId: string } | { schedule: ScheduleRecord } | { spec: ScheduleSpec }, count: number, after: number | null): Promise<{ timeZone: string; fires: PreviewedFire[] }> {
     if (!Number.isInteger(count) || count < 0 || count > MAX_PREVIEW) throw new InvalidArgumentError('count', `must be between 1 and ${MAX_PREVIEW}`);
     const now = this.clock.now();
-    const spec = 'scheduleId' in source ? (await this.get(source.scheduleId)).spec : (await this.validate(source.spec, now)).spec;
+    const spec = 'scheduleId' in source ? (await this.get(source.scheduleId)).spec : 'schedule' in source ? source.schedule.spec : (await this.validate(source.spec, now)).spec;
     const cron = parseSpecCron(spec.cron, spec.timeZone);
     const fires: PreviewedFire[] = [];
     let cursor = after ?? now;

@@ -60,16 +60,26 @@ export async function existingConsumerIds(db: Knex, ids: string[]): Promise<Set<
   return found;
 }
 
-/** Ordered by id, strictly after the cursor. */
-export async function listConsumers(db: Knex, labels: Record<string, string>, afterId: string | null, limit: number): Promise<ConsumerRecord[]> {
-  const q = db('consumers').select('consumers.*').orderBy('consumers.id', 'asc').limit(limit);
-  if (afterId !== null) q.where('consumers.id', '>', afterId);
+/** What a label selector means, in one place: the consumer carries every one of `labels`. */
+function carryingAll(q: Knex.QueryBuilder, db: Knex, labels: Record<string, string>): Knex.QueryBuilder {
   for (const [key, value] of Object.entries(labels)) {
     q.whereExists(function labelMatches() {
       this.select(db.raw('1')).from('consumer_labels').whereRaw('consumer_labels.consumer_id = consumers.id').andWhere({ label_key: key, label_value: value });
     });
   }
-  return (await q).map(rowToConsumer);
+  return q;
+}
+
+/** Ordered by id, strictly after the cursor. */
+export async function listConsumers(db: Knex, labels: Record<string, string>, afterId: string | null, limit: number): Promise<ConsumerRecord[]> {
+  const q = db('consumers').select('consumers.*').orderBy('consumers.id', 'asc').limit(limit);
+  if (afterId !== null) q.where('consumers.id', '>', afterId);
+  return (await carryingAll(q, db, labels)).map(rowToConsumer);
+}
+
+/** True if the consumer is registered and carries every one of `labels`. */
+export async function consumerMatches(db: Knex, consumerId: string, labels: Record<string, string>): Promise<boolean> {
+  return (await carryingAll(db('consumers').select('consumers.id').where('consumers.id', consumerId), db, labels).first()) !== undefined;
 }
 
 /** Ids of every consumer carrying all of `labels`, ordered by id (at most `limit`). */

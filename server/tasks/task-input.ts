@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { TaskDraft } from './task-record';
 import { InvalidArgumentError } from '../errors';
 import { stableStringify } from '../paging';
-import { optionalText, optionalTraceparent, requireConsumerId, validateLabels } from '../validation';
+import { optionalText, optionalTraceparent, requireConsumerId, truncate, validateLabels } from '../validation';
+import type { TaskFilter } from '../store/task-store';
 
 /** CreateTask as the domain receives it (times in epoch ms, null = unset). */
 export interface CreateTaskInput {
@@ -103,6 +104,24 @@ function parseArguments(text: string): string {
   // Checked without recursion, before anything recursive (stringify, hashing) sees it.
   if (nestingDepth(value) > MAX_ARGUMENTS_DEPTH) throw new InvalidArgumentError('arguments_json', `is nested deeper than ${MAX_ARGUMENTS_DEPTH} levels`);
   return JSON.stringify(value);
+}
+
+/**
+ * Checks a ListTasks filter, whichever edge decoded it; errors name the
+ * request's fields (consumer_id, states[i], method, create_time_to,
+ * group_id, schedule_id). Labels are checked as the selector is parsed.
+ */
+export function validateTaskFilter(filter: TaskFilter): TaskFilter {
+  if (filter.consumerId) requireConsumerId('consumer_id', filter.consumerId);
+  // Each state at most once: there are only nine, and a long list would only burden the query.
+  filter.states?.forEach((name, i) => {
+    if (filter.states!.indexOf(name) !== i) throw new InvalidArgumentError(`states[${i}]`, `${name} is listed twice`);
+  });
+  if (filter.method && !METHOD_PATTERN.test(filter.method)) throw new InvalidArgumentError('method', `"${truncate(filter.method)}" is not of the form class.method`);
+  if (filter.createTimeFrom != null && filter.createTimeTo != null && filter.createTimeTo < filter.createTimeFrom) throw new InvalidArgumentError('create_time_to', 'is before create_time_from');
+  if (filter.groupId) optionalText('group_id', filter.groupId, 64);
+  if (filter.scheduleId) optionalText('schedule_id', filter.scheduleId, 64);
+  return filter;
 }
 
 /** Where a task came from, beyond its request: a group (fan-out) and a schedule's fire. */

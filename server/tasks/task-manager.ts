@@ -8,9 +8,13 @@ import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';
 import { existingConsumerIds, matchingConsumerIds } from '../store/consumer-store';
 import {
+  countTasksByConsumerAndState,
+  countTasksByState,
   findTaskById,
   findTaskByIdempotencyKey,
+  groupStateCounts,
   groupTaskStates,
+  recentGroupIds,
   listGroupEvents,
   listTaskEvents,
   listTasks,
@@ -18,12 +22,13 @@ import {
   type TaskFilter,
 } from '../store/task-store';
 import { Wake } from '../wake';
+import { optionalText } from '../validation';
 import { Batcher } from '../store/batching';
-import { isTerminal, UNDISPATCHED_STATES, type TaskStateName } from './states';
+import { isTerminal, TERMINAL_STATES, TASK_STATES, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { TaskLifecycle } from './lifecycle';
 import type { TaskEventRecord, TaskRecord } from './task-record';
-import { toTaskDraft, validateCreateTask, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
+import { toTaskDraft, validateCreateTask, validateTaskFilter, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
 
@@ -37,8 +42,22 @@ function largeFieldBytes(task: TaskRecord): number {
 type FieldName = (field: string, index: number) => string;
 
 const MAX_TASK_ID_LENGTH = 64;
+const MAX_CANCEL_REASON_LENGTH = 200;
 /** The largest fan-out of one group. */
 export const MAX_GROUP_SIZE = 1000;
+
+/** States of tasks not yet ended. */
+export const UNFINISHED_STATES = (Object.values(TASK_STATES) as TaskStateName[]).filter((s) => !TERMINAL_STATES.includes(s));
+
+/** A group of tasks (a fan-out, or one fire of a schedule) and where its tasks are. */
+export interface GroupSummary {
+  groupId: string;
+  method: string;
+  scheduleId: string | null;
+  createTime: number;
+  total: number;
+  byState: Partial<Record<TaskStateName, number>>;
+}
 
 export interface TaskManagerOptions {
   db: Knex;
@@ -198,6 +217,7 @@ export class TaskManager {
 
   /** Cancels every unfinished task of a group; returns the group's tasks. */
   async cancelGroup(groupId: string, reason: string): Promise<TaskRecord[]> {
+    optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
     const members = await this.groupMembers(groupId);
     for (const member of members) {
       if (isTerminal(member.state)) continue;
@@ -249,6 +269,50 @@ export class TaskManager {
     }
   }
 
+  /** How many tasks are in each unfinished state, in the whole store (one grouped count). */
+  async unfinishedCounts(): Promise<Record<TaskStateName, number>> {
+    const counts = await countTasksByState(this.db, UNFINISHED_STATES);
+    return Object.fromEntries(UNFINISHED_STATES.map((s) => [s, counts.get(s) ?? 0])) as Record<TaskStateName, number>;
+  }
+
+  /** Per consumer, how many of its tasks are in each unfinished state. */
+  async unfinishedCountsByConsumer(consumerIds: string[]): Promise<Map<string, Partial<Record<TaskStateName, number>>>> {
+    const counts = await countTasksByConsumerAndState(this.db, consumerIds, UNFINISHED_STATES);
+    return new Map(consumerIds.map((id) => [id, Object.fromEntries(counts.get(id) ?? [])]));
+  }
+
+  /** A task's recorded events, oldest first (at most `limit`). */
+  async events(taskId: string, limit = 1000): Promise<TaskEventRecord[]> {
+    await this.get(taskId);
+    return listTaskEvents(this.db, taskId, 0, limit);
+  }
+
+  /** The most recent groups (fan-outs and schedule fires), newest first, with where their tasks are. */
+  async recentGroups(limit = 50): Promise<GroupSummary[]> {
+    return this.summarise(await recentGroupIds(this.db, 20_000, limit));
+  }
+
+  /** One group: where its tasks are, and the tasks (without their large fields). */
+  async group(groupId: string): Promise<{ summary: GroupSummary; tasks: TaskRecord[] }> {
+    await this.groupMembers(groupId);
+    const [summary] = await this.summarise([groupId]);
+    const { tasks } = await this.list({ groupId }, MAX_GROUP_SIZE, '', false);
+    return { summary, tasks: tasks.reverse() };
+  }
+
+  private async summarise(groupIds: string[]): Promise<GroupSummary[]> {
+    const summaries = new Map<string, GroupSummary>(groupIds.map((groupId) => [groupId, { groupId, method: '', scheduleId: null, createTime: 0, total: 0, byState: {} }]));
+    for (const row of await groupStateCounts(this.db, groupIds)) {
+      const summary = summaries.get(row.groupId)!;
+      summary.method = row.method;
+      summary.scheduleId = row.scheduleId;
+      summary.createTime = summary.createTime ? Math.min(summary.createTime, row.firstCreateTime) : row.firstCreateTime;
+      summary.total += row.count;
+      summary.byState[row.state] = row.count;
+    }
+    return [...summaries.values()];
+  }
+
   private async findIdempotentMatches(valid: ValidTaskInput[], fieldName: FieldName): Promise<(TaskRecord | null)[]> {
     return Promise.all(
       valid.map(async (v, i) => {
@@ -278,6 +342,7 @@ export class TaskManager {
    * fields are left empty and never read.
    */
   async list(filter: TaskFilter, pageSize: number, pageToken: string, full = true): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
+    validateTaskFilter(filter);
     const beforeSeq = this.pageTokens.decode<number>('page_token', pageToken, filter, 'number');
     const tasks = await listTasks(this.db, filter, beforeSeq, pageSize + 1, full);
     let end = Math.min(pageSize, tasks.length);
@@ -304,6 +369,7 @@ export class TaskManager {
    * when it returns (see TaskLifecycle.cancel).
    */
   async cancel(taskId: string, reason: string): Promise<TaskRecord> {
+    optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
     const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
     for (let attempt = 0; attempt < 5; attempt++) {
       const task = await this.get(taskId);
