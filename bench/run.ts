@@ -235,14 +235,17 @@ async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
 interface ServerProcess {
   child: ChildProcess;
   address: string;
+  /** The server's Prometheus endpoint. */
+  metricsUrl: string;
   output: OutputTail;
 }
 
 async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
+  const httpAddress = `127.0.0.1:${await freePort()}`;
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
-  const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--database-url', db.url, '--migrate'], {
+  const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -276,7 +279,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
     exitedEarly.catch(() => {});
   }
   watchChild('server', child, output);
-  return { child, address, output };
+  return { child, address, metricsUrl: `http://${httpAddress}/metrics`, output };
 }
 
 // ------------------------------------------------------------------ agents
@@ -533,22 +536,28 @@ class PhaseMeter {
 
 interface PhaseContext {
   serverAddress: string;
+  metricsUrl: string;
   opts: BenchOptions;
   db: BenchDatabase;
   load: Load;
   pids: Record<string, number | null>;
 }
 
-async function throughputPhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
+async function throughputPhase({ opts, db, load, pids, serverAddress, metricsUrl }: PhaseContext) {
   const startAt = Date.now();
   const windowStart = startAt + opts.warmupS * 1000;
   const windowEnd = windowStart + opts.durationS * 1000;
   log(`throughput: closed loop, ${opts.inFlight} CreateTask in flight${opts.maxOutstanding > 0 ? `, at most ${opts.maxOutstanding} tasks unfinished` : ''}, ${opts.warmupS} s warm-up + ${opts.durationS} s measured ...`);
   let meter: Promise<PhaseMeter> | null = null;
-  const meterTimer = setTimeout(() => (meter = PhaseMeter.start(db, pids, serverAddress)), Math.max(0, windowStart - Date.now()));
+  const scrapes = new ScrapeProbe(metricsUrl);
+  const meterTimer = setTimeout(() => {
+    meter = PhaseMeter.start(db, pids, serverAddress);
+    scrapes.start();
+  }, Math.max(0, windowStart - Date.now()));
   const outstanding = opts.maxOutstanding > 0 ? { max: opts.maxOutstanding, db, since: startAt } : undefined;
   const stats = await closedLoop(load, opts.inFlight, 'bench.noop', '{}', windowStart, windowEnd, outstanding);
   clearTimeout(meterTimer);
+  const scrape = await scrapes.stop();
   const usage = await (await ((meter as Promise<PhaseMeter> | null) ?? PhaseMeter.start(db, pids, serverAddress))).stop();
   const loopEnd = Date.now();
   const backlogAtEnd = await count(db.knex, db.knex('tasks').whereIn('state', UNFINISHED));
@@ -591,8 +600,71 @@ async function throughputPhase({ opts, db, load, pids, serverAddress }: PhaseCon
     createErrors: stats.errors,
     finalStates: states,
     grouping,
+    scrape,
     usage,
   };
+}
+
+/**
+ * The cost of a Prometheus scrape of the server under load: GET /metrics
+ * once a second during the measured window, one at a time, timing each
+ * (round trip, body included), and what the counters said at the first and
+ * last scrape, to show that they moved.
+ */
+class ScrapeProbe {
+  private readonly durationsMs: number[] = [];
+  private bytes = 0;
+  private failures = 0;
+  private first: Map<string, number> | null = null;
+  private last: Map<string, number> | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly url: string) {}
+
+  start(): void {
+    this.running = (async () => {
+      while (!this.stopped) {
+        const t = performance.now();
+        try {
+          const res = await fetch(this.url);
+          const text = await res.text();
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          this.durationsMs.push(performance.now() - t);
+          this.bytes = Buffer.byteLength(text);
+          this.last = counters(text);
+          this.first ??= this.last;
+        } catch {
+          this.failures++;
+        }
+        await sleep(Math.max(0, 1000 - (performance.now() - t)));
+      }
+    })();
+  }
+
+  async stop() {
+    this.stopped = true;
+    await this.running;
+    const moved = (name: string) => (this.first && this.last ? (this.last.get(name) ?? 0) - (this.first.get(name) ?? 0) : null);
+    return {
+      scrapeMs: percentiles(this.durationsMs),
+      bodyBytes: this.bytes,
+      failures: this.failures,
+      createdTotalMoved: moved('taskplane_tasks_created_total'),
+      succeededTotalMoved: moved('taskplane_tasks_settled_total{state="SUCCEEDED",method="bench.noop"}'),
+      createToSettledCountMoved: moved('taskplane_task_create_to_settled_seconds_count'),
+    };
+  }
+}
+
+/** The samples of a Prometheus text body, by name and labels. */
+function counters(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^([^#\s][^ ]*) (\S+)$/.exec(line);
+    if (m) samples.set(m[1], Number(m[2]));
+  }
+  return samples;
 }
 
 /**
@@ -901,6 +973,8 @@ function printPhase(name: string, r: any): void {
     const commits = r.usage.database.totals.Com_commit;
     const stamped = g.createTransactions.transactions + g.dispatchClaims.transactions + g.acceptSettlements.transactions + g.replySettlements.transactions;
     log(`  MySQL counted ${commits} commits in the window: ${Math.max(0, commits - stamped)} of them left no timestamp on any task (transactions that changed no task, e.g. dispatch claims that found nothing)`);
+    const sc = r.scrape;
+    log(`  GET /metrics once a second under this load: ${pct(sc.scrapeMs)}, ${Math.round(sc.bodyBytes / 1024)} KiB${sc.failures ? `, ${sc.failures} failed` : ''}; between the first and last scrape taskplane_tasks_created_total moved by ${sc.createdTotalMoved}, SUCCEEDED bench.noop by ${sc.succeededTotalMoved}`);
   } else if (name === 'latency') {
     log(`== latency (open loop at ${r.offeredRate} tasks/s, ${r.measuredSeconds} s measured)`);
     log(`  create->SUCCEEDED (server end_time - create_time): ${pct(r.endToEndLatencyMs)}`);
@@ -1018,7 +1092,7 @@ async function main(): Promise<number> {
     report.idleResponsiveness = idle;
     log(`idle server: Health/Check round trip p50 ${idle.healthCheckRttMs.p50} ms, p99 ${idle.healthCheckRttMs.p99} ms`);
     const pids = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
-    const ctx: PhaseContext = { serverAddress: server.address, opts, db, load: { clients, consumerIds, next: 0 }, pids };
+    const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0 }, pids };
     const phases: Record<string, unknown> = {};
     report.phases = phases;
     for (const phase of opts.phases) {

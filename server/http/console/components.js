@@ -83,10 +83,13 @@ export function facts(pairs) {
   return h('dl.facts', {}, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-/** A bar of a group's or fleet's states, each segment as wide as its share. */
+/** Finished work first, from the left; what is still to do on the right. */
+const BAR_ORDER = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'EXPIRED', 'CANCELED', 'RUNNING', 'DISPATCHED', 'WAITING', 'SCHEDULED'];
+
+/** A bar of a group's states, each segment as wide as its share. */
 export function stateBar(byState, total) {
-  const bar = h('div.state-bar', { title: STATES.filter((s) => byState[s]).map((s) => `${byState[s]} ${s}`).join(', ') });
-  for (const state of STATES) {
+  const bar = h('div.state-bar', { title: BAR_ORDER.filter((s) => byState[s]).map((s) => `${byState[s]} ${s}`).join(', ') });
+  for (const state of BAR_ORDER) {
     const n = byState[state] ?? 0;
     if (!n) continue;
     bar.append(h(`span.segment.state-${state.toLowerCase()}`, { style: { width: `${(100 * n) / Math.max(1, total)}%` } }));

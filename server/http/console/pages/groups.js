@@ -2,7 +2,7 @@
 import { live } from '../api.js';
 import { h, replace } from '../dom.js';
 import { shortId } from '../format.js';
-import { link, mono, pageHeader, setLiveStatus, stateBar, table, timeCell } from '../components.js';
+import { link, mono, pageHeader, setLiveStatus, stateBar, table, timeCell, zoned } from '../components.js';
 
 export function render(main) {
   const body = h('div.card.flush', {}, h('p.loading', {}, 'Loading…'));
@@ -13,7 +13,7 @@ export function render(main) {
 function groupsTable(groups) {
   return table(
     [
-      { title: 'Created', cell: (g) => timeCell(g.create_time) },
+      { title: zoned('Created'), class: 'nowrap', cell: (g) => timeCell(g.create_time, { compact: true }) },
       { title: 'Group', cell: (g) => link(`#/groups/${g.group_id}`, mono(shortId(g.group_id), g.group_id)) },
       { title: 'Method', cell: (g) => h('span.method', {}, g.method) },
       { title: 'From', cell: (g) => (g.schedule_id ? link(`#/schedules/${g.schedule_id}`, 'schedule ', mono(shortId(g.schedule_id))) : h('span.muted', {}, 'a create')) },
