@@ -76,6 +76,14 @@ function freePort(): Promise<number> {
   });
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
 /** Keeps the last lines of a child's output, and counts them. */
 class OutputTail {
   lines = 0;
@@ -243,7 +251,8 @@ interface ServerProcess {
 async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const httpAddress = `127.0.0.1:${await freePort()}`;
+  // The README's port if it is free, so `curl 127.0.0.1:8080/metrics` watches the bench.
+  const httpAddress = `127.0.0.1:${(await portIsFree(8080)) ? 8080 : await freePort()}`;
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
   const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
@@ -1067,7 +1076,7 @@ async function main(): Promise<number> {
     const git = gitState();
     log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
     server = await startServer(opts, db, cleanup);
-    log(`server pid ${server.child.pid} at ${server.address}`);
+    log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
 
     const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { 'grpc.use_local_subchannel_pool': 1 }));
     cleanup.add('close clients', async () => clients.forEach((c) => c.close()));

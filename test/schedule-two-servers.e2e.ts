@@ -18,12 +18,14 @@ for (const kind of STORE_KINDS) {
 
     it('fires exactly once per fire time: one task per fire, never two', async () => {
       const servers: Array<Awaited<ReturnType<typeof startCli>>> = [];
-      for (let i = 0; i < 2; i++) {
-        servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
-      }
-      const clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`));
+      let clients: ReturnType<typeof connect>[] = [];
       const db = openDatabase(store.url);
       try {
+        // Inside the try: if the second cannot start, the first is still stopped.
+        for (let i = 0; i < 2; i++) {
+          servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
+        }
+        clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`));
         await call(clients[0].consumers, 'registerConsumer', { consumerId: 'both-1', labels: { role: 'x' } });
         await call(clients[1].consumers, 'registerConsumer', { consumerId: 'both-2', labels: { role: 'x' } });
         // Every second, to two consumers, created through one server: both servers tick every second and race for each fire.
