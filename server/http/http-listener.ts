@@ -82,7 +82,12 @@ export class HttpListener {
       });
     });
     const listener = new HttpListener(server, options, (server.address() as AddressInfo).port);
-    server.on('request', (req, res) => void listener.handle(req, res));
+    server.on('request', (req, res) => {
+      listener.handle(req, res).catch((err) => {
+        options.logger.error({ event: 'http.request_failed', err }, 'could not answer an HTTP request');
+        res.destroy();
+      });
+    });
     return listener;
   }
 
