@@ -141,7 +141,7 @@ export async function openCreateTaskDialog({ consumerId = '', onCreated = () => 
   const args = h('textarea.code', { name: 'arguments_json', rows: 5, spellcheck: 'false' }, '{}');
   const notBefore = h('input', { type: 'datetime-local', name: 'not_before_time' });
   const notAfter = h('input', { type: 'datetime-local', name: 'not_after_time' });
-  const timeout = h('input', { name: 'timeout', placeholder: 'e.g. 600 (seconds)', inputmode: 'numeric' });
+  const timeout = h('input', { name: 'timeout', placeholder: 'none', inputmode: 'numeric' });
   const labels = h('input', { name: 'labels', placeholder: 'change=CHG-1, team=infra', autocomplete: 'off' });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, icon(ICONS.plus), 'Create task');
   const syncTarget = () => {
@@ -161,10 +161,11 @@ export async function openCreateTaskDialog({ consumerId = '', onCreated = () => 
     h('label.field', {}, h('span', {}, 'Method'), method, h('datalist', { id: 'known-methods' }, KNOWN_METHODS.map((m) => h('option', { value: m })))),
     h('label.field', {}, h('span', {}, 'Arguments (JSON object)'), args),
     h('div.field-row', {},
-      h('label.field', {}, h('span', {}, 'Not before'), notBefore),
-      h('label.field', {}, h('span', {}, 'Not after'), notAfter),
-      h('label.field', {}, h('span', {}, 'Timeout (s)'), timeout)),
-    h('label.field', {}, h('span', {}, 'Labels'), labels),
+      h('label.field', {}, h('span', {}, 'Not before (your time)'), notBefore),
+      h('label.field', {}, h('span', {}, 'Not after (your time)'), notAfter)),
+    h('div.field-row.narrow-first', {},
+      h('label.field', {}, h('span', {}, 'Timeout (seconds)'), timeout),
+      h('label.field', {}, h('span', {}, 'Labels'), labels)),
     error,
     h('div.form-actions', {}, h('button.btn.btn-secondary', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit),
   );
