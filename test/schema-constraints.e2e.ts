@@ -162,7 +162,8 @@ for (const kind of STORE_KINDS) {
       const indexesBefore = await taskIndexes(db);
       assert.deepEqual(indexesBefore.map((i) => i.split(' ')[0]), TASK_INDEXES);
 
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      // Up to the last of them only: later migrations add columns and indexes of their own.
+      await migrateUpTo(db, CHECK_AND_DROPS[CHECK_AND_DROPS.length - 1]);
 
       assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
@@ -192,12 +193,12 @@ for (const kind of STORE_KINDS) {
       await insertTask(db, taskRow('WAITING'));
       await insertTask(db, taskRow('PAUSED'));
       await assert.rejects(migrateToLatest(db), /unknown states "PAUSED" \(1 tasks\)/);
-      assert.deepEqual(await pendingMigrations(db), CHECK_AND_DROPS);
+      assert.deepEqual((await pendingMigrations(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS, 'the check and everything after it is still pending');
       assert.deepEqual((await db.knex('tasks').orderBy('seq').select('state')).map((r) => r.state), ['WAITING', 'PAUSED']);
       assert.equal(await db.knex.schema.hasColumn('tasks', 'dispatch_time'), true);
 
       await db.knex('tasks').where({ state: 'PAUSED' }).update({ state: 'WAITING' });
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
     });
   });
 }

@@ -128,8 +128,8 @@ export async function setAgentCancelPending(db: Knex, taskIds: string[], pending
   if (taskIds.length) await db('tasks').whereIn('id', taskIds).update({ agent_cancel_pending: pending });
 }
 
-/** Tasks in `state` past their timeout (start_time + timeout_ms <= now). */
+/** Tasks in `state` whose run deadline (start_time + timeout_ms, stored at accept) has passed: a range scan of tasks_by_state_run_deadline. */
 export async function overdueTasks(db: Knex, state: TaskStateName, now: number, limit = 500): Promise<string[]> {
-  const rows = await db('tasks').select('id').where({ state }).whereNotNull('timeout_ms').andWhereRaw('start_time + timeout_ms <= ?', [now]).limit(limit);
+  const rows = await db('tasks').select('id').where({ state }).andWhere('run_deadline_time', '<=', now).limit(limit);
   return rows.map((r: { id: string }) => r.id);
 }

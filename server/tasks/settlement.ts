@@ -57,6 +57,7 @@ interface HeldTask {
   method: string;
   argumentsJson: string;
   cancelRequested: boolean;
+  timeoutMs: number | null;
 }
 
 /**
@@ -163,7 +164,7 @@ export class Settlement {
   private async lockTasks(tx: LifecycleTransaction, ids: string[]): Promise<Map<string, HeldTask>> {
     const map = new Map<string, HeldTask>();
     for (const r of await lockTasksForSettlement(tx.trx, this.options.dialect, ids)) {
-      map.set(r.id, { id: r.id, consumerId: r.consumer_id, state: r.state, method: r.method, argumentsJson: r.arguments_json, cancelRequested: r.cancel_requested_time != null });
+      map.set(r.id, { id: r.id, consumerId: r.consumer_id, state: r.state, method: r.method, argumentsJson: r.arguments_json, cancelRequested: r.cancel_requested_time != null, timeoutMs: r.timeout_ms == null ? null : Number(r.timeout_ms) });
     }
     return map;
   }
@@ -175,7 +176,7 @@ export class Settlement {
         if (task.state === RUNNING) return 'duplicate';
         if (!guardOf('accept').includes(task.state)) return 'stale';
         task.state = targetOf('accept', RUNNING);
-        Object.assign(change, { state: task.state, start_time: now, update_time: now });
+        Object.assign(change, { state: task.state, start_time: now, update_time: now, run_deadline_time: task.timeoutMs === null ? null : now + task.timeoutMs });
         events.push({ taskId: task.id, type: 'STATE_CHANGED', state: task.state, eventTime: now, cause: 'accepted by agent' });
         return 'applied';
       case 'progress':
