@@ -599,8 +599,9 @@ async function throughputPhase({ opts, db, load, pids, serverAddress }: PhaseCon
  * How the server grouped the work of the tasks created in [from, to), read
  * from the timestamps it wrote: one transaction stamps all its tasks with
  * the same time, so distinct create_time = create transactions, distinct
- * (consumer_id, event_time) of their DISPATCHED events = dispatch claims
- * (and hand-offs), distinct start_time / end_time = settlement transactions
+ * event_time of their DISPATCHED events = dispatch claims (one claim
+ * serves many consumers; hand-offs share their creating transaction's
+ * time), distinct start_time / end_time = settlement transactions
  * for accepts / replies. (Transactions that fall in the same millisecond
  * count once, so these are lower bounds.)
  */
@@ -608,7 +609,7 @@ async function transactionGrouping(db: BenchDatabase, from: number, to: number) 
   const [[row]] = (await db.knex.raw(
     `SELECT COUNT(*) AS tasks,
             COUNT(DISTINCT create_time) AS creates,
-            (SELECT COUNT(DISTINCT d.consumer_id, e.event_time)
+            (SELECT COUNT(DISTINCT e.event_time)
                FROM tasks d JOIN task_events e ON e.task_id = d.id
               WHERE d.create_time >= ? AND d.create_time < ? AND e.type = 'STATE_CHANGED' AND e.state = 'DISPATCHED') AS claims,
             COUNT(DISTINCT start_time) AS accepts,

@@ -113,7 +113,12 @@ export class Dispatcher implements TaskHandOff {
 
   private startClaimLoop(): void {
     if (this.claimLoop || this.stopped) return;
-    this.claimLoop = this.claimAll()
+    // Started at the end of this turn of the event loop, not at once: the
+    // slots a settlement batch frees are all freed in one turn (its
+    // replies resolve together), so they are claimed for in one transaction
+    // rather than one by one.
+    this.claimLoop = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.claimAll())
       .catch((err) => this.options.logger.error({ event: 'dispatch.failed', err }, 'dispatch failed; the poll will try again'))
       .finally(() => {
         this.claimLoop = null;
