@@ -32,7 +32,11 @@ export type StreamEnd =
   /** The agent broke the protocol (e.g. a second hello). */
   | 'protocol_violation'
   /** A report could not be recorded: reconnect, and the agent sends it again. */
-  | 'store_failed';
+  | 'store_failed'
+  /** The store says the consumer is offline: this server's lease lapsed and another server reaped it. Reconnect. */
+  | 'released'
+  /** This server found its lease reaped: every stream it held is ended. Reconnect. */
+  | 'lease_lost';
 
 /** The transport under a session (server/grpc/agent-channel.ts): ordered writes with backpressure, and the end. */
 export interface AgentChannel {

@@ -21,6 +21,8 @@ const END_STATUS: Record<StreamEnd, grpc.status> = {
   silent: grpc.status.UNAVAILABLE,
   protocol_violation: grpc.status.FAILED_PRECONDITION,
   store_failed: grpc.status.UNAVAILABLE,
+  released: grpc.status.UNAVAILABLE,
+  lease_lost: grpc.status.UNAVAILABLE,
 };
 
 /**
