@@ -60,12 +60,17 @@ export class TcpProxy {
         s.on('close', close);
       }
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    // Started again after stop(): the same port, so whoever was pointed at it finds it again.
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
   }
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
   }
 
   cut(): number {
