@@ -35,10 +35,11 @@ describe('database URLs', () => {
 });
 
 describe('transactions retried from the start', () => {
-  it('include deadlocks, Galera certification conflicts and a Galera node not ready, and nothing else', () => {
+  it('include deadlocks, certification conflicts and a node not ready or no longer primary, and nothing else', () => {
     assert.equal(isRetryableConflict({ code: 'ER_LOCK_DEADLOCK', errno: 1213, message: 'WSREP detected deadlock/conflict and aborted the transaction. Try restarting the transaction' }), true);
     assert.equal(isRetryableConflict({ code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 }), true);
     assert.equal(isRetryableConflict({ code: 'ER_UNKNOWN_COM_ERROR', errno: 1047, message: 'WSREP has not yet prepared node for application use' }), true);
+    assert.equal(isRetryableConflict({ code: 'ER_OPTION_PREVENTS_STATEMENT', errno: 1290 }), true);
     assert.equal(isRetryableConflict({ code: 'ER_DUP_ENTRY', errno: 1062 }), false);
     assert.equal(isRetryableConflict({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true }), false);
   });

@@ -124,7 +124,7 @@ export function openDatabase(url: string, options: { poolMax?: number } = {}): D
   return { knex, dialect: 'mysql', close: () => knex.destroy() };
 }
 
-type RawConnection = { __knex__disposed?: unknown; query(sql: string, cb: (err: Error | null) => void): void; destroy(): void };
+type RawConnection = { __knex__disposed?: unknown; query(sql: string, cb: (err: Error | null, rows?: unknown) => void): void; destroy(): void };
 
 /**
  * Several hosts of one cluster (Galera, Group Replication): every new
@@ -152,7 +152,12 @@ function failOverBetween(knex: Knex, hosts: Array<{ host: string; port: number }
       let conn: RawConnection | undefined;
       try {
         conn = await acquire();
-        await new Promise<void>((resolve, reject) => conn!.query('SELECT 1', (err) => (err ? reject(err) : resolve())));
+        // A Galera node outside the primary component fails this with 1047;
+        // a Group Replication secondary answers read_only = 1.
+        const readOnly = await new Promise<number>((resolve, reject) =>
+          conn!.query('SELECT @@global.read_only AS ro', ((err: Error | null, rows?: Array<{ ro: number }>) => (err ? reject(err) : resolve(Number(rows?.[0]?.ro)))) as never),
+        );
+        if (readOnly) throw Object.assign(new Error(`${hosts[index].host}:${hosts[index].port} is read-only (not the primary)`), { errno: 1290 });
         preferred = index;
         return conn;
       } catch (err) {
@@ -170,10 +175,10 @@ function failOverBetween(knex: Knex, hosts: Array<{ host: string; port: number }
   client.validateConnection = (conn) => validate(conn) && !conn.__knex__disposed;
 }
 
-/** The node behind this connection cannot serve it any more: not in the primary component, shutting down, or gone. */
+/** The node behind this connection cannot serve it any more: not in the primary component, read-only (no longer the primary), shutting down, or gone. */
 function isNodeGone(err: unknown): boolean {
   const e = err as { errno?: number; fatal?: boolean };
-  return e?.fatal === true || e?.errno === 1047 || e?.errno === 1053 || e?.errno === 1927;
+  return e?.fatal === true || e?.errno === 1047 || e?.errno === 1290 || e?.errno === 1053 || e?.errno === 1927;
 }
 
 /** True for a duplicate-key violation on either store. */
