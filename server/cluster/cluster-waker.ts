@@ -21,6 +21,13 @@ export interface ClusterWakerOptions {
 
 /** Wake-up lookups and calls in flight at once; more wait and are merged into the next round. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * How long a consumer's stream server, once read, is used without reading
+ * it again. Streams rarely move; when one has, the old server ignores the
+ * wake and the new one's poll finds the work.
+ */
+const OWNER_TTL_MS = 1_000;
+const MAX_CACHED_OWNERS = 100_000;
 
 /**
  * Cross-server wake-up: after a commit here made work or a cancellation for
@@ -39,6 +46,7 @@ export class ClusterWaker {
   private stopped = false;
   private readonly unsubscribe: Array<() => void>;
   private lastFailureLog = 0;
+  private readonly owners = new Map<string, { serverId: string; address: string; readAt: number }>();
   private failuresSinceLog = 0;
 
   constructor(private readonly options: ClusterWakerOptions) {
@@ -78,7 +86,7 @@ export class ClusterWaker {
 
   private async flush(work: string[], cancels: string[]): Promise<void> {
     try {
-      const owners = await streamServersOf(this.options.db, [...new Set([...work, ...cancels])], this.options.serverId);
+      const owners = await this.ownersOf([...new Set([...work, ...cancels])]);
       const byAddress = new Map<string, { workConsumerIds: string[]; cancelConsumerIds: string[] }>();
       const entry = (address: string) => {
         let e = byAddress.get(address);
@@ -98,6 +106,26 @@ export class ClusterWaker {
     } catch (err) {
       this.failed(err);
     }
+  }
+
+  /** The server holding each consumer's stream, if another one: from the cache while fresh, else one read for the rest. */
+  private async ownersOf(consumerIds: string[]): Promise<Map<string, { serverId: string; address: string }>> {
+    const now = Date.now();
+    const out = new Map<string, { serverId: string; address: string }>();
+    const unknown: string[] = [];
+    for (const id of consumerIds) {
+      const cached = this.owners.get(id);
+      if (cached && now - cached.readAt < OWNER_TTL_MS) out.set(id, cached);
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return out;
+    const read = await streamServersOf(this.options.db, unknown, this.options.serverId);
+    if (this.owners.size > MAX_CACHED_OWNERS) this.owners.clear();
+    for (const [id, owner] of read) {
+      out.set(id, owner);
+      this.owners.set(id, { ...owner, readAt: now });
+    }
+    return out;
   }
 
   /** One log line per interval, not per failure: a dead server's address fails until its lease is reaped. */
