@@ -5,7 +5,7 @@ import knexFactory from 'knex';
 import { call } from '../../client/client';
 import { createTestStore, type TestStore } from '../helpers/stores';
 import { eventually } from '../helpers/server';
-import { FaultCluster, mysqlConnection, printTable } from './harness';
+import { FaultCluster, mysqlConnection } from './harness';
 
 /**
  * The fault suite on MariaDB: three servers, fifty real agents in five
@@ -29,7 +29,6 @@ describe('fault suite: three servers, fifty agents, MariaDB', function () {
     this.timeout(120_000);
     await cluster?.stop();
     await store?.drop();
-    printTable();
   });
   afterEach(async () => {
     await cluster.heal();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GaleraCluster, galeraAvailable } from '../helpers/galera';
-import { FaultCluster, printTable } from './harness';
+import { FaultCluster } from './harness';
 
 /**
  * The database as a cluster: taskplane on a three-node MariaDB Galera
@@ -29,7 +29,6 @@ describe('fault suite: a Galera node killed under load', function () {
     this.timeout(120_000);
     await cluster?.stop();
     await galera?.stop();
-    printTable();
   });
 
   it('loses nothing, runs nothing twice and writes no history twice when the node in use dies', async () => {

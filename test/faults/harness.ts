@@ -385,6 +385,9 @@ export function formatFigures(f: Figures): string {
   return `acknowledged ${f.acknowledged}, lost ${f.lost}, executed twice ${f.executedTwice}, history twice ${f.historyTwice}, time to settle ${(f.settleMs / 1000).toFixed(1)} s (${states})${f.notes ? `; ${f.notes}` : ''}`;
 }
 
+// A root hook: the table of every case run, once, at the end (for the issue's resolution note).
+after(() => printTable());
+
 export function printTable(): void {
   if (TABLE.length === 0) return;
   const lines = ['', '| case | acknowledged | lost | executed twice | history twice | time to settle |', '|---|---|---|---|---|---|'];
