@@ -42,6 +42,8 @@ export interface AgentHubOptions {
   pollIntervalMs?: number;
   /** A task's progress is written at most this often (default 1 s); reports in between are coalesced. */
   progressIntervalMs?: number;
+  /** False while this server holds no lease (server/cluster/server-lease.ts): new streams are refused. */
+  admitting?: () => boolean;
 }
 
 /** What one stream's reports may cost: each agent's budget grows with its concurrency. */
@@ -113,6 +115,10 @@ export class AgentHub implements SessionDirectory {
     const { logger, consumerSessions } = this.options;
     if (this.stopped) {
       channel.end('shutting_down', 'server is shutting down; reconnect');
+      return null;
+    }
+    if (this.options.admitting && !this.options.admitting()) {
+      channel.end('lease_lost', 'server is renewing its lease; reconnect');
       return null;
     }
     const session = new AgentSession(channel, consumerId, capabilities);
@@ -208,6 +214,8 @@ export class AgentHub implements SessionDirectory {
     for (const s of local) {
       const owner = current.get(s.consumerId);
       if (owner === undefined) s.end('unregistered', 'consumer was unregistered');
+      // Offline in the store while live here: another server reaped this one's lease.
+      else if (owner === null) s.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
       else if (owner !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
     }
   }
@@ -222,6 +230,17 @@ export class AgentHub implements SessionDirectory {
       if (session.silentFor() > this.livenessTimeoutMs) session.end('silent', `no message from the agent for ${this.livenessTimeoutMs} ms`);
       else session.send({ kind: 'heartbeat', time });
     }
+  }
+
+  /** This server's lease was reaped: its streams are marked gone in the store, so end them all (agents reconnect). */
+  leaseLost(): void {
+    for (const s of this.all()) s.end('lease_lost', 'this server lost its lease; reconnect');
+  }
+
+  /** Wake-ups from another server (server/grpc/cluster-service.ts): work or cancellations for consumers whose streams are here. */
+  wake(workConsumerIds: string[], cancelConsumerIds: string[]): void {
+    for (const id of workConsumerIds) this.dispatcher.workArrived(id);
+    for (const id of cancelConsumerIds) this.dispatcher.cancelRequested(id);
   }
 
   /** Ends every stream (agents reconnect elsewhere) once their reports already received are written. */

@@ -153,7 +153,8 @@ export class Dispatcher implements TaskHandOff {
       batch.forEach((session, i) => {
         const result = results.get(session.consumerId)!;
         if (!result.live) {
-          session.end('replaced', 'replaced by a newer connection of the same consumer');
+          if (result.offline) session.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
+          else session.end('replaced', 'replaced by a newer connection of the same consumer');
           return;
         }
         for (const task of result.dispatched) this.send(session, task, 'dispatched');
@@ -230,7 +231,7 @@ export class Dispatcher implements TaskHandOff {
   }
 
   /** Wake-up: a task of this consumer must be stopped by its agent. */
-  private cancelRequested(consumerId: string): void {
+  cancelRequested(consumerId: string): void {
     const session = this.options.sessions.get(consumerId);
     if (session) this.guard('cancel delivery', this.deliverCancellations([session]));
   }
