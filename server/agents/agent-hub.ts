@@ -156,8 +156,8 @@ export class AgentHub implements SessionDirectory {
 
   /**
    * One message from an agent, already decoded and within the protocol's
-   * limits. Reports spend the stream's budget (an agent that floods loses
-   * its stream, nobody else's); progress is coalesced per task.
+   * limits. Accepts and replies spend the stream's budget (an agent that
+   * floods loses its stream, nobody else's); progress is coalesced per task.
    */
   receive(session: AgentSession, message: MessageFromAgent): void {
     session.heard();
@@ -173,16 +173,19 @@ export class AgentHub implements SessionDirectory {
         this.warnings.warn(`${session.consumerId}:invalid`, { event: 'agent.invalid_report', consumerId: session.consumerId, problem: message.problem }, 'ignored an agent report that names no task');
         return;
       case 'report': {
+        const report = { ...message.report, consumerId: session.consumerId } as AgentReport;
+        // Progress is bounded by coalescing (one write a second per task, the latest wins); accepts
+        // and replies each cost the store, and an agent sends a few per task: those spend the budget.
+        if (report.kind === 'progress') {
+          inflow.progress.offer(report);
+          return;
+        }
         if (!inflow.budget.take()) {
           session.end('flooding', 'the agent sent more reports than its budget allows; reconnect and send less');
           return;
         }
-        const report = { ...message.report, consumerId: session.consumerId } as AgentReport;
-        if (report.kind === 'progress') inflow.progress.offer(report);
-        else {
-          if (report.kind === 'reply') inflow.progress.forget(report.taskId);
-          this.report(session, report);
-        }
+        if (report.kind === 'reply') inflow.progress.forget(report.taskId);
+        this.report(session, report);
       }
     }
   }

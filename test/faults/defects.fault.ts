@@ -17,8 +17,7 @@ import { assertNoUnhandledRejections, TcpProxy } from './harness';
 /**
  * The defects of issue 9's list, one case each, against a real server on
  * MariaDB reached through a TCP proxy (so the database can be taken away).
- * Cases marked `it.skip` wait for the fix of their defect, which is being
- * made on another branch; each names it. Un-skip them as the fixes land.
+ * Cases marked `it.skip` wait for the fix of their defect; each names it.
  */
 describe('fault suite: the defects of the issue', function () {
   this.timeout(120_000);
@@ -93,8 +92,8 @@ describe('fault suite: the defects of the issue', function () {
     }
   });
 
-  // Pending: defect 3 (a lost database connection is INTERNAL to clients and health stays SERVING).
-  it.skip('3. the database unreachable: clients get UNAVAILABLE and health says NOT_SERVING, then SERVING again', async () => {
+  // Defect 3 (a lost database connection was INTERNAL to clients and health stayed SERVING).
+  it('3. the database unreachable: clients get UNAVAILABLE and health says NOT_SERVING, then SERVING again', async () => {
     const health = new (grpc.makeGenericClientConstructor(healthService, 'Health'))(ts.address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
     const status = () => new Promise<string>((resolve, reject) => health.check({ service: '' }, (err: Error | null, res: { status: string }) => (err ? reject(err) : resolve(res.status))));
     try {
@@ -110,8 +109,8 @@ describe('fault suite: the defects of the issue', function () {
     }
   });
 
-  // Pending: defect 4 (Agent.onTaskRequest marks a task running only after its journal write: a second copy during the write runs it again).
-  it.skip('4. two back-to-back copies of one request run the handler once', async () => {
+  // Defect 4 (the agent marked a task running only after its journal write: a second copy during the write ran it again).
+  it('4. two back-to-back copies of one request run the handler once', async () => {
     const runs = path.join(tempDir('defect4'), 'runs');
     const taskId = '00000000-0000-4000-8000-000000000004';
     // A server that sends the same request twice in a row, as redelivery under churn can.
@@ -143,8 +142,8 @@ describe('fault suite: the defects of the issue', function () {
     }
   });
 
-  // Pending: defect 5 (per-stream write queues are unbounded; a reader that stops reading grows the server).
-  it.skip('5. an agent that stops reading is cut off once its queue passes its bound', async () => {
+  // Defect 5 (per-stream write queues were unbounded; a reader that stops reading grew the server).
+  it('5. an agent that stops reading is cut off once its queue passes its bound', async () => {
     const { agent } = await agentFor();
     try {
       // Replies for unknown ids are each acked; the agent reads none of the acks.
@@ -171,8 +170,8 @@ describe('fault suite: the defects of the issue', function () {
     }
   });
 
-  // Pending: defect 7 (a task dispatched and never accepted is resent forever; acceptance needs a deadline and an outcome).
-  it.skip('7. a task never accepted leaves DISPATCHED by its acceptance deadline', async () => {
+  // Defect 7 (a task dispatched and never accepted was resent forever).
+  it('7. a task never accepted leaves DISPATCHED by its acceptance deadline', async () => {
     const { consumerId, agent } = await agentFor();
     try {
       const task = (await call(ts.clients.tasks, 'createTask', { consumerId, method: 'testing.echo' })).task!;
@@ -184,8 +183,8 @@ describe('fault suite: the defects of the issue', function () {
     }
   });
 
-  // Pending: defect 9 (every progress report is stored: floods cost a query each).
-  it.skip('9. a progress flood is coalesced: the task keeps the latest, events are stored at a bounded rate', async () => {
+  // Defect 9 (every progress report was stored: floods cost a query each).
+  it('9. a progress flood is coalesced: the task keeps the latest, events are stored at a bounded rate', async () => {
     const { consumerId, agent } = await agentFor();
     try {
       const task = (await call(ts.clients.tasks, 'createTask', { consumerId, method: 'testing.echo' })).task!;
