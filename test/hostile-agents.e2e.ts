@@ -196,5 +196,6 @@ describeOnEachStore(
       }
     });
   },
-  { agents: { heartbeatIntervalMs: 200, livenessTimeoutMs: 5000, acceptTimeoutMs: 300, maxUnacceptedSends: 3, pollIntervalMs: 100 }, agentStreamQueueLimit: 200 },
+  // A small queue bound (the default is 4096), still above the acks of one settlement batch (256), which a reading agent may see in one burst.
+  { agents: { heartbeatIntervalMs: 200, livenessTimeoutMs: 5000, acceptTimeoutMs: 300, maxUnacceptedSends: 3, pollIntervalMs: 100 }, agentStreamQueueLimit: 1000 },
 );
