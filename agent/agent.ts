@@ -14,7 +14,8 @@ import { TaskFailure, type PluginRegistry } from './plugin-api';
 export const AGENT_VERSION = 'taskplane-agent/0.1.0';
 
 export interface AgentOptions {
-  server: string;
+  /** host:port of a server, or several (a list, or comma-separated): tried in turn on each reconnect. */
+  server: string | string[];
   consumerId: string;
   /** The credential from RegisterConsumer. Never logged. */
   token: string;
@@ -44,6 +45,13 @@ const SHUTDOWN = 'the agent is shutting down';
  */
 const MAX_QUEUED_WRITES = 4096;
 
+/** "a:1,b:2" or a list of them: the addresses, trimmed, at least one. */
+export function parseServerList(server: string | string[]): string[] {
+  const list = (Array.isArray(server) ? server : [server]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('agent: at least one server address is needed');
+  return list;
+}
+
 /** Why the connection loop stopped for good. */
 export type AgentExit = { reason: 'stopped' } | { reason: 'unauthenticated' | 'replaced'; details: string };
 
@@ -62,7 +70,10 @@ interface RunningTask {
  */
 export class Agent {
   private readonly journal: Journal;
-  private readonly client: AgentServiceClient;
+  /** The servers it may connect to, and a channel to each, made on first use. */
+  private readonly servers: string[];
+  private readonly clients = new Map<string, AgentServiceClient>();
+  private serverIndex: number;
   private readonly running = new Map<string, RunningTask>();
   private stream: Stream | null = null;
   private writer: OrderedWriter<ConnectRequest> | null = null;
@@ -76,15 +87,27 @@ export class Agent {
   private livenessTimeoutMs = 30_000;
 
   constructor(private readonly options: AgentOptions) {
+    this.servers = parseServerList(options.server);
+    // A random first server spreads a fleet whose hosts share one list.
+    this.serverIndex = Math.floor(Math.random() * this.servers.length);
     this.journal = Journal.open(options.stateDir);
-    const protos = loadTaskplaneProtos();
-    this.client = new protos.taskplane.v1.AgentService(options.server, grpc.credentials.createInsecure(), {
-      // Notice a dead server even when the stream is idle.
-      'grpc.keepalive_time_ms': 15_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-    });
     this.recovered = this.settleInterrupted();
+  }
+
+  /** The channel to the server this connection attempt uses. */
+  private client(address: string): AgentServiceClient {
+    let client = this.clients.get(address);
+    if (!client) {
+      const protos = loadTaskplaneProtos();
+      client = new protos.taskplane.v1.AgentService(address, grpc.credentials.createInsecure(), {
+        // Notice a dead server even when the stream is idle.
+        'grpc.keepalive_time_ms': 15_000,
+        'grpc.keepalive_timeout_ms': 10_000,
+        'grpc.keepalive_permit_without_calls': 1,
+      });
+      this.clients.set(address, client);
+    }
+    return client;
   }
 
   /**
@@ -115,9 +138,11 @@ export class Agent {
       if (outcome.kind === 'fatal') return outcome.exit;
       if (this.stopping) break;
       failures = outcome.welcomed ? 0 : failures + 1;
+      // The next server of the list: the one that failed or ended the stream may be going away.
+      this.serverIndex = (this.serverIndex + 1) % this.servers.length;
       // Full jitter: many agents losing one server do not all come back at once.
       const delay = Math.random() * Math.min(max, initial * 2 ** failures);
-      this.options.logger.info({ event: 'agent.reconnecting', inMs: Math.round(delay), code: outcome.code, details: outcome.details }, 'reconnecting');
+      this.options.logger.info({ event: 'agent.reconnecting', inMs: Math.round(delay), server: this.servers[this.serverIndex], code: outcome.code, details: outcome.details }, 'reconnecting');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.stopWaiter = () => {
@@ -134,7 +159,8 @@ export class Agent {
       const metadata = new grpc.Metadata();
       metadata.set('taskplane-consumer-id', this.options.consumerId);
       metadata.set('authorization', `Bearer ${this.options.token}`);
-      const stream = this.client.connect(metadata) as Stream;
+      const server = this.servers[this.serverIndex];
+      const stream = this.client(server).connect(metadata) as Stream;
       this.stream = stream;
       this.writer = new OrderedWriter(stream, MAX_QUEUED_WRITES, () => {
         this.options.logger.warn({ event: 'agent.server_not_reading', queued: MAX_QUEUED_WRITES }, 'the server does not read our stream; reconnecting');
@@ -190,7 +216,7 @@ export class Agent {
   private onWelcome(stream: Stream, welcome: NonNullable<ConnectResponse__Output['welcome']>): void {
     const interval = durationMs(welcome.heartbeatIntervalDuration) || 10_000;
     this.livenessTimeoutMs = durationMs(welcome.livenessTimeoutDuration) || 30_000;
-    this.options.logger.info({ event: 'agent.connected', serverId: welcome.serverId, consumerId: this.options.consumerId }, 'connected');
+    this.options.logger.info({ event: 'agent.connected', serverId: welcome.serverId, server: this.servers[this.serverIndex], consumerId: this.options.consumerId }, 'connected');
     // Replies the server may not have yet (it acks each one it records).
     for (const entry of this.journal.outbox()) this.sendReply(entry.taskId, entry.reply!);
     this.heartbeat = setInterval(() => {
@@ -349,7 +375,7 @@ export class Agent {
     await new Promise((resolve) => setImmediate(resolve));
     this.stream?.end();
     this.stream?.cancel();
-    this.client.close();
+    for (const client of this.clients.values()) client.close();
     this.journal.close();
   }
 }

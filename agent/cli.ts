@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../shared/command';
 import { EXIT, UsageError } from '../shared/exit-codes';
 import { createLogger } from '../shared/log';
-import { Agent } from './agent';
+import { Agent, parseServerList } from './agent';
 import { PluginRegistry } from './plugin-api';
 import { packagesPlugin } from './plugins/packages';
 import { systemPlugin } from './plugins/system';
@@ -14,7 +14,10 @@ const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token
 Runs the agent of one managed host: holds a stream to a server, runs the
 tasks it is sent, and reconnects with backoff when the stream breaks.
 
-  --server HOST:PORT       TASKPLANE_SERVER       default 127.0.0.1:50051
+  --server HOST:PORT[,HOST:PORT...]
+                           TASKPLANE_SERVER       default 127.0.0.1:50051; several servers of one
+                           installation: the agent starts at a random one and moves to
+                           the next on each reconnect (repeat --server or separate with commas)
   --consumer ID            TASKPLANE_CONSUMER     the consumer this host was registered as
   --token CREDENTIAL       TASKPLANE_TOKEN        from "taskplane consumer register"
   --token-file PATH        TASKPLANE_TOKEN_FILE   read the credential from a file (keeps it out of ps)
@@ -38,7 +41,7 @@ async function runAgent(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      server: { type: 'string' },
+      server: { type: 'string', multiple: true },
       consumer: { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
@@ -64,9 +67,15 @@ async function runAgent(args: string[]): Promise<number> {
     if (typeof mod.register !== 'function') throw new UsageError(`agent: plugin ${modulePath} does not export register(registry)`);
     mod.register(plugins);
   }
+  let servers: string[];
+  try {
+    servers = parseServerList(values.server ?? env.TASKPLANE_SERVER ?? '127.0.0.1:50051');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const logger = createLogger({ name: 'taskplane-agent' });
   const agent = new Agent({
-    server: values.server ?? env.TASKPLANE_SERVER ?? '127.0.0.1:50051',
+    server: servers,
     consumerId,
     token,
     stateDir: values['state-dir'] ?? env.TASKPLANE_STATE_DIR ?? path.join('data', `agent-${consumerId}`),

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 /** Where bench/ lives in the source tree, whether this runs from bench/ or dist/bench/. */
 export const BENCH_SOURCE_DIR = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'bench') : __dirname;
 
-export const PHASES = ['throughput', 'latency', 'history', 'release'] as const;
+export const PHASES = ['throughput', 'latency', 'history', 'release', 'cross-server'] as const;
+/** Phases run when --phases is not given (cross-server starts a second server, so it is asked for by name). */
+export const DEFAULT_PHASES = ['throughput', 'latency', 'history', 'release'];
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -60,7 +62,11 @@ and resource use. Every flag also reads an environment variable.
   --agent-state-dir DIR BENCH_AGENT_STATE_DIR    parent of the agents' journals (system temp dir); /dev/shm
                                                  models agents on their own hosts (no shared disk)
   --client-channels N   BENCH_CLIENT_CHANNELS    gRPC connections of the bench clients (2)
-  --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history,release
+  --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history,release,
+                                                 cross-server (default: all but cross-server, which starts a
+                                                 second server B and measures, in one open loop at --rate,
+                                                 create -> SUCCEEDED of tasks created on the agents' server A
+                                                 against tasks created on B)
   --mysql-url URL       BENCH_MYSQL_URL          MySQL server, no database (mysql://root@127.0.0.1:3306;
                                                  falls back to TASKPLANE_TEST_MYSQL_URL)
   --cpu-prof DIR        BENCH_CPU_PROF           profile the server and agents processes (node --cpu-prof)
@@ -99,7 +105,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${flag} (${envName}) must be ${integer ? 'an integer' : 'a number'} >= ${min}, not "${text}"`);
     return n;
   };
-  const phasesText = values.phases ?? env.BENCH_PHASES ?? PHASES.join(',');
+  const phasesText = values.phases ?? env.BENCH_PHASES ?? DEFAULT_PHASES.join(',');
   const phases = phasesText.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of phases) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases: unknown phase "${p}" (known: ${PHASES.join(', ')})`);
   const concurrency = num('concurrency', values.concurrency, 'BENCH_AGENT_CONCURRENCY', 8, 1);

@@ -5,6 +5,7 @@ import type { ProtoGrpcType as TaskProtos } from './generated/task_service';
 import type { ProtoGrpcType as ConsumerProtos } from './generated/consumer_service';
 import type { ProtoGrpcType as AgentProtos } from './generated/agent_service';
 import type { ProtoGrpcType as ScheduleProtos } from './generated/schedule_service';
+import type { ProtoGrpcType as ClusterProtos } from './generated/cluster_service';
 
 /** protos/ in the source tree, whether this file runs from protos/ or dist/protos/. */
 export const PROTO_ROOT = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'protos') : __dirname;
@@ -32,4 +33,11 @@ export type TaskplaneProtos = TaskProtos & ConsumerProtos & AgentProtos & Schedu
 
 export function loadTaskplaneProtos(definition = loadPackageDefinition()): TaskplaneProtos {
   return grpc.loadPackageDefinition(definition) as unknown as TaskplaneProtos;
+}
+
+/** Spoken between servers only: loaded apart, so reflection and the public port never describe it. */
+export const CLUSTER_PROTO_FILE = 'taskplane/v1/cluster_service.proto';
+
+export function loadClusterProtos(): ClusterProtos {
+  return grpc.loadPackageDefinition(protoLoader.loadSync([CLUSTER_PROTO_FILE], LOADER_OPTIONS)) as unknown as ClusterProtos;
 }

@@ -13,6 +13,11 @@ export interface ServerConfig {
   agentLivenessTimeoutMs: number;
   /** MySQL connections per server (SQLite always uses one). */
   databasePoolMax: number;
+  /** The internal ClusterService address, and the one advertised to other servers (null: defaults). */
+  clusterListen: string | null;
+  clusterAdvertise: string | null;
+  /** The server lease (see server/cluster/server-lease.ts). */
+  serverLeaseMs: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
@@ -26,13 +31,21 @@ export interface ServerFlags {
   'shutdown-timeout'?: string;
   'agent-liveness-timeout'?: string;
   'database-pool-max'?: string;
+  'cluster-listen'?: string;
+  'cluster-advertise'?: string;
+  'server-lease'?: string;
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const listen = hostPort('listen', flags.listen ?? env.TASKPLANE_LISTEN ?? DEFAULT_LISTEN, 50051);
+  const listen = hostPort('listen', flags.listen ?? env.TASKPLANE_LISTEN ?? DEFAULT_LISTEN);
   // Empty turns the HTTP listener off.
   const httpText = flags['http-listen'] ?? env.TASKPLANE_HTTP_LISTEN ?? DEFAULT_HTTP_LISTEN;
   const httpListen = httpText === '' ? '' : hostPort('http-listen', httpText, 8080);
+  const clusterListenText = flags['cluster-listen'] ?? env.TASKPLANE_CLUSTER_LISTEN;
+  const clusterListen = clusterListenText ? hostPort('cluster-listen', clusterListenText) : null;
+  const clusterAdvertiseText = flags['cluster-advertise'] ?? env.TASKPLANE_CLUSTER_ADVERTISE;
+  const clusterAdvertise = clusterAdvertiseText ? hostPort('cluster-advertise', clusterAdvertiseText) : null;
+  const serverLeaseMs = seconds('server-lease', flags['server-lease'] ?? env.TASKPLANE_SERVER_LEASE ?? '10');
   const databaseUrl = flags['database-url'] ?? env.TASKPLANE_DATABASE_URL ?? DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
   const migrate = flags.migrate ?? ['1', 'true', 'yes'].includes((env.TASKPLANE_MIGRATE ?? '').toLowerCase());
@@ -43,10 +56,10 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   if (!Number.isInteger(databasePoolMax) || databasePoolMax < 2 || databasePoolMax > 500) {
     throw new InvalidArgumentError('database-pool-max', `"${poolText}" is not a whole number from 2 to 500`);
   }
-  return { listen, httpListen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax };
+  return { listen, httpListen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax, clusterListen, clusterAdvertise, serverLeaseMs };
 }
 
-function hostPort(flag: string, text: string, examplePort: number): string {
+function hostPort(flag: string, text: string, examplePort = 50051): string {
   if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(text) || Number(text.split(':').pop()) > 65535) {
     throw new InvalidArgumentError(flag, `"${text}" is not host:port (e.g. 127.0.0.1:${examplePort}, 0.0.0.0:${examplePort})`);
   }

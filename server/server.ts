@@ -29,6 +29,11 @@ import { LiveStreams } from './grpc/status';
 import { scheduleServiceHandlers } from './grpc/schedule-service';
 import { Scheduler } from './scheduling/scheduler';
 import { ScheduleManager } from './scheduling/schedule-manager';
+import { ServerLease } from './cluster/server-lease';
+import { loadClusterSecret } from './cluster/cluster-secret';
+import { ClusterWaker } from './cluster/cluster-waker';
+import { addClusterService, clusterServiceHandlers, GrpcWakeSender } from './grpc/cluster-service';
+import os from 'node:os';
 
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
@@ -57,6 +62,20 @@ export interface ServerOptions {
   methods?: MethodRegistry;
   /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
   schedulerTicker?: boolean;
+  /** Several servers on one database (see ClusterOptions). */
+  cluster?: ClusterOptions;
+}
+
+export interface ClusterOptions {
+  /** host:port of the internal ClusterService (default: the public listen host, a free port). */
+  listen?: string;
+  /** host:port other servers use to reach it (default: the bound internal address; the machine's host name for a wildcard host). */
+  advertise?: string;
+  /** Server lease: how long it lasts unrenewed (default 10 s) and how often it is renewed (default a fifth of that). */
+  leaseMs?: number;
+  renewIntervalMs?: number;
+  /** false: never wake other servers directly, leave it to their poll (default true). */
+  wake?: boolean;
 }
 
 const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService', 'taskplane.v1.ScheduleService'];
@@ -75,6 +94,9 @@ export class TaskplaneServer {
 
   private constructor(
     private readonly grpcServer: grpc.Server,
+    private readonly clusterServer: grpc.Server,
+    readonly lease: ServerLease,
+    private readonly waker: ClusterWaker,
     private readonly health: HealthImplementation,
     readonly db: Database,
     readonly agents: AgentHub,
@@ -98,6 +120,9 @@ export class TaskplaneServer {
     // Metrics only with an HTTP listener: nothing else could scrape them.
     const prometheus = options.httpListen ? new PrometheusMetrics({ logger, unfinishedCacheMs: options.metricsCacheMs }) : null;
     const metrics = prometheus ?? NO_METRICS;
+    let clusterServerForCleanup: grpc.Server | undefined;
+    let leaseForCleanup: ServerLease | undefined;
+    let wakerForCleanup: ClusterWaker | undefined;
     try {
       if (db.dialect === 'sqlite' || options.migrate) {
         const applied = await migrateToLatest(db);
@@ -113,8 +138,41 @@ export class TaskplaneServer {
       const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
       const serverId = newServerId();
-      const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock), notifier, clock, logger, serverId, metrics, ...options.agents });
+      // The internal address first: it goes into the lease row, which must
+      // exist before any stream attaches (its consumers name this server).
+      const secret = await loadClusterSecret(db.knex);
+      const clusterServer = new grpc.Server();
+      clusterServerForCleanup = clusterServer;
+      const clusterListen = options.cluster?.listen ?? `${hostOf(options.listen)}:0`;
+      const clusterPort = await new Promise<number>((resolve, reject) =>
+        clusterServer.bindAsync(clusterListen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
+      );
+      const internalAddress = options.cluster?.advertise ?? advertisedAddress(clusterListen, clusterPort);
+      let agentsForLease: AgentHub | undefined;
+      const lease = new ServerLease({
+        db: db.knex,
+        logger,
+        serverId,
+        internalAddress,
+        leaseMs: options.cluster?.leaseMs,
+        renewIntervalMs: options.cluster?.renewIntervalMs,
+        onLost: () => agentsForLease?.leaseLost(),
+      });
+      await lease.start();
+      leaseForCleanup = lease;
+      const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock, serverId), notifier, clock, logger, serverId, admitting: () => lease.held, metrics, ...options.agents });
+      agentsForLease = agents;
       lifecycle.setHandOff(agents.dispatcher);
+      const waker = new ClusterWaker({
+        db: db.knex,
+        notifier,
+        logger,
+        serverId,
+        sender: new GrpcWakeSender(secret, serverId),
+        isLocal: (id) => options.cluster?.wake === false || agents.get(id) !== undefined,
+      });
+      wakerForCleanup = waker;
+      addClusterService(clusterServer, clusterServiceHandlers(agents, secret, logger));
       const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker, metrics });
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {
@@ -135,7 +193,7 @@ export class TaskplaneServer {
       hubForCleanup = agents;
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
-      const server = new TaskplaneServer(grpcServer, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
+      const server = new TaskplaneServer(grpcServer, clusterServer, lease, waker, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
       serverForCleanup = server;
       grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
       grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
@@ -167,14 +225,17 @@ export class TaskplaneServer {
         });
         (server as { httpPort: number | null }).httpPort = server.http.port;
       }
-      logger.info({ event: 'server.started', listen: options.listen, port, httpListen: options.httpListen || undefined, httpPort: server.httpPort ?? undefined, store: db.dialect, serverId }, 'taskplane server listening');
+      logger.info({ event: 'server.started', listen: options.listen, port, httpListen: options.httpListen || undefined, httpPort: server.httpPort ?? undefined, store: db.dialect, serverId, internalAddress }, 'taskplane server listening');
       return server;
     } catch (err) {
       await serverForCleanup?.http?.stop();
       serverForCleanup?.databaseHealth?.stop();
       await schedulerForCleanup?.stop();
+      await wakerForCleanup?.stop();
       await hubForCleanup?.stop();
+      await leaseForCleanup?.stop();
       grpcServerForCleanup?.forceShutdown();
+      clusterServerForCleanup?.forceShutdown();
       await db.close();
       throw err;
     }
@@ -225,8 +286,12 @@ export class TaskplaneServer {
     await this.http?.stop();
     // No new fires or releases; a pass under way finishes its transaction.
     await this.scheduler.stop();
+    await this.waker.stop();
     // Agents reconnect elsewhere; their reports already received are written first.
     await this.agents.stop();
+    // Its streams are released: give the lease up so nobody waits for it to lapse.
+    await this.lease.stop();
+    this.clusterServer.forceShutdown();
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -242,4 +307,14 @@ export class TaskplaneServer {
     await this.db.close();
     logger.info({ event: 'server.stopped' }, 'taskplane server stopped');
   }
+}
+
+function hostOf(listen: string): string {
+  return listen.slice(0, listen.lastIndexOf(':'));
+}
+
+/** The internal address other servers dial: a wildcard host is replaced by this machine's name. */
+function advertisedAddress(listen: string, port: number): string {
+  const host = hostOf(listen);
+  return `${host === '0.0.0.0' || host === '[::]' || host === '' ? os.hostname() : host}:${port}`;
 }

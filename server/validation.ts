@@ -21,12 +21,6 @@ export function requireConsumerId(field: string, value: string): string {
   return value;
 }
 
-export function requireNonEmpty(field: string, value: string, maxLength = 255): string {
-  if (!value) throw new InvalidArgumentError(field, 'is required');
-  if (value.length > maxLength) throw new InvalidArgumentError(field, `is longer than ${maxLength} characters`);
-  return value;
-}
-
 export function optionalText(field: string, value: string, maxLength: number): string {
   if (value.length > maxLength) throw new InvalidArgumentError(field, `is longer than ${maxLength} characters`);
   if (/[\u0000-\u001f]/.test(value)) throw new InvalidArgumentError(field, 'contains control characters');

@@ -39,7 +39,7 @@ for (const kind of STORE_KINDS) {
       clock = new FakeClock(T0);
       notifier = new ChangeNotifier();
       lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods: builtinMethods(), logger: testLogger, settleLingerMs: 0 });
-      sessions = new ConsumerSessions(db.knex, db.dialect, clock);
+      sessions = new ConsumerSessions(db.knex, db.dialect, clock, 'lifecycle-test-server');
     });
     after(async function () {
       this.timeout(30_000);

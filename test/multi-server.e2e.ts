@@ -92,7 +92,8 @@ for (const kind of STORE_KINDS) {
     let b: TestServer;
     before(async () => {
       store = await createTestStore(kind);
-      a = await startServerOn(store, OPTIONS);
+      // A does not wake B directly either (see the cross-server wake tests for that).
+      a = await startServerOn(store, { ...OPTIONS, cluster: { wake: false } });
       // B polls for other servers' work only once a minute: within this test it never sees A's tasks on its own.
       b = await startServerOn(store, { agents: { pollIntervalMs: 60_000 } });
     });

@@ -45,6 +45,8 @@ export interface AgentHubOptions {
   /** A task's progress is written at most this often (default 1 s); reports in between are coalesced. */
   progressIntervalMs?: number;
   metrics?: Metrics;
+  /** False while this server holds no lease (server/cluster/server-lease.ts): new streams are refused. */
+  admitting?: () => boolean;
 }
 
 /** What one stream's reports may cost: each agent's budget grows with its concurrency. */
@@ -121,6 +123,10 @@ export class AgentHub implements SessionDirectory {
       channel.end('shutting_down', 'server is shutting down; reconnect');
       return null;
     }
+    if (this.options.admitting && !this.options.admitting()) {
+      channel.end('lease_lost', 'server is renewing its lease; reconnect');
+      return null;
+    }
     const session = new AgentSession(channel, consumerId, capabilities);
     if (!(await consumerSessions.takeOver(consumerId, session.sessionId))) {
       channel.end('unregistered', `consumer "${consumerId}" is not registered`);
@@ -160,8 +166,8 @@ export class AgentHub implements SessionDirectory {
 
   /**
    * One message from an agent, already decoded and within the protocol's
-   * limits. Reports spend the stream's budget (an agent that floods loses
-   * its stream, nobody else's); progress is coalesced per task.
+   * limits. Accepts and replies spend the stream's budget (an agent that
+   * floods loses its stream, nobody else's); progress is coalesced per task.
    */
   receive(session: AgentSession, message: MessageFromAgent): void {
     session.heard();
@@ -177,16 +183,19 @@ export class AgentHub implements SessionDirectory {
         this.warnings.warn(`${session.consumerId}:invalid`, { event: 'agent.invalid_report', consumerId: session.consumerId, problem: message.problem }, 'ignored an agent report that names no task');
         return;
       case 'report': {
+        const report = { ...message.report, consumerId: session.consumerId } as AgentReport;
+        // Progress is bounded by coalescing (one write a second per task, the latest wins); accepts
+        // and replies each cost the store, and an agent sends a few per task: those spend the budget.
+        if (report.kind === 'progress') {
+          inflow.progress.offer(report);
+          return;
+        }
         if (!inflow.budget.take()) {
           session.end('flooding', 'the agent sent more reports than its budget allows; reconnect and send less');
           return;
         }
-        const report = { ...message.report, consumerId: session.consumerId } as AgentReport;
-        if (report.kind === 'progress') inflow.progress.offer(report);
-        else {
-          if (report.kind === 'reply') inflow.progress.forget(report.taskId);
-          this.report(session, report);
-        }
+        if (report.kind === 'reply') inflow.progress.forget(report.taskId);
+        this.report(session, report);
       }
     }
   }
@@ -223,6 +232,8 @@ export class AgentHub implements SessionDirectory {
     for (const s of local) {
       const owner = current.get(s.consumerId);
       if (owner === undefined) s.end('unregistered', 'consumer was unregistered');
+      // Offline in the store while live here: another server reaped this one's lease.
+      else if (owner === null) s.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
       else if (owner !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
     }
   }
@@ -237,6 +248,17 @@ export class AgentHub implements SessionDirectory {
       if (session.silentFor() > this.livenessTimeoutMs) session.end('silent', `no message from the agent for ${this.livenessTimeoutMs} ms`);
       else session.send({ kind: 'heartbeat', time });
     }
+  }
+
+  /** This server's lease was reaped: its streams are marked gone in the store, so end them all (agents reconnect). */
+  leaseLost(): void {
+    for (const s of this.all()) s.end('lease_lost', 'this server lost its lease; reconnect');
+  }
+
+  /** Wake-ups from another server (server/grpc/cluster-service.ts): work or cancellations for consumers whose streams are here. */
+  wake(workConsumerIds: string[], cancelConsumerIds: string[]): void {
+    for (const id of workConsumerIds) this.dispatcher.workArrived(id);
+    for (const id of cancelConsumerIds) this.dispatcher.cancelRequested(id);
   }
 
   /** Ends every stream (agents reconnect elsewhere) once their reports already received are written. */

@@ -36,7 +36,11 @@ export type StreamEnd =
   /** The agent stopped reading what it is sent. */
   | 'slow_reader'
   /** The agent sent more reports than its budget allows. */
-  | 'flooding';
+  | 'flooding'
+  /** The store says the consumer is offline: this server's lease lapsed and another server reaped it. Reconnect. */
+  | 'released'
+  /** This server found its lease reaped: every stream it held is ended. Reconnect. */
+  | 'lease_lost';
 
 /** The transport under a session (server/grpc/agent-channel.ts): ordered writes with backpressure, and the end. */
 export interface AgentChannel {

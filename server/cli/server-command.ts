@@ -15,7 +15,13 @@ const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--http-listen HOST:
   --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)
   --database-pool-max TASKPLANE_DATABASE_POOL_MAX  MySQL connections per server (default 10)
   --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
-                      seconds of silence after which an agent stream is released (default 30)`;
+                      seconds of silence after which an agent stream is released (default 30)
+  --cluster-listen    TASKPLANE_CLUSTER_LISTEN     HOST:PORT of the internal service other servers call
+                                              (default: the --listen host, a free port)
+  --cluster-advertise TASKPLANE_CLUSTER_ADVERTISE  HOST:PORT other servers dial to reach it
+                                              (default: the bound internal address)
+  --server-lease      TASKPLANE_SERVER_LEASE  seconds a server's lease lasts unrenewed; when it lapses,
+                                              other servers mark its agent streams gone (default 10)`;
 
 /** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
 export const serverCommand: Command = {
@@ -31,6 +37,9 @@ export const serverCommand: Command = {
         'shutdown-timeout': { type: 'string' },
         'agent-liveness-timeout': { type: 'string' },
         'database-pool-max': { type: 'string' },
+        'cluster-listen': { type: 'string' },
+        'cluster-advertise': { type: 'string' },
+        'server-lease': { type: 'string' },
       },
     });
     return runServer(values);
@@ -44,6 +53,7 @@ async function runServer(flags: ServerFlags): Promise<number> {
     ...config,
     logger,
     agents: { livenessTimeoutMs: config.agentLivenessTimeoutMs, heartbeatIntervalMs: Math.min(10_000, config.agentLivenessTimeoutMs / 3) },
+    cluster: { listen: config.clusterListen ?? undefined, advertise: config.clusterAdvertise ?? undefined, leaseMs: config.serverLeaseMs },
   });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

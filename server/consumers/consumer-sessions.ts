@@ -14,11 +14,13 @@ export class ConsumerSessions {
     private readonly db: Knex,
     private readonly dialect: Dialect,
     private readonly clock: Clock,
+    /** This server (servers.id): written beside each stream it takes over. */
+    private readonly serverId: string,
   ) {}
 
   /** Makes `sessionId` the consumer's live stream (online, seen now); false if the consumer is not registered. */
   takeOver(consumerId: string, sessionId: string): Promise<boolean> {
-    return takeOverConsumer(this.db, consumerId, sessionId, this.clock.now());
+    return takeOverConsumer(this.db, consumerId, sessionId, this.serverId, this.clock.now());
   }
 
   /** The stream ended: offline, unless a newer stream has taken over meanwhile. */

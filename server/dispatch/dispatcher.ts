@@ -115,7 +115,12 @@ export class Dispatcher implements TaskHandOff {
 
   private startClaimLoop(): void {
     if (this.claimLoop || this.stopped) return;
-    this.claimLoop = this.claimAll()
+    // Started at the end of this turn of the event loop, not at once: the
+    // slots a settlement batch frees are all freed in one turn (its
+    // replies resolve together), so they are claimed for in one transaction
+    // rather than one by one.
+    this.claimLoop = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.claimAll())
       .catch((err) => this.options.logger.error({ event: 'dispatch.failed', err }, 'dispatch failed; the poll will try again'))
       .finally(() => {
         this.claimLoop = null;
@@ -150,7 +155,8 @@ export class Dispatcher implements TaskHandOff {
       batch.forEach((session, i) => {
         const result = results.get(session.consumerId)!;
         if (!result.live) {
-          session.end('replaced', 'replaced by a newer connection of the same consumer');
+          if (result.offline) session.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
+          else session.end('replaced', 'replaced by a newer connection of the same consumer');
           return;
         }
         for (const task of result.dispatched) this.send(session, task, 'dispatched');
@@ -228,7 +234,7 @@ export class Dispatcher implements TaskHandOff {
   }
 
   /** Wake-up: a task of this consumer must be stopped by its agent. */
-  private cancelRequested(consumerId: string): void {
+  cancelRequested(consumerId: string): void {
     const session = this.options.sessions.get(consumerId);
     if (session) this.guard('cancel delivery', this.deliverCancellations([session]));
   }

@@ -43,6 +43,8 @@ const END_STATUS: Record<StreamEnd, grpc.status> = {
   store_failed: grpc.status.UNAVAILABLE,
   slow_reader: grpc.status.RESOURCE_EXHAUSTED, // reconnect, and read what you are sent
   flooding: grpc.status.RESOURCE_EXHAUSTED, // reconnect (with backoff), and send less
+  released: grpc.status.UNAVAILABLE,
+  lease_lost: grpc.status.UNAVAILABLE,
 };
 
 /**

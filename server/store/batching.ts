@@ -38,9 +38,19 @@ export async function updateRowsById(trx: Knex.Transaction, table: string, chang
 
 const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']); // 1213, 1205
 
+/**
+ * A transaction the database rolled back whole, that may simply run again:
+ * a deadlock or lock-wait timeout (1213, 1205), which is also how Galera
+ * and Group Replication report a certification conflict with a transaction
+ * committed on another node (1213, "WSREP detected deadlock/conflict");
+ * a Galera node that is not ready (1047, outside the primary component)
+ * and a Group Replication member that is no longer the primary (1290,
+ * read-only): they ran nothing, and the retry gets a connection to another
+ * node (see database.ts).
+ */
 export function isRetryableConflict(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
-  return RETRYABLE_MYSQL_ERRORS.has(e?.code ?? '') || e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+  return RETRYABLE_MYSQL_ERRORS.has(e?.code ?? '') || e?.errno === 1213 || e?.errno === 1205 || e?.errno === 1047 || e?.errno === 1290 || e?.code === 'SQLITE_BUSY';
 }
 
 /**

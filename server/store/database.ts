@@ -20,12 +20,15 @@ export interface ParsedDatabaseUrl {
   dialect: Dialect;
   /** sqlite: the file path; mysql: the connection settings. */
   filename?: string;
-  mysql?: { host: string; port: number; user: string; password: string; database: string };
+  /** `host`/`port` are the first of `hosts`. */
+  mysql?: { host: string; port: number; hosts: Array<{ host: string; port: number }>; user: string; password: string; database: string };
 }
 
 /**
  * Parses `sqlite:PATH` (also `sqlite://PATH`, `sqlite::memory:`) and
- * `mysql://user:pass@host:port/db`.
+ * `mysql://user:pass@host:port/db`, also with several hosts of one
+ * cluster (`mysql://user:pass@db1:3306,db2:3306,db3/db`): the server
+ * connects to the first that answers and is ready, in order.
  */
 export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   if (url.startsWith('sqlite:')) {
@@ -34,23 +37,28 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     return { dialect: 'sqlite', filename };
   }
   if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new InvalidArgumentError('database_url', 'not a valid mysql://user:pass@host:port/db URL');
-    }
-    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    // WHATWG URL takes one host; split the host list off and parse each host alone.
+    const m = /^(mysql|mariadb):\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?(?:[?#].*)?$/.exec(url);
+    if (!m) throw new InvalidArgumentError('database_url', 'not a valid mysql://user:pass@host:port/db URL');
+    const [, scheme, auth = '', hostList, pathname = ''] = m;
+    const hosts = (hostList || '127.0.0.1').split(',').map((hostPort) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(`${scheme}://${hostPort.trim()}`);
+      } catch {
+        throw new InvalidArgumentError('database_url', `"${hostPort}" is not host or host:port in the mysql URL`);
+      }
+      if (!parsed.hostname || parsed.pathname.replace(/^\//, '') !== '') throw new InvalidArgumentError('database_url', `"${hostPort}" is not host or host:port in the mysql URL`);
+      return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port ? Number(parsed.port) : 3306 };
+    });
+    const database = decodeURIComponent(pathname.replace(/^\//, ''));
     if (!database) throw new InvalidArgumentError('database_url', 'mysql URL needs a database name, e.g. mysql://root@127.0.0.1:3306/taskplane');
+    const colon = auth.indexOf(':');
+    const user = colon < 0 ? auth : auth.slice(0, colon);
+    const password = colon < 0 ? '' : auth.slice(colon + 1);
     return {
       dialect: 'mysql',
-      mysql: {
-        host: parsed.hostname || '127.0.0.1',
-        port: parsed.port ? Number(parsed.port) : 3306,
-        user: decodeURIComponent(parsed.username || 'root'),
-        password: decodeURIComponent(parsed.password),
-        database,
-      },
+      mysql: { host: hosts[0].host, port: hosts[0].port, hosts, user: decodeURIComponent(user || 'root'), password: decodeURIComponent(password), database },
     };
   }
   throw new InvalidArgumentError('database_url', `unsupported scheme in "${url.split(':')[0]}:"; use sqlite:PATH or mysql://user:pass@host:port/db`);
@@ -98,11 +106,12 @@ export function openDatabase(url: string, options: { poolMax?: number; log?: Dri
     });
     return { knex, dialect: 'sqlite', filename, close: () => knex.destroy() };
   }
+  const { hosts, ...settings } = parsed.mysql!;
   const knex = knexFactory({
     client: 'mysql2',
     log: knexLog(options.log),
     connection: {
-      ...parsed.mysql!,
+      ...settings,
       charset: 'utf8mb4',
       // Times are stored as epoch milliseconds (BIGINT), so the session time
       // zone never changes a value.
@@ -123,7 +132,65 @@ export function openDatabase(url: string, options: { poolMax?: number; log?: Dri
     },
     acquireConnectionTimeout: 10_000,
   });
+  failOverBetween(knex, hosts);
   return { knex, dialect: 'mysql', close: () => knex.destroy() };
+}
+
+type RawConnection = { __knex__disposed?: unknown; query(sql: string, cb: (err: Error | null, rows?: unknown) => void): void; destroy(): void };
+
+/**
+ * Several hosts of one cluster (Galera, Group Replication): every new
+ * connection goes to the host that last worked, or the next one in order
+ * that accepts a connection and is ready to serve (a Galera node outside the
+ * primary component refuses queries with 1047). Connections stick to one
+ * node, as Galera recommends for writes (fewer certification conflicts), and
+ * a connection whose node went away or stopped serving is marked so the
+ * pool replaces it instead of handing it out again. Done on knex's own
+ * mysql2 client, so the store is unchanged.
+ */
+function failOverBetween(knex: Knex, hosts: Array<{ host: string; port: number }>): void {
+  if (hosts.length < 2) return;
+  const client = knex.client as { connectionSettings: Record<string, unknown>; acquireRawConnection(): Promise<RawConnection>; _query(conn: RawConnection, obj: unknown): Promise<unknown>; validateConnection(conn: RawConnection): boolean };
+  const acquire = client.acquireRawConnection.bind(client);
+  const query = client._query.bind(client);
+  const validate = client.validateConnection.bind(client);
+  let preferred = 0;
+  client.acquireRawConnection = async () => {
+    let lastError: unknown;
+    for (let i = 0; i < hosts.length; i++) {
+      const index = (preferred + i) % hosts.length;
+      // Read synchronously by the driver as the connection is made.
+      client.connectionSettings = { ...client.connectionSettings, host: hosts[index].host, port: hosts[index].port };
+      let conn: RawConnection | undefined;
+      try {
+        conn = await acquire();
+        // A Galera node outside the primary component fails this with 1047;
+        // a Group Replication secondary answers read_only = 1.
+        const readOnly = await new Promise<number>((resolve, reject) =>
+          conn!.query('SELECT @@global.read_only AS ro', ((err: Error | null, rows?: Array<{ ro: number }>) => (err ? reject(err) : resolve(Number(rows?.[0]?.ro)))) as never),
+        );
+        if (readOnly) throw Object.assign(new Error(`${hosts[index].host}:${hosts[index].port} is read-only (not the primary)`), { errno: 1290 });
+        preferred = index;
+        return conn;
+      } catch (err) {
+        conn?.destroy();
+        lastError = err;
+      }
+    }
+    throw lastError;
+  };
+  client._query = (conn, obj) =>
+    query(conn, obj).catch((err: unknown) => {
+      if (isNodeGone(err)) conn.__knex__disposed = err;
+      throw err;
+    });
+  client.validateConnection = (conn) => validate(conn) && !conn.__knex__disposed;
+}
+
+/** The node behind this connection cannot serve it any more: not in the primary component, read-only (no longer the primary), shutting down, or gone. */
+function isNodeGone(err: unknown): boolean {
+  const e = err as { errno?: number; fatal?: boolean };
+  return e?.fatal === true || e?.errno === 1047 || e?.errno === 1290 || e?.errno === 1053 || e?.errno === 1927;
 }
 
 /** True for a duplicate-key violation on either store. */

@@ -11,15 +11,15 @@ import type { TaskStateName } from '../tasks/states';
 
 type Row = Record<string, any>;
 
-/** Makes `sessionId` the consumer's live stream; false if the consumer is gone. */
-export async function takeOverConsumer(db: Knex, consumerId: string, sessionId: string, now: number): Promise<boolean> {
-  const updated = await db('consumers').where({ id: consumerId }).update({ session_id: sessionId, last_seen_time: now });
+/** Makes `sessionId`, held by server `serverId`, the consumer's live stream; false if the consumer is gone. */
+export async function takeOverConsumer(db: Knex, consumerId: string, sessionId: string, serverId: string, now: number): Promise<boolean> {
+  const updated = await db('consumers').where({ id: consumerId }).update({ session_id: sessionId, session_server_id: serverId, last_seen_time: now });
   return updated === 1;
 }
 
 /** Marks the consumer offline, unless a newer stream has taken over meanwhile. */
 export async function releaseConsumer(db: Knex, consumerId: string, sessionId: string, now: number): Promise<void> {
-  await db('consumers').where({ id: consumerId, session_id: sessionId }).update({ session_id: null, last_seen_time: now });
+  await db('consumers').where({ id: consumerId, session_id: sessionId }).update({ session_id: null, session_server_id: null, last_seen_time: now });
 }
 
 /**
@@ -128,8 +128,8 @@ export async function setAgentCancelPending(db: Knex, taskIds: string[], pending
   if (taskIds.length) await db('tasks').whereIn('id', taskIds).update({ agent_cancel_pending: pending });
 }
 
-/** Tasks in `state` past their timeout (start_time + timeout_ms <= now). */
+/** Tasks in `state` whose run deadline (start_time + timeout_ms, stored at accept) has passed: a range scan of tasks_by_state_run_deadline. */
 export async function overdueTasks(db: Knex, state: TaskStateName, now: number, limit = 500): Promise<string[]> {
-  const rows = await db('tasks').select('id').where({ state }).whereNotNull('timeout_ms').andWhereRaw('start_time + timeout_ms <= ?', [now]).limit(limit);
+  const rows = await db('tasks').select('id').where({ state }).andWhere('run_deadline_time', '<=', now).limit(limit);
   return rows.map((r: { id: string }) => r.id);
 }

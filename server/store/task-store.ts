@@ -249,7 +249,7 @@ export async function taskOwnerAndState(db: Knex, taskId: string): Promise<{ con
 
 /** What settling agent reports needs of each task, locked (FOR UPDATE on MySQL; SQLite's single writer holds them). */
 export async function lockTasksForSettlement(trx: Knex.Transaction, dialect: Dialect, ids: string[]): Promise<Row[]> {
-  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time', 'create_time', 'not_before_time', 'start_time').whereIn('id', ids);
+  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time', 'timeout_ms', 'create_time', 'not_before_time', 'start_time').whereIn('id', ids);
   if (dialect === 'mysql') q.forUpdate();
   return q;
 }

@@ -61,6 +61,8 @@ export interface ClaimResult {
   dispatched: TaskRecord[];
   /** False when the stream is no longer the consumer's live one: it claimed nothing. */
   live: boolean;
+  /** Not live because the store has the consumer offline (its server's lease was reaped), not because a newer stream took over. */
+  offline?: boolean;
   /** True when the consumer may have more WAITING tasks than were claimed. */
   more: boolean;
 }
@@ -410,7 +412,7 @@ export class LifecycleTransaction {
     const results = new Map<string, ClaimResult>();
     const sessions = await sessionsOf(this.trx, this.dialect, requests.map((r) => r.consumerId), true);
     const live = requests.filter((r) => sessions.get(r.consumerId) === r.sessionId);
-    for (const r of requests) results.set(r.consumerId, { dispatched: [], live: sessions.get(r.consumerId) === r.sessionId, more: false });
+    for (const r of requests) results.set(r.consumerId, { dispatched: [], live: sessions.get(r.consumerId) === r.sessionId, offline: sessions.get(r.consumerId) === null, more: false });
     if (live.length === 0) return results;
 
     // Read a little more than the free slots, so tasks that end here do not cost another round.

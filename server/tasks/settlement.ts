@@ -59,6 +59,7 @@ interface HeldTask {
   method: string;
   argumentsJson: string;
   cancelRequested: boolean;
+  timeoutMs: number | null;
   createTime: number;
   notBeforeTime: number | null;
   startTime: number | null;
@@ -189,6 +190,7 @@ export class Settlement {
         method: r.method,
         argumentsJson: r.arguments_json,
         cancelRequested: r.cancel_requested_time != null,
+        timeoutMs: r.timeout_ms == null ? null : Number(r.timeout_ms),
         createTime: Number(r.create_time),
         notBeforeTime: r.not_before_time == null ? null : Number(r.not_before_time),
         startTime: r.start_time == null ? null : Number(r.start_time),
@@ -205,7 +207,7 @@ export class Settlement {
         if (!guardOf('accept').includes(task.state)) return 'stale';
         task.state = targetOf('accept', RUNNING);
         task.startTime = now;
-        Object.assign(change, { state: task.state, start_time: now, update_time: now });
+        Object.assign(change, { state: task.state, start_time: now, update_time: now, run_deadline_time: task.timeoutMs === null ? null : now + task.timeoutMs });
         events.push({ taskId: task.id, type: 'STATE_CHANGED', state: task.state, eventTime: now, cause: 'accepted by agent' });
         return 'applied';
       case 'progress':

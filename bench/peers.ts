@@ -1,0 +1,316 @@
+/**
+ * `npm run bench:peers`: taskplane beside BullMQ on Redis, the in-memory
+ * queue a user would otherwise pick for "run this job somewhere", measured
+ * one after the other on this machine in one run, with the same shape:
+ *
+ * - the same number of producers' calls in flight (closed loop) and the same
+ *   open-loop rates, with latency counted from the intended send time, so
+ *   queueing in the client counts;
+ * - the same number of workers and concurrency (taskplane: --consumers agents
+ *   of --concurrency each in one process; BullMQ: as many Worker instances of
+ *   the same concurrency in one process);
+ * - the same payload (an empty JSON object) and the same work (none);
+ * - single adds, because taskplane's bench creates with single CreateTask
+ *   calls (the server group-commits them).
+ *
+ * BullMQ runs on its own redis-server, started here on a free port and
+ * stopped after: once without persistence, once with AOF everysec.
+ * taskplane runs through bench/run.ts (MySQL with
+ * innodb_flush_log_at_trx_commit=1, agents journaling every task to disk).
+ * One table with the ratios is printed and written as JSON.
+ */
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue, QueueEvents } from 'bullmq';
+import { round, UsageMeter, type ProcessUsage } from './procstat';
+import { BENCH_SOURCE_DIR } from './options';
+
+const USAGE = `npm run bench:peers -- [flags]
+
+  --duration S      measured seconds of each phase (15)
+  --warmup S        unmeasured seconds before each phase (3)
+  --rates R,R       open-loop rates, tasks/s (1000,2000)
+  --consumers N     taskplane agents / BullMQ workers (50)
+  --concurrency N   tasks each runs at once (8)
+  --in-flight N     calls in flight in the closed loop (200)
+  --output FILE     JSON report (bench/results/peers.json)
+  --skip-taskplane  only the BullMQ side (to check it alone)`;
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  rates: number[];
+  consumers: number;
+  concurrency: number;
+  inFlight: number;
+  output: string;
+  skipTaskplane: boolean;
+}
+
+function parseOptions(argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rates: { type: 'string' },
+      consumers: { type: 'string' },
+      concurrency: { type: 'string' },
+      'in-flight': { type: 'string' },
+      output: { type: 'string' },
+      'skip-taskplane': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const num = (flag: string, text: string | undefined, fallback: number) => {
+    const n = Number(text ?? fallback);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag}: "${text}" is not a positive number`);
+    return n;
+  };
+  return {
+    durationS: num('duration', values.duration, 15),
+    warmupS: num('warmup', values.warmup, 3),
+    rates: (values.rates ?? '1000,2000').split(',').map((r) => num('rates', r, 0)),
+    consumers: num('consumers', values.consumers, 50),
+    concurrency: num('concurrency', values.concurrency, 8),
+    inFlight: num('in-flight', values['in-flight'], 200),
+    output: path.resolve(values.output ?? path.join(BENCH_SOURCE_DIR, 'results', 'peers.json')),
+    skipTaskplane: values['skip-taskplane'] ?? false,
+  };
+}
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function p99(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)];
+}
+
+/** CPU microseconds per task of each process. */
+function cpuPerTask(usage: Record<string, ProcessUsage>, tasks: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage).map(([name, u]) => [name, round((u.cpuSeconds * 1e6) / Math.max(1, tasks), 0)]));
+}
+
+// ------------------------------------------------------------------ BullMQ
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+class RedisServer {
+  private constructor(
+    readonly port: number,
+    readonly child: ChildProcess,
+    private readonly dir: string,
+  ) {}
+
+  static async start(persistence: 'none' | 'aof-everysec'): Promise<RedisServer> {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-peer-redis-'));
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction'];
+    args.push(...(persistence === 'aof-everysec' ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']));
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      if (up) break;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+      await sleep(20);
+    }
+    return new RedisServer(port, child, dir);
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    if (this.child.exitCode === null) await new Promise((resolve) => this.child.once('exit', resolve));
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+interface PeerResult {
+  throughputPerSecond?: number;
+  p99FromIntendedMs?: Record<string, number>;
+  cpuPerTaskUs: Record<string, Record<string, number>>;
+}
+
+async function runBullmq(opts: Options, persistence: 'none' | 'aof-everysec', phases: { throughput: boolean; rates: number[] }): Promise<PeerResult> {
+  const redis = await RedisServer.start(persistence);
+  const queueName = `bench-${crypto.randomBytes(3).toString('hex')}`;
+  const connection = { host: '127.0.0.1', port: redis.port };
+  const queue = new Queue(queueName, { connection });
+  const events = new QueueEvents(queueName, { connection });
+  await events.waitUntilReady();
+  const worker = fork(path.resolve(__dirname, 'bullmq-worker.js'));
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('exit', (code) => reject(new Error(`the BullMQ worker process exited (${code})`)));
+    worker.send({ redisPort: redis.port, queue: queueName, workers: opts.consumers, concurrency: opts.concurrency });
+  });
+  const completions = new Map<string, (at: number) => void>();
+  events.on('completed', ({ jobId }) => completions.get(jobId)?.(Date.now()));
+  const pids = { producer: process.pid, worker: worker.pid ?? null, redis: redis.child.pid ?? null };
+  const result: PeerResult = { cpuPerTaskUs: {} };
+  let seq = 0;
+  /** Adds one job; resolves with its completion time. */
+  const add = async (): Promise<number> => {
+    const jobId = `j${++seq}`;
+    const done = new Promise<number>((resolve) => completions.set(jobId, resolve));
+    await queue.add('noop', {}, { jobId, removeOnComplete: true });
+    const at = await done;
+    completions.delete(jobId);
+    return at;
+  };
+  try {
+    if (phases.throughput) {
+      // Closed loop: --in-flight adds at once, each replaced when its job completes.
+      const end = Date.now() + (opts.warmupS + opts.durationS) * 1000;
+      const measureFrom = Date.now() + opts.warmupS * 1000;
+      let completedInWindow = 0;
+      let meter: UsageMeter | null = null;
+      const loop = async () => {
+        while (Date.now() < end) {
+          const at = await add();
+          if (at >= measureFrom && at < end) completedInWindow++;
+        }
+      };
+      setTimeout(() => (meter = new UsageMeter(pids)), opts.warmupS * 1000).unref();
+      await Promise.all(Array.from({ length: opts.inFlight }, loop));
+      const usage = (meter as UsageMeter | null)?.stop() ?? {};
+      result.throughputPerSecond = round(completedInWindow / opts.durationS, 1);
+      result.cpuPerTaskUs.throughput = cpuPerTask(usage, completedInWindow);
+      log(`  BullMQ (${persistence}) closed loop: ${result.throughputPerSecond} jobs/s`);
+    }
+    result.p99FromIntendedMs = {};
+    for (const rate of phases.rates) {
+      const total = Math.round((opts.warmupS + opts.durationS) * rate);
+      const warm = Math.round(opts.warmupS * rate);
+      const latencies: number[] = [];
+      const pending: Array<Promise<void>> = [];
+      const epoch0 = Date.now();
+      const perf0 = performance.now();
+      let issued = 0;
+      let meter: UsageMeter | null = null;
+      while (issued < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - perf0) * rate) / 1000) + 1);
+        while (issued < due) {
+          const i = issued++;
+          if (i === warm) meter = new UsageMeter(pids);
+          const intended = epoch0 + (i * 1000) / rate;
+          pending.push(add().then((at) => void (i >= warm && latencies.push(at - intended))));
+        }
+        await sleep(1);
+      }
+      await Promise.all(pending);
+      const usage = (meter as UsageMeter | null)?.stop() ?? {};
+      result.p99FromIntendedMs[String(rate)] = round(p99(latencies), 1);
+      result.cpuPerTaskUs[`rate ${rate}`] = cpuPerTask(usage, latencies.length);
+      log(`  BullMQ (${persistence}) open loop at ${rate}/s: p99 ${result.p99FromIntendedMs[String(rate)]} ms from the intended send time`);
+    }
+    return result;
+  } finally {
+    worker.send('stop');
+    await new Promise((resolve) => (worker.exitCode !== null ? resolve(null) : worker.once('exit', resolve)));
+    await events.close();
+    await queue.close();
+    await redis.stop();
+  }
+}
+
+// --------------------------------------------------------------- taskplane
+
+function runTaskplane(opts: Options, phases: string, rate: number): any {
+  const output = path.join(os.tmpdir(), `taskplane-peers-${process.pid}-${phases}-${rate}.json`);
+  const args = [
+    path.resolve(__dirname, 'run.js'),
+    '--phases', phases,
+    '--rate', String(rate),
+    '--duration', String(opts.durationS),
+    '--latency-duration', String(opts.durationS),
+    '--warmup', String(opts.warmupS),
+    '--consumers', String(opts.consumers),
+    '--concurrency', String(opts.concurrency),
+    '--in-flight', String(opts.inFlight),
+    '--output', output,
+  ];
+  execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const report = JSON.parse(fs.readFileSync(output, 'utf8'));
+  fs.rmSync(output, { force: true });
+  return report;
+}
+
+function taskplaneResult(opts: Options): PeerResult {
+  const result: PeerResult = { cpuPerTaskUs: {}, p99FromIntendedMs: {} };
+  opts.rates.forEach((rate, i) => {
+    const report = runTaskplane(opts, i === 0 ? 'throughput,latency' : 'latency', rate);
+    if (i === 0) {
+      const t = report.phases.throughput;
+      result.throughputPerSecond = t.tasksPerSecond;
+      result.cpuPerTaskUs.throughput = cpuPerTask(t.usage.processes, t.succeededInWindow);
+    }
+    const l = report.phases.latency;
+    result.p99FromIntendedMs![String(rate)] = l.endToEndFromIntendedSendMs.p99;
+    result.cpuPerTaskUs[`rate ${rate}`] = cpuPerTask(l.usage.processes, l.endToEndFromIntendedSendMs.count);
+  });
+  return result;
+}
+
+// -------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (opts === 'help') {
+    log(USAGE);
+    return;
+  }
+  const redisVersion = execFileSync('redis-server', ['--version']).toString().trim();
+  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores`);
+  const taskplane = opts.skipTaskplane ? null : taskplaneResult(opts);
+  log('BullMQ, no persistence ...');
+  const bullmq = await runBullmq(opts, 'none', { throughput: true, rates: opts.rates });
+  log('BullMQ, AOF everysec ...');
+  const bullmqAof = await runBullmq(opts, 'aof-everysec', { throughput: true, rates: [] });
+
+  const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 2) : NaN);
+  log();
+  log('| figure | taskplane | BullMQ (no AOF) | BullMQ (AOF everysec) | taskplane / BullMQ (no AOF) |');
+  log('|---|---|---|---|---|');
+  log(`| end to end, closed loop (${opts.inFlight} in flight), tasks/s | ${taskplane?.throughputPerSecond ?? '-'} | ${bullmq.throughputPerSecond} | ${bullmqAof.throughputPerSecond} | ${ratio(taskplane?.throughputPerSecond, bullmq.throughputPerSecond)}x |`);
+  for (const rate of opts.rates) {
+    const key = String(rate);
+    log(`| p99 create -> done at ${rate}/s offered, ms from intended send | ${taskplane?.p99FromIntendedMs?.[key] ?? '-'} | ${bullmq.p99FromIntendedMs?.[key]} | - | ${ratio(taskplane?.p99FromIntendedMs?.[key], bullmq.p99FromIntendedMs?.[key])}x |`);
+  }
+  for (const phase of ['throughput', ...opts.rates.map((r) => `rate ${r}`)]) {
+    const t = taskplane?.cpuPerTaskUs[phase];
+    const b = bullmq.cpuPerTaskUs[phase];
+    log(`| CPU per task (${phase}), us | ${t ? Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ') : '-'} | ${b ? Object.entries(b).map(([k, v]) => `${k} ${v}`).join(', ') : '-'} | - | |`);
+  }
+  fs.mkdirSync(path.dirname(opts.output), { recursive: true });
+  fs.writeFileSync(opts.output, JSON.stringify({ startedAt: new Date().toISOString(), options: opts, taskplane, bullmq, bullmqAof }, null, 2));
+  log(`\nreport written to ${opts.output}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench:peers failed: ${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

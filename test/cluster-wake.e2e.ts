@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { call } from '../client/client';
+import { loadClusterProtos } from '../protos/loader';
+import { FakeAgent } from './helpers/fake-agent';
+import { waitForState } from './helpers/agent-process';
+import { expectStatus, startServerOn, type TestServer } from './helpers/server';
+import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
+import { openDatabase } from '../server/store/database';
+
+// Neither server polls for the other's work within a test: whatever reaches
+// an agent on B from A does so through the direct wake-up.
+const NO_POLL = { agents: { pollIntervalMs: 60_000, heartbeatIntervalMs: 500 }, watchPollMs: 100 };
+
+for (const kind of STORE_KINDS) {
+  describe(`waking the server that holds a stream [${kind}]`, function () {
+    this.timeout(30_000);
+    let store: TestStore;
+    let a: TestServer;
+    let b: TestServer;
+    before(async () => {
+      store = await createTestStore(kind);
+      a = await startServerOn(store, NO_POLL);
+      b = await startServerOn(store, NO_POLL);
+    });
+    after(async () => {
+      for (const s of [a, b]) {
+        s?.clients.close();
+        await s?.server.stop();
+      }
+      await store?.drop();
+    });
+
+    it('sends a task created on A to the agent on B at once, not at the next poll', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-1' });
+      const agent = new FakeAgent(b.address, 'wake-1', credential, { concurrency: 4 });
+      try {
+        await agent.next('welcome', (m) => Boolean(m.welcome));
+        for (let i = 0; i < 3; i++) {
+          const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'wake-1', method: 'testing.echo' });
+          // B's poll is a minute away: only the wake-up can deliver it within the deadline.
+          assert.equal((await agent.taskRequest(5000)).taskId, task!.id);
+          agent.send({ accepted: { taskId: task!.id } });
+          agent.send({ reply: { taskId: task!.id, resultJson: '{}' } });
+          await waitForState(a.clients, task!.id, ['TASK_STATE_SUCCEEDED']);
+        }
+      } finally {
+        agent.close();
+      }
+    });
+
+    it('delivers a cancel requested on A to the agent on B at once', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-2' });
+      const agent = new FakeAgent(b.address, 'wake-2', credential);
+      try {
+        await agent.next('welcome', (m) => Boolean(m.welcome));
+        const { task } = await call(b.clients.tasks, 'createTask', { consumerId: 'wake-2', method: 'testing.echo' });
+        await agent.taskRequest(5000);
+        agent.send({ accepted: { taskId: task!.id } });
+        await waitForState(a.clients, task!.id, ['TASK_STATE_RUNNING']);
+        await call(a.clients.tasks, 'cancelTask', { taskId: task!.id });
+        await agent.next('the cancellation', (m) => m.cancellation?.taskId === task!.id, 5000);
+      } finally {
+        agent.close();
+      }
+    });
+
+    it('refuses a Wake without the cluster secret', async () => {
+      const db = openDatabase(store.url);
+      let address: string;
+      try {
+        address = (await db.knex('servers').where({ id: b.server.lease.serverId }).first()).internal_address;
+      } finally {
+        await db.close();
+      }
+      const client = new (loadClusterProtos().taskplane.v1.ClusterService)(address, grpc.credentials.createInsecure());
+      try {
+        const wake = (metadata: grpc.Metadata) => new Promise((resolve, reject) => client.wake({ workConsumerIds: ['wake-1'] }, metadata, (err, res) => (err ? reject(err) : resolve(res))));
+        await expectStatus(wake(new grpc.Metadata()), grpc.status.UNAUTHENTICATED);
+        const wrong = new grpc.Metadata();
+        wrong.set('authorization', 'Bearer not-the-secret');
+        await expectStatus(wake(wrong), grpc.status.UNAUTHENTICATED);
+      } finally {
+        client.close();
+      }
+    });
+
+    it('does not serve ClusterService on the public port', async () => {
+      const client = new (loadClusterProtos().taskplane.v1.ClusterService)(b.address, grpc.credentials.createInsecure());
+      try {
+        await expectStatus(new Promise((resolve, reject) => client.wake({}, (err, res) => (err ? reject(err) : resolve(res)))), grpc.status.UNIMPLEMENTED);
+      } finally {
+        client.close();
+      }
+    });
+  });
+}
