@@ -11,6 +11,8 @@ export interface ServerConfig {
   agentLivenessTimeoutMs: number;
   /** MySQL connections per server (SQLite always uses one). */
   databasePoolMax: number;
+  /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown. */
+  abandonAfterMs: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
@@ -22,6 +24,7 @@ export interface ServerFlags {
   'shutdown-timeout'?: string;
   'agent-liveness-timeout'?: string;
   'database-pool-max'?: string;
+  'abandon-after'?: string;
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -39,7 +42,8 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   if (!Number.isInteger(databasePoolMax) || databasePoolMax < 2 || databasePoolMax > 500) {
     throw new InvalidArgumentError('database-pool-max', `"${poolText}" is not a whole number from 2 to 500`);
   }
-  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax };
+  const abandonAfterMs = seconds('abandon-after', flags['abandon-after'] ?? env.TASKPLANE_ABANDON_AFTER ?? '3600');
+  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax, abandonAfterMs };
 }
 
 function seconds(flag: string, text: string): number {

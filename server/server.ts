@@ -39,6 +39,8 @@ export interface ServerOptions {
   watchPollMs?: number;
   /** Agent stream tuning (see AgentHubOptions). */
   agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs'>>;
+  /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */
+  abandonAfterMs?: number;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
   methods?: MethodRegistry;
   /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
@@ -86,7 +88,7 @@ export class TaskplaneServer {
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
       // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
-      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, abandonAfterMs: options.abandonAfterMs });
       const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
       const serverId = newServerId();

@@ -13,7 +13,10 @@ const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL]
   --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)
   --database-pool-max TASKPLANE_DATABASE_POOL_MAX  MySQL connections per server (default 10)
   --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
-                      seconds of silence after which an agent stream is released (default 30)`;
+                      seconds of silence after which an agent stream is released (default 30)
+  --abandon-after     TASKPLANE_ABANDON_AFTER  seconds an agent has to answer a request to
+                      stop a task it holds (CancelTask, or the task's timeout) before the
+                      task ends FAILED with error type OutcomeUnknown (default 3600)`;
 
 /** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
 export const serverCommand: Command = {
@@ -28,6 +31,7 @@ export const serverCommand: Command = {
         'shutdown-timeout': { type: 'string' },
         'agent-liveness-timeout': { type: 'string' },
         'database-pool-max': { type: 'string' },
+        'abandon-after': { type: 'string' },
       },
     });
     return runServer(values);
