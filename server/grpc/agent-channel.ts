@@ -11,6 +11,10 @@ export type AgentStream = grpc.ServerDuplexStream<ConnectRequest__Output, Connec
 /** Limits on what an agent's report may carry (documented in agent_service.proto). */
 const MAX_PROGRESS_MESSAGE = 1000;
 const MAX_PROGRESS_DETAILS = 16 * 1024;
+const MAX_RESULT = 1024 * 1024;
+const MAX_ERROR_TYPE = 255;
+const MAX_ERROR_MESSAGE = 4096;
+const MAX_ERROR_DETAILS = 64 * 1024;
 
 /** The status each way of ending a stream reaches the agent with, and what the agent does about it. */
 const END_STATUS: Record<StreamEnd, grpc.status> = {
@@ -105,6 +109,7 @@ function encode(message: MessageToAgent): ConnectResponse {
           notBeforeTime: msToTimestamp(task.notBeforeTime),
           notAfterTime: msToTimestamp(task.notAfterTime),
           timeoutDuration: msToDuration(task.timeoutMs),
+          previouslyAccepted: task.state === 'RUNNING',
         },
       };
     }
@@ -117,18 +122,29 @@ function encode(message: MessageToAgent): ConnectResponse {
   }
 }
 
+/** `json` if it is at most `limit` bytes, else {"<key>":{"bytes":N}}: never cut mid-JSON. */
+function withinLimit(json: string, limit: number, key: string): string {
+  if (json.length * 3 <= limit) return json; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const bytes = Buffer.byteLength(json);
+  return bytes <= limit ? json : JSON.stringify({ [key]: { bytes } });
+}
+
 /** An agent's message as the hub takes it, with the protocol's limits applied. */
 export function decodeAgentMessage(message: ConnectRequest__Output): MessageFromAgent {
   if (message.accepted) return { kind: 'report', report: { kind: 'accepted', taskId: message.accepted.taskId } };
   if (message.progress) {
     const p = message.progress;
     const percent = Math.max(0, Math.min(100, p.percent | 0));
-    return { kind: 'report', report: { kind: 'progress', taskId: p.taskId, percent, message: p.message.slice(0, MAX_PROGRESS_MESSAGE), detailsJson: p.detailsJson.slice(0, MAX_PROGRESS_DETAILS) } };
+    return { kind: 'report', report: { kind: 'progress', taskId: p.taskId, percent, message: p.message.slice(0, MAX_PROGRESS_MESSAGE), detailsJson: withinLimit(p.detailsJson, MAX_PROGRESS_DETAILS, 'details_too_large') } };
   }
   if (message.reply) {
     const r = message.reply;
-    const error = r.outcome === 'error' && r.error ? { type: r.error.type || 'Error', message: r.error.message, detailsJson: r.error.detailsJson } : null;
-    return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: error ? null : r.resultJson || 'null', error } };
+    const error =
+      r.outcome === 'error' && r.error
+        ? { type: (r.error.type || 'Error').slice(0, MAX_ERROR_TYPE), message: r.error.message.slice(0, MAX_ERROR_MESSAGE), detailsJson: withinLimit(r.error.detailsJson, MAX_ERROR_DETAILS, 'details_too_large') }
+        : null;
+    // A reply past a limit still settles its task (the outcome is the truth); only the oversized text is replaced.
+    return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: error ? null : withinLimit(r.resultJson || 'null', MAX_RESULT, 'result_too_large'), error } };
   }
   if (message.hello) return { kind: 'hello' };
   // A heartbeat, or a message of a kind this server does not know (a newer
