@@ -111,7 +111,8 @@ export class AgentHub implements SessionDirectory {
   private async detach(session: AgentSession): Promise<void> {
     if (this.sessions.get(session.consumerId) === session) this.sessions.delete(session.consumerId);
     // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
-    // agent comes back (guarantee 2), and time out meanwhile if they must.
+    // agent comes back (guarantee 2); a cancel or timeout meanwhile is a
+    // request it hears then, and only its reply (or the abandon deadline) ends them.
     await this.options.consumerSessions.release(session.consumerId, session.sessionId).catch((err) =>
       this.options.logger.error({ event: 'agent.release_failed', err, consumerId: session.consumerId }, 'could not mark consumer offline'),
     );
