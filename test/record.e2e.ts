@@ -189,20 +189,19 @@ describeOnEachStore(
         const runs = path.join(work, `${consumerId}-runs`);
         const release = path.join(work, `${consumerId}-release`);
         const env = { env: { STATE_DIRECTORY: stateHome } };
-        let agent = await agentFor(consumerId, credential, null, [], { ...env, cwd: cwdA });
-        const home = path.join(stateHome, 'agent', consumerId);
-        assert.equal(agent.stateDir, home, 'the absolute default is printed at start');
+        const first = await agentFor(consumerId, credential, null, [], { ...env, cwd: cwdA });
         const task = await create(ctx().clients, consumerId, 'testing.wait', { release_file: release, runs_file: runs });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_RUNNING']);
-        await agent.kill9();
+        await first.kill9();
         fs.writeFileSync(release, '');
-        agent = await agentFor(consumerId, credential, null, [], { ...env, cwd: cwdB });
-        assert.equal(agent.stateDir, home);
+        const second = await agentFor(consumerId, credential, null, [], { ...env, cwd: cwdB });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED']);
         const done = await getTask(ctx(), task.id);
-        assert.equal(done.error?.type, 'Interrupted', 'reported interrupted, not run a second time');
         assert.deepEqual(runsOf(runs), [task.id], 'ran once');
+        assert.equal(done.error?.type, 'Interrupted', 'reported interrupted, not run a second time');
         assert.equal(done.attempt, deliveriesShown(await eventsOf(ctx(), task.id)));
+        const home = path.join(stateHome, 'agent', consumerId);
+        assert.deepEqual([first.stateDir, second.stateDir], [home, home], 'the absolute default, printed at start');
         for (const dir of [cwdA, cwdB]) assert.deepEqual(fs.readdirSync(dir), [], `nothing written under the working directory ${dir}`);
       });
 
@@ -228,7 +227,7 @@ describeOnEachStore(
         const stateDir = tempDir('shared-state');
         const agent = await agentFor(first.consumerId, first.credential, stateDir);
         await agent.stop();
-        const result = await runCli(['agent', '--server', ctx().address, '--consumer', second.consumerId, '--state-dir', stateDir], { TASKPLANE_TOKEN: second.credential });
+        const result = await runCli(['agent', '--server', ctx().address, '--consumer', second.consumerId, '--state-dir', stateDir], { TASKPLANE_TOKEN: second.credential }, 10_000);
         assert.equal(result.code, 2);
         assert.match(result.stderr, new RegExp(`belongs to consumer "${first.consumerId}"`));
       });
@@ -343,6 +342,7 @@ describeOnEachStore(
         await eventually('the redelivery', async () => deliveriesShown(await eventsOf(ctx(), task.id)) === 2);
         // A restart, from another directory.
         await agent.kill9();
+        fs.writeFileSync(release, '');
         agent = await agentFor(consumerId, credential, null, [], { ...options, cwd: tempDir('cwd-2') });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED']);
 
