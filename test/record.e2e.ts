@@ -218,7 +218,7 @@ describeOnEachStore(
         await waitForState(ctx().clients, task.id, ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED']);
         assert.equal((await getTask(ctx(), task.id)).error?.type, 'Interrupted');
         assert.deepEqual(runsOf(runs), [task.id], 'not run a second time');
-        assert.match(agent.output(), /"level":50[^\n]*"event":"agent\.journal_missing"/, 'an error line names the problem');
+        await eventually('an error line naming the problem', async () => /"level":50[^\n]*"event":"agent\.journal_missing"/.test(agent.output()));
       });
 
       it("refuses a state directory that holds another consumer's journal", async () => {

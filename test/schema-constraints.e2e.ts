@@ -16,6 +16,8 @@ const CHECK_AND_DROPS = ['20261128002600_check_task_state_known', '2026112800270
 /** Every index on tasks, from the earlier migrations. */
 const TASK_INDEXES = ['tasks_by_consumer_state', 'tasks_by_group', 'tasks_by_schedule', 'tasks_by_state_deadline', 'tasks_by_state_due', 'tasks_id_unique', 'tasks_idempotency_key_unique'];
 const CONSTRAINT_ERROR = /tasks_state_known/;
+/** Columns later migrations add to tasks: NULL on every row these tests migrate, so left out of the comparisons. */
+const LATER_TASK_COLUMNS = ['cancel_kind', 'late_outcome_json'];
 
 /** Applies the migrations up to and including `last`, as migrateToLatest names them. */
 async function migrateUpTo(db: Database, last: string): Promise<void> {
@@ -162,9 +164,9 @@ for (const kind of STORE_KINDS) {
       const indexesBefore = await taskIndexes(db);
       assert.deepEqual(indexesBefore.map((i) => i.split(' ')[0]), TASK_INDEXES);
 
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
 
-      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
+      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq', LATER_TASK_COLUMNS), tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'task_events', 'id'), eventsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'consumers', 'id'), consumersBefore);
@@ -192,12 +194,12 @@ for (const kind of STORE_KINDS) {
       await insertTask(db, taskRow('WAITING'));
       await insertTask(db, taskRow('PAUSED'));
       await assert.rejects(migrateToLatest(db), /unknown states "PAUSED" \(1 tasks\)/);
-      assert.deepEqual(await pendingMigrations(db), CHECK_AND_DROPS);
+      assert.deepEqual((await pendingMigrations(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
       assert.deepEqual((await db.knex('tasks').orderBy('seq').select('state')).map((r) => r.state), ['WAITING', 'PAUSED']);
       assert.equal(await db.knex.schema.hasColumn('tasks', 'dispatch_time'), true);
 
       await db.knex('tasks').where({ state: 'PAUSED' }).update({ state: 'WAITING' });
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
     });
   });
 }
