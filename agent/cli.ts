@@ -8,6 +8,7 @@ import { Agent, parseServerList } from './agent';
 import { PluginRegistry } from './plugin-api';
 import { packagesPlugin } from './plugins/packages';
 import { systemPlugin } from './plugins/system';
+import { resolveStateDir } from './state-dir';
 
 const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
 
@@ -21,7 +22,10 @@ tasks it is sent, and reconnects with backoff when the stream breaks.
   --consumer ID            TASKPLANE_CONSUMER     the consumer this host was registered as
   --token CREDENTIAL       TASKPLANE_TOKEN        from "taskplane consumer register"
   --token-file PATH        TASKPLANE_TOKEN_FILE   read the credential from a file (keeps it out of ps)
-  --state-dir DIR          TASKPLANE_STATE_DIR    default ./data/agent-<consumer>; holds the journal
+  --state-dir DIR          TASKPLANE_STATE_DIR    holds the journal; one per consumer. Default:
+                           $STATE_DIRECTORY/agent/<consumer> under systemd, else
+                           /var/lib/taskplane/agent/<consumer> as root, else
+                           $XDG_STATE_HOME/taskplane/agent/<consumer> (~/.local/state/...)
   --concurrency N          TASKPLANE_CONCURRENCY  tasks run at once (default 1)
   --allow-command PROG     TASKPLANE_ALLOW_COMMANDS (comma-separated)
                            enables system.run for these programs only; off by default
@@ -30,9 +34,11 @@ tasks it is sent, and reconnects with backoff when the stream breaks.
   --shutdown-grace SECONDS TASKPLANE_SHUTDOWN_GRACE time for running tasks on SIGTERM (default 30)
 
 Built-in methods: packages.install, packages.update, packages.uninstall,
-packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates) and
-system.info. Exits 6 if the server refuses the credential, 4 if another agent
-connected as the same consumer.`;
+packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates),
+system.info, and system.run with --allow-command. The state directory is
+logged at start. Exits 6 if the server refuses the credential, 4 if another
+agent connected as the same consumer, 2 if the state directory holds another
+consumer's journal.`;
 
 /** `taskplane agent`: runs the agent of this host until SIGTERM or SIGINT, or until the server refuses it for good. */
 export const agentCommand: Command = { usage: AGENT_USAGE, run: runAgent };
@@ -78,7 +84,7 @@ async function runAgent(args: string[]): Promise<number> {
     server: servers,
     consumerId,
     token,
-    stateDir: values['state-dir'] ?? env.TASKPLANE_STATE_DIR ?? path.join('data', `agent-${consumerId}`),
+    stateDir: resolveStateDir(values['state-dir'] ?? env.TASKPLANE_STATE_DIR, consumerId, env),
     plugins,
     logger,
     concurrency,

@@ -16,6 +16,8 @@ export interface ServerConfig {
   clusterAdvertise: string | null;
   /** The server lease (see server/cluster/server-lease.ts). */
   serverLeaseMs: number;
+  /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown. */
+  abandonAfterMs: number;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:50051';
@@ -30,6 +32,7 @@ export interface ServerFlags {
   'cluster-listen'?: string;
   'cluster-advertise'?: string;
   'server-lease'?: string;
+  'abandon-after'?: string;
 }
 
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -49,7 +52,8 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = proces
   if (!Number.isInteger(databasePoolMax) || databasePoolMax < 2 || databasePoolMax > 500) {
     throw new InvalidArgumentError('database-pool-max', `"${poolText}" is not a whole number from 2 to 500`);
   }
-  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax, clusterListen, clusterAdvertise, serverLeaseMs };
+  const abandonAfterMs = seconds('abandon-after', flags['abandon-after'] ?? env.TASKPLANE_ABANDON_AFTER ?? '3600');
+  return { listen, databaseUrl, migrate, shutdownTimeoutMs, agentLivenessTimeoutMs, databasePoolMax, clusterListen, clusterAdvertise, serverLeaseMs, abandonAfterMs };
 }
 
 function hostPort(flag: string, text: string): string {

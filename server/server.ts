@@ -47,6 +47,8 @@ export interface ServerOptions {
   agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends'>>;
   /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
   agentStreamQueueLimit?: number;
+  /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */
+  abandonAfterMs?: number;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
   methods?: MethodRegistry;
   /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
@@ -118,7 +120,7 @@ export class TaskplaneServer {
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
       // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
-      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger });
+      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, abandonAfterMs: options.abandonAfterMs });
       const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
       const serverId = newServerId();

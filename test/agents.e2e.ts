@@ -43,7 +43,7 @@ describeOnEachStore(
     describe('the seed flow with a real agent process', function () {
       this.timeout(60_000);
 
-      it('installs packages (dry run, with the real package manager), succeeds, and writes one packages_installed event', async function () {
+      it('installs packages (dry run, with the real package manager), succeeds, and writes one packages_simulated event', async function () {
         if (!fs.existsSync('/usr/bin/apt-get') && !fs.existsSync('/usr/bin/dnf')) this.skip(); // explained: needs a host package manager
         const credential = await register(ctx(), 'seed-host');
         const agent = await startAgentProcess(ctx().address, 'seed-host', credential);
@@ -53,10 +53,10 @@ describeOnEachStore(
           const done = await getTask(ctx(), task.id);
           assert.equal(done.state, 'TASK_STATE_SUCCEEDED', JSON.stringify(done.error));
           assert.equal(JSON.parse(done.resultJson).dry_run, true);
-          const { events } = await call(ctx().clients.consumers, 'listConsumerHistory', { consumerId: 'seed-host', types: ['packages_installed'] });
-          assert.equal(events.length, 1);
+          const { events } = await call(ctx().clients.consumers, 'listConsumerHistory', { consumerId: 'seed-host' });
+          assert.deepEqual(events.map((e) => e.type), ['packages_simulated', 'registered'], 'a dry run is never recorded as a change');
           assert.equal(events[0].taskId, task.id);
-          assert.deepEqual(JSON.parse(events[0].detailsJson).packages, ['zsh']);
+          assert.deepEqual(JSON.parse(events[0].detailsJson).requested, ['zsh']);
           assert.ok(!agent.output().includes(credential), 'the credential never reaches the log');
           const { consumer } = await call(ctx().clients.consumers, 'getConsumer', { consumerId: 'seed-host' });
           assert.equal(consumer!.online, true);

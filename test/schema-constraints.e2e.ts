@@ -23,6 +23,8 @@ const FROM_CHECK_ON = fs
 /** Every index on tasks, from the earlier migrations. */
 const TASK_INDEXES = ['tasks_by_consumer_state', 'tasks_by_group', 'tasks_by_schedule', 'tasks_by_state_deadline', 'tasks_by_state_due', 'tasks_id_unique', 'tasks_idempotency_key_unique'];
 const CONSTRAINT_ERROR = /tasks_state_known/;
+/** Columns later migrations add to tasks: NULL on every row these tests migrate, so left out of the comparisons. */
+const LATER_TASK_COLUMNS = ['cancel_kind', 'late_outcome_json'];
 
 /** Applies the migrations up to and including `last`, as migrateToLatest names them. */
 async function migrateUpTo(db: Database, last: string): Promise<void> {
@@ -172,7 +174,7 @@ for (const kind of STORE_KINDS) {
       // Up to the last of them only: later migrations add columns and indexes of their own.
       await migrateUpTo(db, CHECK_AND_DROPS[CHECK_AND_DROPS.length - 1]);
 
-      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
+      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq', LATER_TASK_COLUMNS), tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'task_events', 'id'), eventsBefore);
       // Columns added by later migrations are not compared (they did not exist before).

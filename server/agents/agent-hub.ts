@@ -148,7 +148,8 @@ export class AgentHub implements SessionDirectory {
     this.inflows.get(session)?.progress.close();
     this.inflows.delete(session);
     // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
-    // agent comes back (guarantee 2), and time out meanwhile if they must.
+    // agent comes back (guarantee 2); a cancel or timeout meanwhile is a
+    // request it hears then, and only its reply (or the abandon deadline) ends them.
     await this.options.consumerSessions.release(session.consumerId, session.sessionId).catch((err) =>
       this.options.logger.error({ event: 'agent.release_failed', err, consumerId: session.consumerId }, 'could not mark consumer offline'),
     );

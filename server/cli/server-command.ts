@@ -19,7 +19,10 @@ const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL]
   --cluster-advertise TASKPLANE_CLUSTER_ADVERTISE  HOST:PORT other servers dial to reach it
                                               (default: the bound internal address)
   --server-lease      TASKPLANE_SERVER_LEASE  seconds a server's lease lasts unrenewed; when it lapses,
-                                              other servers mark its agent streams gone (default 10)`;
+                                              other servers mark its agent streams gone (default 10)
+  --abandon-after     TASKPLANE_ABANDON_AFTER  seconds an agent has to answer a request to
+                      stop a task it holds (CancelTask, or the task's timeout) before the
+                      task ends FAILED with error type OutcomeUnknown (default 3600)`;
 
 /** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
 export const serverCommand: Command = {
@@ -37,6 +40,7 @@ export const serverCommand: Command = {
         'cluster-listen': { type: 'string' },
         'cluster-advertise': { type: 'string' },
         'server-lease': { type: 'string' },
+        'abandon-after': { type: 'string' },
       },
     });
     return runServer(values);

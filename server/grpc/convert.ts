@@ -91,6 +91,7 @@ export function taskToProto(task: TaskRecord): Task {
     groupId: task.groupId ?? '',
     scheduleId: task.scheduleId ?? '',
     fireTime: msToTimestamp(task.fireTime),
+    lateOutcome: task.lateOutcome && { reportTime: msToTimestamp(task.lateOutcome.reportTime), resultJson: task.lateOutcome.resultJson ?? '', error: task.lateOutcome.error },
   };
 }
 

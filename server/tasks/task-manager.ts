@@ -298,10 +298,9 @@ export class TaskManager {
 
   /**
    * Cancels at once what no agent holds yet. For a dispatched or running
-   * task: if its agent is connected (on any server) the request is recorded
-   * and the agent told, and the task ends CANCELED when the agent confirms;
-   * if the agent is offline it ends CANCELED at once and the agent is told
-   * when it returns (see TaskLifecycle.cancel).
+   * task the request is recorded and its agent told, now or when it next
+   * connects; the task ends with what the agent reports, or FAILED
+   * (OutcomeUnknown) after the abandon deadline (see TaskLifecycle.cancel).
    */
   async cancel(taskId: string, reason: string): Promise<TaskRecord> {
     const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
@@ -322,7 +321,9 @@ export class TaskManager {
    * The task's events after `afterEventId`, then live ones, ending after the
    * terminal state. Each pass reads the task's state before its events, so
    * when the state is terminal every event up to the terminal one is already
-   * visible: the watcher cannot stop early, nor miss or repeat an event.
+   * visible: the watcher cannot stop early, nor miss or repeat an event. A
+   * pass that found the task already ended also yields what follows the
+   * terminal event (a late outcome) before it ends.
    */
   async *watch(taskId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<TaskEventRecord> {
     await this.get(taskId);
@@ -339,7 +340,7 @@ export class TaskManager {
         for (const event of events) {
           yield event;
           cursor = event.id;
-          if (event.type === 'STATE_CHANGED' && isTerminal(event.state)) return;
+          if (event.type === 'STATE_CHANGED' && isTerminal(event.state) && !endedBeforeRead) return;
         }
         if (events.length === pageSize) continue;
         if (endedBeforeRead || stateRow === null) return;

@@ -11,6 +11,7 @@ export interface TaskRequest {
   'notBeforeTime'?: (_google_protobuf_Timestamp | null);
   'notAfterTime'?: (_google_protobuf_Timestamp | null);
   'timeoutDuration'?: (_google_protobuf_Duration | null);
+  'previouslyAccepted'?: (boolean);
 }
 
 export interface TaskRequest__Output {
@@ -21,4 +22,5 @@ export interface TaskRequest__Output {
   'notBeforeTime': (_google_protobuf_Timestamp__Output | null);
   'notAfterTime': (_google_protobuf_Timestamp__Output | null);
   'timeoutDuration': (_google_protobuf_Duration__Output | null);
+  'previouslyAccepted': (boolean);
 }
