@@ -164,8 +164,9 @@ describe('fault suite: the defects of the issue', function () {
       const task = (await call(ts.clients.tasks, 'createTask', { consumerId, method: 'testing.echo' })).task!;
       await agent.taskRequest();
       agent.send({ reply: { taskId: task.id, resultJson: JSON.stringify('x'.repeat(2 * 1024 * 1024)) } });
-      const done = await waitForState(ts.clients, task.id, ['TASK_STATE_SUCCEEDED']);
-      assert.ok(JSON.parse(done.resultJson).result_too_large.bytes > 2 * 1024 * 1024);
+      await waitForState(ts.clients, task.id, ['TASK_STATE_SUCCEEDED']);
+      const { task: done } = await call(ts.clients.tasks, 'getTask', { taskId: task.id });
+      assert.ok(JSON.parse(done!.resultJson).result_too_large.bytes > 2 * 1024 * 1024);
     } finally {
       agent.close();
     }
