@@ -29,6 +29,7 @@ export interface Task {
   'groupId'?: (string);
   'scheduleId'?: (string);
   'fireTime'?: (_google_protobuf_Timestamp | null);
+  'createdBy'?: (string);
 }
 
 export interface Task__Output {
@@ -54,4 +55,5 @@ export interface Task__Output {
   'groupId': (string);
   'scheduleId': (string);
   'fireTime': (_google_protobuf_Timestamp__Output | null);
+  'createdBy': (string);
 }
