@@ -6,6 +6,7 @@ import type { ConnectResponse__Output } from '../protos/generated/taskplane/v1/C
 import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskRequest';
 import type { Logger } from '../shared/log';
 import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
+import { resolveTransport, type TransportFlags } from '../shared/transport';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 
@@ -14,8 +15,10 @@ export const AGENT_VERSION = 'taskplane-agent/0.1.0';
 export interface AgentOptions {
   server: string;
   consumerId: string;
-  /** The credential from RegisterConsumer. Never logged. */
+  /** The credential from RegisterConsumer. Never logged. Empty: the TLS client certificate names the consumer (mutual TLS). */
   token: string;
+  /** TLS: CA to trust, own certificate and key; an https:// server turns TLS on too (shared/transport.ts). */
+  tls?: Omit<TransportFlags, 'server'>;
   stateDir: string;
   plugins: PluginRegistry;
   logger: Logger;
@@ -64,7 +67,11 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.journal = Journal.open(options.stateDir);
     const protos = loadTaskplaneProtos();
-    this.client = new protos.taskplane.v1.AgentService(options.server, grpc.credentials.createInsecure(), {
+    const { target, credentials } = resolveTransport({ server: options.server, ...options.tls });
+    this.client = new protos.taskplane.v1.AgentService(target, credentials, {
+      // A reply's result is at most 1 MiB and the server takes 8 MiB; a task request is far smaller.
+      'grpc.max_send_message_length': 8 * 1024 * 1024,
+      'grpc.max_receive_message_length': 4 * 1024 * 1024,
       // Notice a dead server even when the stream is idle.
       'grpc.keepalive_time_ms': 15_000,
       'grpc.keepalive_timeout_ms': 10_000,
@@ -117,7 +124,7 @@ export class Agent {
     return new Promise((resolve) => {
       const metadata = new grpc.Metadata();
       metadata.set('taskplane-consumer-id', this.options.consumerId);
-      metadata.set('authorization', `Bearer ${this.options.token}`);
+      if (this.options.token) metadata.set('authorization', `Bearer ${this.options.token}`);
       const stream = this.client.connect(metadata) as Stream;
       this.stream = stream;
       let welcomed = false;

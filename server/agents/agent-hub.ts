@@ -8,6 +8,7 @@ import { Dispatcher, type SessionDirectory } from '../dispatch/dispatcher';
 import type { TaskLifecycle } from '../tasks/lifecycle';
 import type { AgentReport } from '../tasks/settlement';
 import { AgentSession, type AgentCapabilities, type AgentChannel } from './agent-session';
+import { proofHolds, type AgentProof } from '../consumers/credentials';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
@@ -84,13 +85,13 @@ export class AgentHub implements SessionDirectory {
    * server), is welcomed, and is given what it is owed. Null when the
    * stream was refused (and ended).
    */
-  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities): Promise<AgentSession | null> {
+  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<AgentSession | null> {
     const { logger, consumerSessions } = this.options;
     if (this.stopped) {
       channel.end('shutting_down', 'server is shutting down; reconnect');
       return null;
     }
-    const session = new AgentSession(channel, consumerId, capabilities);
+    const session = new AgentSession(channel, consumerId, capabilities, proof);
     if (!(await consumerSessions.takeOver(consumerId, session.sessionId))) {
       channel.end('unregistered', `consumer "${consumerId}" is not registered`);
       return null;
@@ -148,15 +149,17 @@ export class AgentHub implements SessionDirectory {
     );
   }
 
-  /** Ends local streams that the store says were replaced or unregistered (through another server). */
+  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server). */
   private async checkFences(): Promise<void> {
     const local = this.all().filter((s) => !s.closed);
     if (local.length === 0) return;
-    const current = await this.options.consumerSessions.current(local.map((s) => s.consumerId));
+    const fences = await this.options.consumerSessions.fences(local.map((s) => s.consumerId));
+    const now = this.options.consumerSessions.now();
     for (const s of local) {
-      const owner = current.get(s.consumerId);
-      if (owner === undefined) s.end('unregistered', 'consumer was unregistered');
-      else if (owner !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
+      const fence = fences.get(s.consumerId);
+      if (fence === undefined) s.end('unregistered', 'consumer was unregistered');
+      else if (fence.sessionId !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
+      else if (s.proof && !proofHolds(s.proof, fence.credentials, now)) s.end('revoked', 'the credential of this agent was revoked or its grace period ended');
     }
   }
 

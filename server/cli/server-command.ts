@@ -1,19 +1,32 @@
 import { parseArgs } from 'node:util';
-import { serverConfig, type ServerFlags } from '../config';
+import { redactDatabaseUrl, serverConfig, type ServerFlags } from '../config';
 import { TaskplaneServer } from '../server';
 import type { Command } from '../../shared/command';
 import { createLogger } from '../../shared/log';
 
-const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--shutdown-timeout SECONDS]
+const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--database-url URL] [--migrate] [--tls-cert FILE --tls-key FILE] [flags]
 
-  --listen            TASKPLANE_LISTEN        default 127.0.0.1:50051
+  --listen            TASKPLANE_LISTEN        default 127.0.0.1:50051; an address other than
+                                              loopback needs TLS (or --insecure)
   --database-url      TASKPLANE_DATABASE_URL  sqlite:PATH or mysql://user:pass@host:port/db
                                               default sqlite:./data/taskplane.sqlite
   --migrate           TASKPLANE_MIGRATE=1     apply pending migrations at start (always done on SQLite)
   --shutdown-timeout  TASKPLANE_SHUTDOWN_TIMEOUT  seconds to finish calls on SIGTERM (default 10)
   --database-pool-max TASKPLANE_DATABASE_POOL_MAX  MySQL connections per server (default 10)
   --agent-liveness-timeout  TASKPLANE_AGENT_LIVENESS_TIMEOUT
-                      seconds of silence after which an agent stream is released (default 30)`;
+                      seconds of silence after which an agent stream is released (default 30)
+  --tls-cert FILE     TASKPLANE_TLS_CERT      serve TLS with this certificate (PEM, chain first)
+  --tls-key FILE      TASKPLANE_TLS_KEY       and its private key; both are read again on SIGHUP
+  --tls-client-ca FILE  TASKPLANE_TLS_CLIENT_CA  mutual TLS: every client and agent must present a
+                      certificate signed by this CA; an agent's whose subject CN is its consumer id
+                      needs no credential
+  --insecure          TASKPLANE_INSECURE=1    allow plaintext on an address other than loopback
+  --create-rate-limit TASKPLANE_CREATE_RATE_LIMIT  create calls per second per API token (default
+                      200, bursts of twice that; 0: no limit); RESOURCE_EXHAUSTED beyond it
+
+  Every call needs an API token (taskplane token --help). The first start on the
+  embedded SQLite store prints one admin token, once; another, at any time:
+  taskplane token create --bootstrap --name NAME --role admin --database-url URL`;
 
 /** `taskplane server`: runs the control plane until SIGTERM or SIGINT, then stops in order and exits. */
 export const serverCommand: Command = {
@@ -28,6 +41,11 @@ export const serverCommand: Command = {
         'shutdown-timeout': { type: 'string' },
         'agent-liveness-timeout': { type: 'string' },
         'database-pool-max': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-client-ca': { type: 'string' },
+        insecure: { type: 'boolean' },
+        'create-rate-limit': { type: 'string' },
       },
     });
     return runServer(values);
@@ -41,7 +59,24 @@ async function runServer(flags: ServerFlags): Promise<number> {
     ...config,
     logger,
     agents: { livenessTimeoutMs: config.agentLivenessTimeoutMs, heartbeatIntervalMs: Math.min(10_000, config.agentLivenessTimeoutMs / 3) },
+    // On stdout, for the person who ran `npm start`; never in the log.
+    onFirstAdminToken: ({ token, secret }) =>
+      process.stdout.write(
+        [
+          '',
+          `First start on this database: an admin API token (${token.id}), shown only this once (the server keeps only its hash):`,
+          '',
+          `  export TASKPLANE_TOKEN=${secret}`,
+          '',
+          `Another one, at any time: taskplane token create --bootstrap --name NAME --role admin --database-url ${redactDatabaseUrl(config.databaseUrl)}`,
+          '',
+          '',
+        ].join('\n'),
+      ),
   });
+  // SIGHUP: read the certificate files again (short-lived certificates); a bad file keeps the old ones.
+  const onHangUp = () => void server.reloadTls();
+  process.on('SIGHUP', onHangUp);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -50,6 +85,7 @@ async function runServer(flags: ServerFlags): Promise<number> {
   const forceExit = () => process.exit(130);
   process.once('SIGTERM', forceExit);
   process.once('SIGINT', forceExit);
+  process.off('SIGHUP', onHangUp);
   await server.stop(signal);
   logger.flush();
   return 0;

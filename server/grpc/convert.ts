@@ -91,6 +91,7 @@ export function taskToProto(task: TaskRecord): Task {
     groupId: task.groupId ?? '',
     scheduleId: task.scheduleId ?? '',
     fireTime: msToTimestamp(task.fireTime),
+    createdBy: task.createdBy ?? '',
   };
 }
 
@@ -115,6 +116,8 @@ export function consumerToProto(consumer: ConsumerRecord): Consumer {
     createTime: msToTimestamp(consumer.createTime),
     lastSeenTime: msToTimestamp(consumer.lastSeenTime ?? null),
     online: consumer.online ?? false,
+    credentialRevoked: consumer.credentialRevoked ?? false,
+    previousCredentialExpireTime: msToTimestamp(consumer.previousCredentialExpireTime ?? null),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
 import { insertHistoryEvents } from '../store/consumer-store';
+import { insertAuditEvents, type NewAuditEvent } from '../store/audit-store';
 import {
   cancellationsDue,
   consumersWithBacklog,
@@ -131,14 +132,19 @@ export class TaskLifecycle {
    * transaction (guarantee 1: committed before CreateTask answers). With
    * `handOff`, a task whose consumer's stream is on this server with a free
    * slot and nothing older waiting is dispatched in that same transaction,
-   * saving a claim; it is sent after the commit.
+   * saving a claim; it is sent after the commit. `audit` rows (the calls
+   * that asked for them) commit with the tasks.
    */
-  async create(drafts: TaskDraft[], options: { handOff?: boolean } = {}): Promise<TaskRecord[]> {
+  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[] } = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
     try {
-      handed = await this.transaction((tx) => tx.insert(tasks, slots));
+      handed = await this.transaction(async (tx) => {
+        const inserted = await tx.insert(tasks, slots);
+        await insertAuditEvents(tx.trx, options.audit ?? []);
+        return inserted;
+      });
     } catch (err) {
       for (const slot of slots) slot?.release();
       throw err;
@@ -213,20 +219,25 @@ export class TaskLifecycle {
    * the request recorded and its agent told, and ends when the agent
    * confirms; one whose agent is offline ends CANCELED at once and its agent
    * is told when it returns. Null when the task moved on meanwhile, or a
-   * cancel was already requested.
+   * cancel was already requested. `audit` (the call's row) commits only
+   * with a change.
    */
-  cancel(task: TaskRecord, cause: string): Promise<CancelOutcome | null> {
+  cancel(task: TaskRecord, cause: string, audit?: NewAuditEvent): Promise<CancelOutcome | null> {
     const error = { type: 'Canceled', message: cause, detailsJson: '' };
     return this.transaction(async (tx) => {
+      const audited = async (outcome: CancelOutcome | null) => {
+        if (outcome && audit) await insertAuditEvents(tx.trx, [audit]);
+        return outcome;
+      };
       if (UNDISPATCHED_STATES.includes(task.state)) {
-        return (await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null;
+        return audited((await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null);
       }
       const sessions = await sessionsOf(tx.trx, this.options.dialect, [task.consumerId]);
       if (!sessions.get(task.consumerId)) {
         const ended = await tx.end([task.id], 'abandon', CANCELED, `${cause} (agent offline)`, error, { agent_cancel_pending: true });
-        return ended === 1 ? 'canceled' : null;
+        return audited(ended === 1 ? 'canceled' : null);
       }
-      return (await tx.requestCancel(task.id, task.consumerId, cause)) ? 'requested' : null;
+      return audited((await tx.requestCancel(task.id, task.consumerId, cause)) ? 'requested' : null);
     });
   }
 
@@ -523,6 +534,7 @@ function createdRecord(t: NewTask, handedOff: boolean): TaskRecord {
     groupId: t.groupId ?? null,
     scheduleId: t.scheduleId ?? null,
     fireTime: t.fireTime ?? null,
+    createdBy: t.createdBy ?? null,
   };
 }
 

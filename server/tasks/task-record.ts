@@ -27,6 +27,8 @@ export interface TaskRecord {
   groupId: string | null;
   scheduleId: string | null;
   fireTime: number | null;
+  /** Who created it ("tok_... (name)"); null for tasks created before it was recorded. */
+  createdBy: string | null;
 }
 
 export interface TaskErrorInfo {
@@ -79,6 +81,7 @@ export interface NewTask {
   groupId?: string | null;
   scheduleId?: string | null;
   fireTime?: number | null;
+  createdBy?: string | null;
 }
 
 /** A validated request before the lifecycle gives it its first state. */
