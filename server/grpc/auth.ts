@@ -50,7 +50,8 @@ export class Guard {
     const context: CallContext = { peer: call.getPeer(), rpc, action: rule.action, certificateSubject: certificateSubject(call) };
     let caller: Caller | null = null;
     try {
-      caller = await this.admit(call, context, rule);
+      caller = await this.authenticate(call, context);
+      this.authorize(caller, rule);
       const result = await body(caller);
       if (rule.mutates && !caller.recorded) await this.options.audit.record(caller.auditEvent('', this.options.clock.now(), { changed: false }));
       return result;
@@ -60,10 +61,14 @@ export class Guard {
     }
   }
 
-  private async admit(call: GrpcCall, context: CallContext, rule: TokenRule): Promise<Caller> {
+  private async authenticate(call: GrpcCall, context: CallContext): Promise<Caller> {
     const secret = bearerToken(call.metadata);
     if (!secret) throw new UnauthenticatedError('missing "authorization: Bearer <API token>" metadata (the CLI reads TASKPLANE_TOKEN or --token-file; see taskplane token --help)');
-    const caller = new Caller(await this.options.tokens.authenticate(secret), context);
+    return new Caller(await this.options.tokens.authenticate(secret), context);
+  }
+
+  /** The role must have the RPC's permission; a create must be within the token's rate. Scope is the managers' to check. */
+  private authorize(caller: Caller, rule: TokenRule): void {
     const { principal } = caller;
     if (!roleAllows(principal.role, rule.permission)) {
       const roles = ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(rule.permission)).join(', ');
@@ -73,7 +78,6 @@ export class Guard {
       const { perSecond, burst } = this.options.limiter;
       throw new ResourceExhaustedError(`token ${principal.id} is over its create rate limit (${perSecond} calls/s, bursts of ${burst}); slow down and retry`);
     }
-    return caller;
   }
 
   private async recordFailure(context: CallContext, rule: TokenRule, caller: Caller | null, err: unknown): Promise<void> {

@@ -42,7 +42,7 @@ export function principalLabel(p: Pick<Principal, 'id' | 'name'>): string {
 
 /** Where a call came from and what it is, for the audit log. */
 export interface CallContext {
-  /** e.g. "ipv4:10.0.0.7:53122". */
+  /** e.g. "10.0.0.7:53122". */
   peer: string;
   /** e.g. "taskplane.v1.TaskService/CreateTask". */
   rpc: string;
