@@ -9,7 +9,8 @@ import pino from 'pino';
  */
 export type Logger = pino.Logger;
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+/** `destination`: where the lines go instead of stderr (tests read them back). */
+export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
     {
       name: options.name ?? 'taskplane',
@@ -20,6 +21,6 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.destination({ fd: 2, sync: false }),
+    options.destination ?? pino.destination({ fd: 2, sync: false }),
   );
 }

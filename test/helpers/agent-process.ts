@@ -37,10 +37,10 @@ after(() => {
 });
 
 /** A real `taskplane agent` process with the testing plugin, resolved once it is connected. */
-export async function startAgentProcess(address: string, consumerId: string, credential: string, stateDir = tempDir('agent'), extraArgs: string[] = []): Promise<AgentProcess> {
+export async function startAgentProcess(address: string, consumerId: string, credential: string, stateDir = tempDir('agent'), extraArgs: string[] = [], logLevel = 'info'): Promise<AgentProcess> {
   const started = await startCli(
     ['agent', '--server', address, '--consumer', consumerId, '--state-dir', stateDir, '--plugin', TESTING_PLUGIN, '--shutdown-grace', '5', ...extraArgs],
-    { TASKPLANE_TOKEN: credential, TASKPLANE_LOG_LEVEL: 'info' },
+    { TASKPLANE_TOKEN: credential, TASKPLANE_TOKEN_FILE: '', TASKPLANE_LOG_LEVEL: logLevel },
     /"event":"agent\.connected"/,
   );
   return {
