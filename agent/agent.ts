@@ -54,7 +54,8 @@ interface RunningTask {
  */
 export class Agent {
   private readonly journal: Journal;
-  private readonly client: AgentServiceClient;
+  private client: AgentServiceClient;
+  private connects = 0;
   private readonly running = new Map<string, RunningTask>();
   private stream: Stream | null = null;
   private stopping = false;
@@ -66,9 +67,14 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.journal = Journal.open(options.stateDir);
-    const protos = loadTaskplaneProtos();
-    const { target, credentials } = resolveTransport({ server: options.server, ...options.tls });
-    this.client = new protos.taskplane.v1.AgentService(target, credentials, {
+    this.client = this.newClient();
+    this.settleInterrupted();
+  }
+
+  /** A client with the TLS files as they are now (read again before each reconnect, so short-lived client certificates work). */
+  private newClient(): AgentServiceClient {
+    const { target, credentials } = resolveTransport({ server: this.options.server, ...this.options.tls });
+    return new (loadTaskplaneProtos().taskplane.v1.AgentService)(target, credentials, {
       // A reply's result is at most 1 MiB and the server takes 8 MiB; a task request is far smaller.
       'grpc.max_send_message_length': 8 * 1024 * 1024,
       'grpc.max_receive_message_length': 4 * 1024 * 1024,
@@ -77,7 +83,18 @@ export class Agent {
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
     });
-    this.settleInterrupted();
+  }
+
+  /** Before a reconnect with a client certificate: a new client, if its files read well; else the current one. */
+  private refreshClient(): void {
+    if (!this.options.tls?.certFile || this.connects++ === 0) return;
+    try {
+      const fresh = this.newClient();
+      this.client.close();
+      this.client = fresh;
+    } catch (err) {
+      this.options.logger.error({ event: 'agent.tls_files_unreadable', error: (err as Error).message }, 'could not read the TLS files again; reconnecting with the previous ones');
+    }
   }
 
   /**
@@ -121,6 +138,7 @@ export class Agent {
   }
 
   private connectOnce(): Promise<{ kind: 'retry'; welcomed: boolean; code: string; details: string } | { kind: 'fatal'; exit: AgentExit }> {
+    this.refreshClient();
     return new Promise((resolve) => {
       const metadata = new grpc.Metadata();
       metadata.set('taskplane-consumer-id', this.options.consumerId);

@@ -8,7 +8,7 @@ import { TestCa } from './helpers/certificates';
 import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited, runCli, startCli } from './helpers/processes';
-import { bootstrapToken, describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
+import { bootstrapToken, describeOnEachStore, eventually, expectStatus, startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, type TestStore } from './helpers/stores';
 
 /**
@@ -179,5 +179,43 @@ describe('plaintext off loopback', function () {
     const insecure = await startCli(['server', '--listen', '0.0.0.0:0', '--database-url', store.url, '--insecure'], { TASKPLANE_LOG_LEVEL: 'info' }, /"event":"server\.started"/);
     insecure.child.kill('SIGTERM');
     assert.equal((await exited(insecure.child)).code, 0);
+  });
+});
+
+describe('agent certificate reload', function () {
+  this.timeout(60_000);
+  let store: TestStore;
+  before(async () => {
+    store = await createTestStore('sqlite');
+  });
+  after(async () => store.drop());
+
+  it('an agent reads its certificate files again before it reconnects, so a short-lived certificate can be replaced', async () => {
+    const files = path.join(dir, 'agent-files');
+    fs.mkdirSync(files, { recursive: true });
+    const cert = path.join(files, 'edge.pem');
+    const key = path.join(files, 'edge.key');
+    fs.copyFileSync(agentCert.cert, cert);
+    fs.copyFileSync(agentCert.key, key);
+    let server = await startServerOn(store, { tls: { certFile: serverCert.cert, keyFile: serverCert.key, clientCaFile: main.cert } });
+    const address = server.address;
+    await call(track(tlsClients(server, { caFile: main.cert, certFile: clientCert.cert, keyFile: clientCert.key })).consumers, 'registerConsumer', { consumerId: 'edge-1' });
+    const agent = await startAgentProcess(`https://${address}`, 'edge-1', '', undefined, ['--tls-ca', main.cert, '--tls-cert', cert, '--tls-key', key]);
+    try {
+      // The agent's certificate is replaced by one only the next server trusts; the server restarts trusting only that CA.
+      fs.copyFileSync(strangerCert.cert, cert);
+      fs.copyFileSync(strangerCert.key, key);
+      server.clients.close();
+      await server.server.stop('restart with another client CA');
+      server = await startServerOn(store, { listen: address, tls: { certFile: serverCert.cert, keyFile: serverCert.key, clientCaFile: other.cert } });
+      await eventually('the agent to connect again', async () => (agent.output().match(/"event":"agent\.connected"/g) ?? []).length >= 2, 20_000, 100);
+      const clients = track(tlsClients(server, { caFile: main.cert, certFile: strangerCert.cert, keyFile: strangerCert.key }));
+      const { task } = await call(clients.tasks, 'createTask', { consumerId: 'edge-1', method: 'testing.echo', argumentsJson: '{}' });
+      await waitForState(clients, task!.id, ['TASK_STATE_SUCCEEDED']);
+    } finally {
+      await agent.stop();
+      server.clients.close();
+      await server.server.stop('test finished');
+    }
   });
 });
