@@ -24,7 +24,7 @@ import { scheduleServiceHandlers } from './grpc/schedule-service';
 import { Scheduler } from './scheduling/scheduler';
 import { ScheduleManager } from './scheduling/schedule-manager';
 import { addGuardedService, Guard, GuardedService } from './grpc/auth';
-import { auditServiceHandlers, tokenServiceHandlers } from './grpc/token-service';
+import { auditServiceHandlers, tokenServiceHandlers } from './grpc/security-service';
 import { ReloadableTls, type TlsFiles } from './grpc/tls';
 import { assertListenSecure, DEFAULT_CREATE_RATE_LIMIT } from './config';
 import { AuditLog } from './security/audit-log';
