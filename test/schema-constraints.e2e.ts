@@ -17,8 +17,8 @@ const CHECK_AND_DROPS = ['20261128002600_check_task_state_known', '2026112800270
 const TASK_INDEXES = ['tasks_by_consumer_state', 'tasks_by_group', 'tasks_by_schedule', 'tasks_by_state_deadline', 'tasks_by_state_due', 'tasks_id_unique', 'tasks_idempotency_key_unique'];
 const CONSTRAINT_ERROR = /tasks_state_known/;
 
-/** Applies the migrations up to and including `last`, as migrateToLatest names them. */
-async function migrateUpTo(db: Database, last: string): Promise<void> {
+/** Applies the migrations up to and including `last`, as migrateToLatest names them; returns those it applied. */
+async function migrateUpTo(db: Database, last: string): Promise<string[]> {
   const names = fs
     .readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{14}_[a-z0-9_]+\.js$/.test(f))
@@ -26,7 +26,7 @@ async function migrateUpTo(db: Database, last: string): Promise<void> {
     .filter((n) => n <= last)
     .sort();
   assert.equal(names[names.length - 1], last);
-  await db.knex.migrate.latest({
+  const [, applied] = await db.knex.migrate.latest({
     tableName: 'knex_migrations',
     migrationSource: {
       getMigrations: async () => names,
@@ -34,6 +34,7 @@ async function migrateUpTo(db: Database, last: string): Promise<void> {
       getMigration: async (n: string) => require(path.join(MIGRATIONS_DIR, `${n}.js`)),
     },
   });
+  return applied;
 }
 
 function taskRow(state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -162,7 +163,8 @@ for (const kind of STORE_KINDS) {
       const indexesBefore = await taskIndexes(db);
       assert.deepEqual(indexesBefore.map((i) => i.split(' ')[0]), TASK_INDEXES);
 
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      // Up to the drops only: later migrations add columns, which these row comparisons would see.
+      assert.deepEqual(await migrateUpTo(db, CHECK_AND_DROPS[CHECK_AND_DROPS.length - 1]), CHECK_AND_DROPS);
 
       assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
@@ -192,12 +194,12 @@ for (const kind of STORE_KINDS) {
       await insertTask(db, taskRow('WAITING'));
       await insertTask(db, taskRow('PAUSED'));
       await assert.rejects(migrateToLatest(db), /unknown states "PAUSED" \(1 tasks\)/);
-      assert.deepEqual(await pendingMigrations(db), CHECK_AND_DROPS);
+      assert.deepEqual((await pendingMigrations(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS, 'the check and the drops are still pending');
       assert.deepEqual((await db.knex('tasks').orderBy('seq').select('state')).map((r) => r.state), ['WAITING', 'PAUSED']);
       assert.equal(await db.knex.schema.hasColumn('tasks', 'dispatch_time'), true);
 
       await db.knex('tasks').where({ state: 'PAUSED' }).update({ state: 'WAITING' });
-      assert.deepEqual(await migrateToLatest(db), CHECK_AND_DROPS);
+      assert.deepEqual((await migrateToLatest(db)).slice(0, CHECK_AND_DROPS.length), CHECK_AND_DROPS);
     });
   });
 }
