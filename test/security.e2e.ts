@@ -7,7 +7,8 @@ import { call, type TaskplaneClients } from '../client/client';
 import { RPC_RULES, type TokenRule } from '../server/grpc/permission-table';
 import { ROLE_PERMISSIONS } from '../server/security/permissions';
 import type { Role } from '../server/security/principal';
-import { clientsWith, describeOnEachStore, expectStatus, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, expectStatus, startServerOn, type TestServer } from './helpers/server';
+import { TOKEN_CACHE_MS } from '../server/security/token-manager';
 import { FakeAgent } from './helpers/fake-agent';
 import { FakeClock } from './helpers/fake-clock';
 import { MAX_CONCURRENT_STREAMS } from '../server/server';
@@ -476,3 +477,25 @@ describeOnEachStore(
   // A refill this slow that no test run could see a token come back.
   { createRateLimit: { perSecond: 0.0001, burst: 3 } },
 );
+
+describeOnEachStore('security: revocation on another server', (ctx) => {
+  it('a token revoked through one server is refused by another within a second (TOKEN_CACHE_MS)', async function () {
+    this.timeout(30_000);
+    const other = await startServerOn(ctx().store);
+    try {
+      const { token, secret } = await call(ctx().clients.tokens, 'createToken', { name: 'roaming', role: 'TOKEN_ROLE_VIEWER' });
+      const there = clientsWith(other, secret);
+      try {
+        await call(there.tasks, 'listTasks', {});
+        await call(ctx().clients.tokens, 'revokeToken', { tokenId: token!.id });
+        // TOKEN_CACHE_MS bounds it; the deadline leaves room for a loaded machine.
+        await eventually('the other server to refuse the token', () => call(there.tasks, 'listTasks', {}).then(() => false, (err) => err.code === grpc.status.UNAUTHENTICATED), TOKEN_CACHE_MS + 4_000, 50);
+      } finally {
+        there.close();
+      }
+    } finally {
+      other.clients.close();
+      await other.server.stop('test finished');
+    }
+  });
+});

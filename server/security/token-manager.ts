@@ -18,6 +18,14 @@ import type { TokenRecord } from './token-record';
 export const TOKEN_PREFIX = 'tpt_';
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 const MAX_SECRET_LENGTH = 200;
+/**
+ * How long a token verified against the store is trusted without reading
+ * it again. A lookup per call was the costliest statement of the create
+ * path; a second bounds how long another server may still accept a token
+ * revoked elsewhere (the server that revokes forgets it at once).
+ */
+export const TOKEN_CACHE_MS = 1000;
+const MAX_CACHED_TOKENS = 10_000;
 
 export interface CreateTokenInput {
   name: string;
@@ -34,6 +42,11 @@ export interface CreateTokenInput {
  * own role, scope and expiry. No gRPC here.
  */
 export class TokenManager {
+  /** Verified tokens by hash, with the (real) time until which they are trusted without a read. */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  /** Bumped by every revocation here, so a lookup that raced one does not cache what it read before it. */
+  private revocations = 0;
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
@@ -46,12 +59,32 @@ export class TokenManager {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > MAX_SECRET_LENGTH) {
       throw new UnauthenticatedError(`the bearer token is not a taskplane API token (those start with "${TOKEN_PREFIX}"; create one with taskplane token create)`);
     }
-    const token = await findTokenByHash(this.db, hashSecret(secret));
+    const hash = hashSecret(secret);
+    const cached = this.verified.get(hash);
+    const principal = cached && cached.until > performance.now() ? cached.principal : await this.lookUp(hash);
+    if (principal.expireTime !== null && principal.expireTime <= this.clock.now()) {
+      throw new UnauthenticatedError(`API token ${principal.id} expired at ${new Date(principal.expireTime).toISOString()}`, principal.id, principal.name);
+    }
+    return principal;
+  }
+
+  private async lookUp(hash: string): Promise<Principal> {
+    const revocations = this.revocations;
+    const token = await findTokenByHash(this.db, hash);
+    this.verified.delete(hash);
     if (!token) throw new UnauthenticatedError('unknown API token');
     if (token.revokeTime !== null) throw new UnauthenticatedError(`API token ${token.id} was revoked`, token.id, token.name);
-    const now = this.clock.now();
-    if (token.expireTime !== null && token.expireTime <= now) throw new UnauthenticatedError(`API token ${token.id} expired at ${new Date(token.expireTime).toISOString()}`, token.id, token.name);
-    return principalOf(token);
+    const principal = principalOf(token);
+    if (revocations !== this.revocations) return principal;
+    if (this.verified.size >= MAX_CACHED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(hash, { principal, until: performance.now() + TOKEN_CACHE_MS });
+    return principal;
+  }
+
+  /** This server stops trusting the token at once; others within TOKEN_CACHE_MS. */
+  private forget(tokenId: string): void {
+    this.revocations++;
+    for (const [hash, entry] of this.verified) if (entry.principal.id === tokenId) this.verified.delete(hash);
   }
 
   async create(caller: Caller, input: CreateTokenInput): Promise<{ token: TokenRecord; secret: string }> {
@@ -106,6 +139,7 @@ export class TokenManager {
       await insertAuditEvents(trx, [caller.auditEvent(`token/${tokenId}`, now, { name: token.name })]);
       return true;
     });
+    this.forget(tokenId);
     if (revoked) {
       caller.recorded = true;
       this.logger.info({ event: 'token.revoked', tokenId, by: caller.principal.id }, 'API token revoked');
