@@ -7,7 +7,7 @@ import { call, type TaskplaneClients } from '../client/client';
 import { RPC_RULES, type TokenRule } from '../server/grpc/permission-table';
 import { ROLE_PERMISSIONS } from '../server/security/permissions';
 import type { Role } from '../server/security/principal';
-import { clientsWith, describeOnEachStore, eventually, expectStatus, startServerOn, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, expectStatus, startServerOn } from './helpers/server';
 import { TOKEN_CACHE_MS } from '../server/security/token-manager';
 import { FakeAgent } from './helpers/fake-agent';
 import { FakeClock } from './helpers/fake-clock';
