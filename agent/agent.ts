@@ -7,6 +7,7 @@ import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskR
 import type { Logger } from '../shared/log';
 import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
 import { OrderedWriter } from '../shared/ordered-writer';
+import { resolveTransport, type TransportFlags } from '../shared/transport';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 import { recordGroup, stopGroup, type GroupStop } from './process-groups';
@@ -17,8 +18,10 @@ export interface AgentOptions {
   /** host:port of a server, or several (a list, or comma-separated): tried in turn on each reconnect. */
   server: string | string[];
   consumerId: string;
-  /** The credential from RegisterConsumer. Never logged. */
+  /** The credential from RegisterConsumer. Never logged. Empty: the TLS client certificate names the consumer (mutual TLS). */
   token: string;
+  /** TLS: CA to trust, own certificate and key; an https:// server turns TLS on too (shared/transport.ts). */
+  tls?: Omit<TransportFlags, 'server'>;
   stateDir: string;
   plugins: PluginRegistry;
   logger: Logger;
@@ -74,6 +77,8 @@ export class Agent {
   private readonly servers: string[];
   private readonly clients = new Map<string, AgentServiceClient>();
   private serverIndex: number;
+  /** Connection attempts so far: channels are made again (fresh TLS files) before each reconnect. */
+  private connects = 0;
   private readonly running = new Map<string, RunningTask>();
   private stream: Stream | null = null;
   private writer: OrderedWriter<ConnectRequest> | null = null;
@@ -96,12 +101,15 @@ export class Agent {
     this.recovered = this.settleInterrupted();
   }
 
-  /** The channel to the server this connection attempt uses. */
+  /** The channel to the server this connection attempt uses, made on first use with the TLS files as they are then. */
   private client(address: string): AgentServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      const protos = loadTaskplaneProtos();
-      client = new protos.taskplane.v1.AgentService(address, grpc.credentials.createInsecure(), {
+      const { target, credentials } = resolveTransport({ server: address, ...this.options.tls });
+      client = new (loadTaskplaneProtos().taskplane.v1.AgentService)(target, credentials, {
+        // A reply's result is at most 1 MiB and the server takes 8 MiB; a task request is far smaller.
+        'grpc.max_send_message_length': 8 * 1024 * 1024,
+        'grpc.max_receive_message_length': 4 * 1024 * 1024,
         // Notice a dead server even when the stream is idle.
         'grpc.keepalive_time_ms': 15_000,
         'grpc.keepalive_timeout_ms': 10_000,
@@ -113,6 +121,22 @@ export class Agent {
       this.clients.set(address, client);
     }
     return client;
+  }
+
+  /**
+   * Before a reconnect with a client certificate: the channels are made
+   * again, so short-lived certificates work, if the files read well; else
+   * the current ones stay.
+   */
+  private refreshClients(): void {
+    if (!this.options.tls?.certFile || this.connects++ === 0) return;
+    try {
+      resolveTransport({ server: this.servers[this.serverIndex], ...this.options.tls });
+      for (const client of this.clients.values()) client.close();
+      this.clients.clear();
+    } catch (err) {
+      this.options.logger.error({ event: 'agent.tls_files_unreadable', error: (err as Error).message }, 'could not read the TLS files again; reconnecting with the previous ones');
+    }
   }
 
   /**
@@ -179,10 +203,11 @@ export class Agent {
   }
 
   private connectOnce(): Promise<{ kind: 'retry'; welcomed: boolean; code: string; details: string } | { kind: 'fatal'; exit: AgentExit }> {
+    this.refreshClients();
     return new Promise((resolve) => {
       const metadata = new grpc.Metadata();
       metadata.set('taskplane-consumer-id', this.options.consumerId);
-      metadata.set('authorization', `Bearer ${this.options.token}`);
+      if (this.options.token) metadata.set('authorization', `Bearer ${this.options.token}`);
       const server = this.servers[this.serverIndex];
       const stream = this.client(server).connect(metadata) as Stream;
       this.stream = stream;

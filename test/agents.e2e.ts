@@ -8,7 +8,7 @@ import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited } from './helpers/processes';
 import { FakeClock } from './helpers/fake-clock';
-import { describeOnEachStore, eventually, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, type TestServer } from './helpers/server';
 
 async function register(t: TestServer, consumerId: string): Promise<string> {
   return (await call(t.clients.consumers, 'registerConsumer', { consumerId })).credential;
@@ -84,9 +84,12 @@ describeOnEachStore(
 
       it('runs arbitrary commands only when the agent allow-lists them', async () => {
         const credential = await register(ctx(), 'cmd-host');
+        // system.run needs a token whose methods name it (no role or wildcard grants it).
+        const { secret } = await call(ctx().clients.tokens, 'createToken', { name: 'runner', role: 'TOKEN_ROLE_OPERATOR', methods: ['system.run'] });
+        const runner = clientsWith(ctx(), secret);
         let agent = await startAgentProcess(ctx().address, 'cmd-host', credential);
         try {
-          const refused = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          const refused = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
           await waitForState(ctx().clients, refused.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), refused.id)).error!.type, 'UnknownMethod');
         } finally {
@@ -94,14 +97,15 @@ describeOnEachStore(
         }
         agent = await startAgentProcess(ctx().address, 'cmd-host', credential, agent.stateDir, ['--allow-command', 'echo']);
         try {
-          const allowed = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          const allowed = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
           await waitForState(ctx().clients, allowed.id, ['TASK_STATE_SUCCEEDED']);
           assert.equal(JSON.parse((await getTask(ctx(), allowed.id)).resultJson).stdout, 'hi\n');
-          const other = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'rm', args: ['-rf', '/tmp/x'] });
+          const other = await create(runner, 'cmd-host', 'system.run', { command: 'rm', args: ['-rf', '/tmp/x'] });
           await waitForState(ctx().clients, other.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), other.id)).error!.type, 'CommandNotAllowed');
         } finally {
           await agent.stop();
+          runner.close();
         }
       });
 

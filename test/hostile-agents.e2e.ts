@@ -164,7 +164,7 @@ describeOnEachStore(
 
     it('lists large tasks without their large fields by default, and a full list in pages a default client can read', async () => {
       const agent = await connectFake(ctx(), 'big-results', { concurrency: 8 });
-      const smallClient = connect(ctx().address, { 'grpc.max_receive_message_length': 4 * MiB });
+      const smallClient = connect(ctx().address, { token: ctx().token, channelOptions: { 'grpc.max_receive_message_length': 4 * MiB } });
       try {
         const tasks = [];
         for (let i = 0; i < 6; i++) tasks.push(await dispatched(ctx(), agent, 'big-results'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { call, connect } from '../client/client';
 import { openDatabase } from '../server/store/database';
 import { exited, startCli } from './helpers/processes';
-import { eventually } from './helpers/server';
+import { bootstrapToken, eventually } from './helpers/server';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
 const READY = /"event":"server\.started"[^\n]*"port":(\d+)/;
@@ -21,7 +21,8 @@ for (const kind of STORE_KINDS) {
       for (let i = 0; i < 2; i++) {
         servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
       }
-      const clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`));
+      const token = await bootstrapToken(store.url);
+      const clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`, { token }));
       const db = openDatabase(store.url);
       try {
         await call(clients[0].consumers, 'registerConsumer', { consumerId: 'both-1', labels: { role: 'x' } });

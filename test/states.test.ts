@@ -26,10 +26,11 @@ describe('task state machine', () => {
     assert.deepEqual(TRANSITIONS.lateOutcome, { from: ['FAILED'], to: 'same' });
   });
 
-  it('ends a task an agent holds only by its reply, or FAILED when the reply never comes', () => {
+  it('ends a task an agent holds only by its reply, or FAILED when the reply never comes or it was never accepted', () => {
     const fromHeld = Object.entries(TRANSITIONS).filter(([, { from, to }]) => to !== 'same' && from.some((f) => f === 'DISPATCHED' || f === 'RUNNING'));
     const ending = fromHeld.filter(([, { to }]) => to !== 'same' && to.some((t) => isTerminal(t)));
-    assert.deepEqual(ending.map(([name]) => name).sort(), ['abandon', 'settle']);
+    assert.deepEqual(ending.map(([name]) => name).sort(), ['abandon', 'notAccepted', 'settle']);
+    assert.deepEqual(TRANSITIONS.notAccepted.from, ['DISPATCHED'], 'only a task its agent never accepted, so never started');
     assert.deepEqual(TRANSITIONS.abandon.to, ['FAILED'], 'abandon never claims CANCELED or TIMED_OUT: the outcome is unknown');
     assert.equal(TRANSITIONS.timeOut.to, 'same', 'a timeout asks the agent; its reply ends the task');
     assert.equal(TRANSITIONS.requestCancel.to, 'same');

@@ -397,6 +397,7 @@ function renderTask(task: Task__Output): string {
     ['schedule', task.scheduleId],
     ['fire time', formatTime(task.fireTime)],
     ['created', formatTime(task.createTime)],
+    ['created by', task.createdBy],
     ['updated', formatTime(task.updateTime)],
     ['not before', formatTime(task.notBeforeTime)],
     ['not after', formatTime(task.notAfterTime)],

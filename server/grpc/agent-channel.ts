@@ -40,6 +40,7 @@ const END_STATUS: Record<StreamEnd, grpc.status> = {
   finished: grpc.status.OK,
   replaced: grpc.status.ABORTED, // the agent stops: another process speaks for this consumer
   unregistered: grpc.status.UNAUTHENTICATED, // the agent stops: its credential no longer works
+  revoked: grpc.status.UNAUTHENTICATED,
   shutting_down: grpc.status.UNAVAILABLE, // reconnect, to this server or another
   silent: grpc.status.UNAVAILABLE,
   protocol_violation: grpc.status.FAILED_PRECONDITION,

@@ -1,24 +1,29 @@
-import type { Logger } from '../../shared/log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';
 import { optionalText, pageSize, parseLabelSelector, requireConsumerId, truncate } from '../validation';
 import { METHOD_PATTERN } from '../tasks/task-input';
 import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
-import { LiveStreams, serverStream, unary } from './status';
+import type { GuardedService } from './auth';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
+import type { BatchCreateTasksRequest__Output } from '../../protos/generated/taskplane/v1/BatchCreateTasksRequest';
+import type { GetTaskRequest__Output } from '../../protos/generated/taskplane/v1/GetTaskRequest';
+import type { ListTasksRequest__Output } from '../../protos/generated/taskplane/v1/ListTasksRequest';
+import type { CancelTaskRequest__Output } from '../../protos/generated/taskplane/v1/CancelTaskRequest';
+import type { CreateTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskGroupRequest';
+import type { CancelTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/CancelTaskGroupRequest';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { WatchTaskRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskRequest';
 import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupRequest';
 import type { TaskEventRecord } from '../tasks/task-record';
 
-/** TaskService: translates messages and statuses; the logic is TaskManager's. */
-export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: LiveStreams): TaskServiceHandlers {
+/** TaskService: translates messages and statuses; the logic is TaskManager's. Every handler is guarded (auth.ts). */
+export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): TaskServiceHandlers {
   return {
-    CreateTask: unary(logger, 'CreateTask', async (req) => ({ task: taskToProto(await tasks.create(createInput(req))) })),
+    CreateTask: edge.unary('CreateTask', async (req: CreateTaskRequest__Output, caller) => ({ task: taskToProto(await tasks.create(createInput(req), caller)) })),
 
-    BatchCreateTasks: unary(logger, 'BatchCreateTasks', async (req) => {
+    BatchCreateTasks: edge.unary('BatchCreateTasks', async (req: BatchCreateTasksRequest__Output, caller) => {
       const inputs = req.requests.map((r, i) => {
         try {
           return createInput(r);
@@ -26,12 +31,12 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
           throw err instanceof InvalidArgumentError ? err.withFieldPrefix(`requests[${i}]`) : err;
         }
       });
-      return { tasks: (await tasks.createBatch(inputs)).map(taskToProto) };
+      return { tasks: (await tasks.createBatch(inputs, caller)).map(taskToProto) };
     }),
 
-    GetTask: unary(logger, 'GetTask', async (req) => ({ task: taskToProto(await tasks.get(req.taskId)) })),
+    GetTask: edge.unary('GetTask', async (req: GetTaskRequest__Output) => ({ task: taskToProto(await tasks.get(req.taskId)) })),
 
-    ListTasks: unary(logger, 'ListTasks', async (req) => {
+    ListTasks: edge.unary('ListTasks', async (req: ListTasksRequest__Output) => {
       const created = timeRange('create_time', req.createTimeFrom, req.createTimeTo);
       const filter = {
         consumerId: req.consumerId ? requireConsumerId('consumer_id', req.consumerId) : undefined,
@@ -48,12 +53,12 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       return { tasks: page.tasks.map(taskToProto), nextPageToken: page.nextPageToken };
     }),
 
-    CancelTask: unary(logger, 'CancelTask', async (req) => {
+    CancelTask: edge.unary('CancelTask', async (req: CancelTaskRequest__Output, caller) => {
       optionalText('reason', req.reason, 200);
-      return { task: taskToProto(await tasks.cancel(req.taskId, req.reason)) };
+      return { task: taskToProto(await tasks.cancel(req.taskId, req.reason, caller)) };
     }),
 
-    CreateTaskGroup: unary(logger, 'CreateTaskGroup', async (req) => {
+    CreateTaskGroup: edge.unary('CreateTaskGroup', async (req: CreateTaskGroupRequest__Output, caller) => {
       const selector = parseLabelSelector('consumer_selector', req.consumerSelector);
       let template: CreateTaskInput;
       try {
@@ -61,13 +66,13 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       } catch (err) {
         throw err instanceof InvalidArgumentError ? err.withFieldPrefix('template') : err;
       }
-      const { groupId, tasks: created } = await tasks.createGroup(selector, template);
+      const { groupId, tasks: created } = await tasks.createGroup(selector, template, caller);
       return { groupId, tasks: created.map(taskToProto) };
     }),
 
-    CancelTaskGroup: unary(logger, 'CancelTaskGroup', async (req) => {
+    CancelTaskGroup: edge.unary('CancelTaskGroup', async (req: CancelTaskGroupRequest__Output, caller) => {
       optionalText('reason', req.reason, 200);
-      return { tasks: (await tasks.cancelGroup(req.groupId, req.reason)).map(taskToProto) };
+      return { tasks: (await tasks.cancelGroup(req.groupId, req.reason, caller)).map(taskToProto) };
     }),
 
     WatchTaskGroup: eventStream<WatchTaskGroupRequest__Output>('WatchTaskGroup', (req, after, signal) => tasks.watchGroup(req.groupId, after, signal)),
@@ -76,15 +81,10 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
 
   /** A server stream of task events, resumable after `after_event_id`. */
   function eventStream<Req extends { afterEventId: string }>(method: string, events: (req: Req, after: number, signal: AbortSignal) => AsyncIterable<TaskEventRecord>) {
-    return serverStream<Req, { event: TaskEvent }>(
-      logger,
-      method,
-      async function* stream(req, signal) {
-        const after = parseId('after_event_id', req.afterEventId);
-        for await (const event of events(req, after, signal)) yield { event: taskEventToProto(event) };
-      },
-      liveStreams,
-    );
+    return edge.serverStream<Req, { event: TaskEvent }>(method, async function* stream(req, _caller, signal) {
+      const after = parseId('after_event_id', req.afterEventId);
+      for await (const event of events(req, after, signal)) yield { event: taskEventToProto(event) };
+    });
   }
 }
 

@@ -43,6 +43,7 @@ export function rowToTask(row: Row): TaskRecord {
     groupId: row.group_id ?? null,
     scheduleId: row.schedule_id ?? null,
     fireTime: numberOrNull(row.fire_time),
+    createdBy: row.created_by ?? null,
   };
 }
 
@@ -108,6 +109,7 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
       group_id: t.groupId ?? null,
       schedule_id: t.scheduleId ?? null,
       fire_time: t.fireTime ?? null,
+      created_by: t.createdBy ?? null,
     })),
     500,
   );

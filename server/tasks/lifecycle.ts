@@ -5,6 +5,7 @@ import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
 import { insertHistoryEvents } from '../store/consumer-store';
+import { insertAuditEvents, type NewAuditEvent } from '../store/audit-store';
 import {
   cancellationsDue,
   consumersWithBacklog,
@@ -145,14 +146,19 @@ export class TaskLifecycle {
    * transaction (guarantee 1: committed before CreateTask answers). With
    * `handOff`, a task whose consumer's stream is on this server with a free
    * slot and nothing older waiting is dispatched in that same transaction,
-   * saving a claim; it is sent after the commit.
+   * saving a claim; it is sent after the commit. `audit` rows (the calls
+   * that asked for them) commit with the tasks.
    */
-  async create(drafts: TaskDraft[], options: { handOff?: boolean } = {}): Promise<TaskRecord[]> {
+  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[] } = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
     try {
-      handed = await this.transaction((tx) => tx.insert(tasks, slots));
+      handed = await this.transaction(async (tx) => {
+        const inserted = await tx.insert(tasks, slots);
+        await insertAuditEvents(tx.trx, options.audit ?? []);
+        return inserted;
+      });
     } catch (err) {
       for (const slot of slots) slot?.release();
       throw err;
@@ -229,15 +235,19 @@ export class TaskLifecycle {
    * agent is connected or not, and its agent is told (now, or when it next
    * connects): the task ends with what the agent reports, or by abandon
    * when it never does. Null when the task moved on meanwhile, or a stop
-   * was already requested.
+   * was already requested. `audit` (the call's row) commits only with a change.
    */
-  cancel(task: TaskRecord, cause: string): Promise<CancelOutcome | null> {
+  cancel(task: TaskRecord, cause: string, audit?: NewAuditEvent): Promise<CancelOutcome | null> {
     const error = { type: 'Canceled', message: cause, detailsJson: '' };
     return this.transaction(async (tx) => {
+      const audited = async (outcome: CancelOutcome | null) => {
+        if (outcome && audit) await insertAuditEvents(tx.trx, [audit]);
+        return outcome;
+      };
       if (UNDISPATCHED_STATES.includes(task.state)) {
-        return (await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null;
+        return audited((await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null);
       }
-      return (await tx.requestCancel(task.id, task.consumerId, cause, 'cancel')) ? 'requested' : null;
+      return audited((await tx.requestCancel(task.id, task.consumerId, cause, 'cancel')) ? 'requested' : null);
     });
   }
 
@@ -586,6 +596,7 @@ function createdRecord(t: NewTask, handedOff: boolean): TaskRecord {
     groupId: t.groupId ?? null,
     scheduleId: t.scheduleId ?? null,
     fireTime: t.fireTime ?? null,
+    createdBy: t.createdBy ?? null,
   };
 }
 

@@ -106,6 +106,8 @@ export interface TaskOrigin {
   groupId?: string;
   scheduleId?: string;
   fireTime?: number;
+  /** Who created it ("tok_... (name)"). */
+  createdBy?: string | null;
 }
 
 /** The task a validated request accepted at `now` becomes; the lifecycle gives it its first state. */
@@ -125,5 +127,6 @@ export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin =
     groupId: origin.groupId ?? null,
     scheduleId: origin.scheduleId ?? null,
     fireTime: origin.fireTime ?? null,
+    createdBy: origin.createdBy ?? null,
   };
 }

@@ -31,6 +31,8 @@ export interface TaskRecord {
   groupId: string | null;
   scheduleId: string | null;
   fireTime: number | null;
+  /** Who created it ("tok_... (name)"); null for tasks created before it was recorded. */
+  createdBy: string | null;
 }
 
 /** The error type of a task that ended without its agent's reply: nobody knows what the host did. */
@@ -98,6 +100,7 @@ export interface NewTask {
   groupId?: string | null;
   scheduleId?: string | null;
   fireTime?: number | null;
+  createdBy?: string | null;
 }
 
 /** A validated request before the lifecycle gives it its first state. */

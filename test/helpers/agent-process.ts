@@ -47,11 +47,11 @@ export async function startAgentProcess(
   credential: string,
   stateDir: string | null = tempDir('agent'),
   extraArgs: string[] = [],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; logLevel?: string } = {},
 ): Promise<AgentProcess> {
   const started = await startCli(
     ['agent', '--server', address, '--consumer', consumerId, ...(stateDir === null ? [] : ['--state-dir', stateDir]), '--plugin', TESTING_PLUGIN, '--shutdown-grace', '5', ...extraArgs],
-    { TASKPLANE_TOKEN: credential, TASKPLANE_LOG_LEVEL: 'info', ...options.env },
+    { TASKPLANE_TOKEN: credential, TASKPLANE_TOKEN_FILE: '', TASKPLANE_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
     /"event":"agent\.connected"/,
     30_000,
     options.cwd,

@@ -31,6 +31,7 @@ export interface Task {
   'scheduleId'?: (string);
   'fireTime'?: (_google_protobuf_Timestamp | null);
   'lateOutcome'?: (_taskplane_v1_TaskLateOutcome | null);
+  'createdBy'?: (string);
 }
 
 export interface Task__Output {
@@ -57,4 +58,5 @@ export interface Task__Output {
   'scheduleId': (string);
   'fireTime': (_google_protobuf_Timestamp__Output | null);
   'lateOutcome': (_taskplane_v1_TaskLateOutcome__Output | null);
+  'createdBy': (string);
 }
