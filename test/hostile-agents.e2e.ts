@@ -88,7 +88,7 @@ describeOnEachStore(
       const agent = await connectFake(ctx(), 'many-packages', { methods: ['packages.install'] });
       try {
         const task = await dispatched(ctx(), agent, 'many-packages', 'packages.install', { packages: ['zsh'] });
-        const changed = Array.from({ length: 3000 }, (_, i) => `package-with-a-rather-long-name-${String(i).padStart(5, '0')}-${'x'.repeat(60)}`);
+        const changed = Array.from({ length: 3000 }, (_, i) => ({ package: `package-with-a-rather-long-name-${String(i).padStart(5, '0')}-${'x'.repeat(60)}`, action: 'install', to: '1.0' }));
         agent.send({ reply: { taskId: task.id, resultJson: JSON.stringify({ changed }) } });
         assert.equal((await settledState(ctx(), task.id)).state, 'TASK_STATE_SUCCEEDED');
         const { events } = await call(ctx().clients.consumers, 'listConsumerHistory', { consumerId: 'many-packages', types: ['packages_installed'] });

@@ -9,7 +9,7 @@ import type { TaskplaneClients } from '../client/client';
 import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState, type AgentProcess } from './helpers/agent-process';
 import { runCli } from './helpers/processes';
-import { describeOnEachStore, eventually, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, type TestServer } from './helpers/server';
 
 /**
  * Issue 8, "the record matches what the host did": one end-to-end test per
@@ -25,6 +25,23 @@ async function register(t: TestServer, name: string): Promise<{ consumerId: stri
   const consumerId = `${name}-${++consumerCount}`;
   const { credential } = await call(t.clients.consumers, 'registerConsumer', { consumerId });
   return { consumerId, credential };
+}
+
+/** Clients whose token may run system.run: only a method pattern that names it grants it. */
+const runners = new WeakMap<TestServer, Promise<TaskplaneClients>>();
+const runnersOpened: TaskplaneClients[] = [];
+after(() => runnersOpened.forEach((c) => c.close()));
+function runner(t: TestServer): Promise<TaskplaneClients> {
+  let clients = runners.get(t);
+  if (!clients) {
+    clients = call(t.clients.tokens, 'createToken', { name: 'runner', role: 'TOKEN_ROLE_OPERATOR', methods: ['*', 'system.run'] }).then(({ secret }) => {
+      const opened = clientsWith(t, secret);
+      runnersOpened.push(opened);
+      return opened;
+    });
+    runners.set(t, clients);
+  }
+  return clients;
 }
 
 function create(clients: TaskplaneClients, consumerId: string, method: string, args: object, extra: object = {}) {
@@ -241,7 +258,7 @@ describeOnEachStore(
         const argv = ['sleep', `${4000 + consumerCount}.25`];
         sleeps.push(argv);
         let agent = await agentFor(consumerId, credential, undefined, ['--allow-command', 'sleep']);
-        const task = await create(ctx().clients, consumerId, 'system.run', { command: argv[0], args: argv.slice(1) });
+        const task = await create(await runner(ctx()), consumerId, 'system.run', { command: argv[0], args: argv.slice(1) });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_RUNNING']);
         const [pid] = await eventually('the command to run', async () => processesRunning(argv).length === 1 && processesRunning(argv));
         await eventually('its process group in the journal', async () => fs.readFileSync(path.join(agent.stateDir, 'journal.jsonl'), 'utf8').includes(`"pgid":${pid}`));
@@ -262,10 +279,10 @@ describeOnEachStore(
         sleeps.push(argv);
         await agentFor(consumerId, credential, undefined, ['--allow-command', 'sh']);
         // The shell forks the sleep (a grandchild of the agent) and waits for it.
-        const task = await create(ctx().clients, consumerId, 'system.run', { command: 'sh', args: ['-c', `${argv.join(' ')}; true`] });
+        const task = await create(await runner(ctx()), consumerId, 'system.run', { command: 'sh', args: ['-c', `${argv.join(' ')}; true`] });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_RUNNING']);
         await eventually('the grandchild to run', async () => processesRunning(argv).length === 1);
-        await call(ctx().clients.tasks, 'cancelTask', { taskId: task.id });
+        await call((await runner(ctx())).tasks, 'cancelTask', { taskId: task.id });
         await waitForState(ctx().clients, task.id, ['TASK_STATE_CANCELED']);
         await eventually('the grandchild to be stopped too', async () => processesRunning(argv).length === 0);
       });
@@ -308,19 +325,19 @@ describeOnEachStore(
       it('reports a non-zero exit as FAILED CommandFailed with the exit code and the tails of its output; task watch exits 8', async () => {
         const { consumerId, credential } = await register(ctx(), 'cmd');
         await agentFor(consumerId, credential, undefined, ['--allow-command', 'sh']);
-        const failing = await create(ctx().clients, consumerId, 'system.run', { command: 'sh', args: ['-c', 'echo out; echo err >&2; exit 3'] });
+        const failing = await create(await runner(ctx()), consumerId, 'system.run', { command: 'sh', args: ['-c', 'echo out; echo err >&2; exit 3'] });
         await waitForState(ctx().clients, failing.id, ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED']);
         const failed = await getTask(ctx(), failing.id);
         assert.equal(failed.state, 'TASK_STATE_FAILED');
         assert.equal(failed.error!.type, 'CommandFailed');
         assert.match(failed.error!.message, /exited with 3/);
         assert.deepEqual(JSON.parse(failed.error!.detailsJson), { exit_code: 3, signal: null, stdout_tail: 'out\n', stderr_tail: 'err\n' });
-        assert.equal((await runCli(['task', 'watch', failing.id, '--server', ctx().address])).code, 8);
+        assert.equal((await runCli(['task', 'watch', failing.id, '--server', ctx().address], { TASKPLANE_TOKEN: ctx().token })).code, 8);
 
-        const fine = await create(ctx().clients, consumerId, 'system.run', { command: 'sh', args: ['-c', 'echo fine; echo note >&2'] });
+        const fine = await create(await runner(ctx()), consumerId, 'system.run', { command: 'sh', args: ['-c', 'echo fine; echo note >&2'] });
         await waitForState(ctx().clients, fine.id, ['TASK_STATE_SUCCEEDED']);
         assert.deepEqual(JSON.parse((await getTask(ctx(), fine.id)).resultJson), { exit_code: 0, stdout: 'fine\n', stderr: 'note\n' }, 'success keeps its output');
-        assert.equal((await runCli(['task', 'watch', fine.id, '--server', ctx().address])).code, 0);
+        assert.equal((await runCli(['task', 'watch', fine.id, '--server', ctx().address], { TASKPLANE_TOKEN: ctx().token })).code, 0);
       });
     });
 
@@ -354,7 +371,7 @@ describeOnEachStore(
         const accepted = events.filter((e) => e.type === 'STATE_CHANGED' && e.state === 'RUNNING').length;
         assert.deepEqual(runsOf(runs), [task.id], 'one run on the host');
         assert.equal(accepted, runsOf(runs).length, 'every run on the host is a visible RUNNING');
-        const watched = await runCli(['task', 'watch', task.id, '--server', ctx().address]);
+        const watched = await runCli(['task', 'watch', task.id, '--server', ctx().address], { TASKPLANE_TOKEN: ctx().token });
         assert.equal(watched.stdout.split('\n').filter((line) => /\(attempt \d+\)/.test(line)).length, done.attempt, `task watch shows every delivery:\n${watched.stdout}`);
       });
     });
@@ -395,10 +412,10 @@ describeOnEachStore(
         assert.deepEqual(history.map((h) => h.type), ['packages_installed'], 'the packages are on the host: history, whatever the state');
         assert.equal(history[0].details.late, true);
         // Shown to people: the watch includes the late outcome, task get prints it.
-        const watched = await runCli(['task', 'watch', task.id, '--server', ctx().address]);
+        const watched = await runCli(['task', 'watch', task.id, '--server', ctx().address], { TASKPLANE_TOKEN: ctx().token });
         assert.equal(watched.code, 8);
         assert.match(watched.stdout, /late outcome \(still FAILED\)/);
-        assert.match((await runCli(['task', 'get', task.id, '--server', ctx().address])).stdout, /late outcome:\s+succeeded/);
+        assert.match((await runCli(['task', 'get', task.id, '--server', ctx().address], { TASKPLANE_TOKEN: ctx().token })).stdout, /late outcome:\s+succeeded/);
       } finally {
         await endAgent(agent);
       }
