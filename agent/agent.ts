@@ -8,8 +8,10 @@ import type { Logger } from '../shared/log';
 import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
 import { OrderedWriter } from '../shared/ordered-writer';
 import { traceIdOf } from '../shared/trace-context';
+import { resolveTransport, type TransportFlags } from '../shared/transport';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
+import { recordGroup, stopGroup, type GroupStop } from './process-groups';
 
 export const AGENT_VERSION = 'taskplane-agent/0.1.0';
 
@@ -17,15 +19,17 @@ export interface AgentOptions {
   /** host:port of a server, or several (a list, or comma-separated): tried in turn on each reconnect. */
   server: string | string[];
   consumerId: string;
-  /** The credential from RegisterConsumer. Never logged. */
+  /** The credential from RegisterConsumer. Never logged. Empty: the TLS client certificate names the consumer (mutual TLS). */
   token: string;
+  /** TLS: CA to trust, own certificate and key; an https:// server turns TLS on too (shared/transport.ts). */
+  tls?: Omit<TransportFlags, 'server'>;
   stateDir: string;
   plugins: PluginRegistry;
   logger: Logger;
   concurrency?: number;
   /** Allowed difference between our clock and the server's when checking windows. */
   clockSkewMs?: number;
-  /** Reconnect backoff: first delay and cap. */
+  /** Reconnect backoff: first delay and cap (also grpc's own channel backoff, so the two do not add up past it). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
   /** How long a graceful stop waits for running tasks. */
@@ -74,6 +78,8 @@ export class Agent {
   private readonly servers: string[];
   private readonly clients = new Map<string, AgentServiceClient>();
   private serverIndex: number;
+  /** Connection attempts so far: channels are made again (fresh TLS files) before each reconnect. */
+  private connects = 0;
   private readonly running = new Map<string, RunningTask>();
   private stream: Stream | null = null;
   private writer: OrderedWriter<ConnectRequest> | null = null;
@@ -85,25 +91,33 @@ export class Agent {
   private heartbeat: NodeJS.Timeout | null = null;
   private lastHeardAt = 0;
   private livenessTimeoutMs = 30_000;
+  /** Cancellations of tasks whose "accepted" is being written: they stop as soon as they would start. */
+  private readonly canceledBeforeStart = new Map<string, string>();
 
   constructor(private readonly options: AgentOptions) {
     this.servers = parseServerList(options.server);
     // A random first server spreads a fleet whose hosts share one list.
     this.serverIndex = Math.floor(Math.random() * this.servers.length);
-    this.journal = Journal.open(options.stateDir);
+    this.journal = Journal.open(options.stateDir, options.consumerId);
     this.recovered = this.settleInterrupted();
   }
 
-  /** The channel to the server this connection attempt uses. */
+  /** The channel to the server this connection attempt uses, made on first use with the TLS files as they are then. */
   private client(address: string): AgentServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      const protos = loadTaskplaneProtos();
-      client = new protos.taskplane.v1.AgentService(address, grpc.credentials.createInsecure(), {
+      const { target, credentials } = resolveTransport({ server: address, ...this.options.tls });
+      client = new (loadTaskplaneProtos().taskplane.v1.AgentService)(target, credentials, {
+        // A reply's result is at most 1 MiB and the server takes 8 MiB; a task request is far smaller.
+        'grpc.max_send_message_length': 8 * 1024 * 1024,
+        'grpc.max_receive_message_length': 4 * 1024 * 1024,
         // Notice a dead server even when the stream is idle.
         'grpc.keepalive_time_ms': 15_000,
         'grpc.keepalive_timeout_ms': 10_000,
         'grpc.keepalive_permit_without_calls': 1,
+        // grpc's own reconnect backoff (default up to 120 s) would add to ours: bound it by ours.
+        'grpc.initial_reconnect_backoff_ms': this.options.backoffInitialMs ?? 500,
+        'grpc.max_reconnect_backoff_ms': this.options.backoffMaxMs ?? 30_000,
       });
       this.clients.set(address, client);
     }
@@ -111,23 +125,58 @@ export class Agent {
   }
 
   /**
-   * Tasks that were running when the agent last died: report them FAILED
-   * ("Interrupted"), or, if their handler is safe to re-run, forget them so a
-   * redelivery runs them again.
+   * Before a reconnect with a client certificate: the channels are made
+   * again, so short-lived certificates work, if the files read well; else
+   * the current ones stay.
+   */
+  private refreshClients(): void {
+    if (!this.options.tls?.certFile || this.connects++ === 0) return;
+    try {
+      resolveTransport({ server: this.servers[this.serverIndex], ...this.options.tls });
+      for (const client of this.clients.values()) client.close();
+      this.clients.clear();
+    } catch (err) {
+      this.options.logger.error({ event: 'agent.tls_files_unreadable', error: (err as Error).message }, 'could not read the TLS files again; reconnecting with the previous ones');
+    }
+  }
+
+  /**
+   * Tasks that were running when the agent last died: first stop what their
+   * commands left running (the process groups in the journal), so "not run
+   * again" is true; then report them FAILED ("Interrupted", with what was
+   * found and stopped), or, if their handler is safe to re-run, forget them
+   * so a redelivery runs them again.
    */
   private async settleInterrupted(): Promise<void> {
+    const { logger } = this.options;
     for (const entry of this.journal.unfinished()) {
+      const groups: GroupStop[] = [];
+      for (const group of entry.processGroups) {
+        const stopped = await stopGroup(group);
+        groups.push(stopped);
+        const level = stopped.outcome === 'gone' ? 'info' : 'warn';
+        logger[level]({ event: 'agent.orphan_group', taskId: entry.taskId, pgid: stopped.pgid, outcome: stopped.outcome, processes: stopped.processes }, 'process group of an interrupted task');
+      }
       if (this.options.plugins.get(entry.method)?.rerunSafe) {
         await this.journal.forget(entry.taskId);
       } else {
-        await this.journal.replied(entry.taskId, { error: { type: 'Interrupted', message: 'the agent stopped while the task was running; it was not run again', detailsJson: '' } });
-        this.options.logger.warn({ event: 'agent.task_interrupted', taskId: entry.taskId, method: entry.method }, 'task was interrupted by an agent restart');
+        const left = groups.filter((g) => g.outcome !== 'gone');
+        const what = left.length ? `; what it had started was stopped (${left.map((g) => `process group ${g.pgid}: ${g.outcome}`).join(', ')})` : '';
+        const detailsJson = groups.length ? JSON.stringify({ process_groups: groups }) : '';
+        await this.journal.replied(entry.taskId, { error: { type: 'Interrupted', message: `the agent stopped while the task was running; it was not run again${what}`, detailsJson } });
+        logger.warn({ event: 'agent.task_interrupted', taskId: entry.taskId, method: entry.method }, 'task was interrupted by an agent restart');
       }
     }
   }
 
   /** Runs until stop() or a refusal that retrying cannot fix. */
   async run(): Promise<AgentExit> {
+    const { logger, stateDir } = this.options;
+    logger.info(
+      { event: 'agent.state', stateDir, consumerId: this.options.consumerId, journal: this.journal.created ? 'new' : 'found', unfinished: this.journal.unfinished().length },
+      `state directory ${stateDir} (${this.journal.created ? 'new journal' : 'journal found'})`,
+    );
+    await this.settleInterrupted();
     const initial = this.options.backoffInitialMs ?? 500;
     const max = this.options.backoffMaxMs ?? 30_000;
     // The outcomes of interrupted tasks are on disk before any server can ask for them.
@@ -155,10 +204,11 @@ export class Agent {
   }
 
   private connectOnce(): Promise<{ kind: 'retry'; welcomed: boolean; code: string; details: string } | { kind: 'fatal'; exit: AgentExit }> {
+    this.refreshClients();
     return new Promise((resolve) => {
       const metadata = new grpc.Metadata();
       metadata.set('taskplane-consumer-id', this.options.consumerId);
-      metadata.set('authorization', `Bearer ${this.options.token}`);
+      if (this.options.token) metadata.set('authorization', `Bearer ${this.options.token}`);
       const server = this.servers[this.serverIndex];
       const stream = this.client(server).connect(metadata) as Stream;
       this.stream = stream;
@@ -257,7 +307,7 @@ export class Agent {
     // not run again.
     const task: RunningTask = { abort: new AbortController(), done: Promise.resolve(), accepted: false };
     this.running.set(taskId, task);
-    task.done = this.start(request, task).catch((err) => {
+    task.done = this.start(request, task, known !== undefined).catch((err) => {
       // The journal could not be written (disk full, read-only): nothing was
       // accepted, so the server sends the task again later.
       this.running.delete(taskId);
@@ -266,9 +316,14 @@ export class Agent {
   }
 
   /** Refuses the task, or journals it as accepted, says so, runs it, journals and sends the reply. */
-  private async start(request: TaskRequest__Output, task: RunningTask): Promise<void> {
+  private async start(request: TaskRequest__Output, task: RunningTask, journalKnowsIt: boolean): Promise<void> {
     const { taskId } = request;
     const { logger } = this.options;
+    if (request.previouslyAccepted && !journalKnowsIt && !this.options.plugins.get(request.method)?.rerunSafe) {
+      await this.journalLost(request);
+      this.running.delete(taskId);
+      return;
+    }
     const refusal = this.refusal(request);
     if (refusal) {
       await this.journal.replied(taskId, { error: refusal });
@@ -280,13 +335,48 @@ export class Agent {
     await this.journal.accepted(taskId, request.method);
     task.accepted = true;
     this.write({ accepted: { taskId } });
+    // A cancellation that came while "accepted" was being written: stop before the handler starts.
+    const canceled = this.canceledBeforeStart.get(taskId) ?? (task.abort.signal.aborted ? String(task.abort.signal.reason ?? 'canceled') : undefined);
+    if (canceled !== undefined && task.abort.signal.reason !== SHUTDOWN) {
+      this.canceledBeforeStart.delete(taskId);
+      const reply = { error: { type: 'Canceled', message: `canceled before it started: ${canceled}`, detailsJson: '' } };
+      await this.journal.replied(taskId, reply);
+      this.running.delete(taskId);
+      this.sendReply(taskId, reply);
+      return;
+    }
     logger.info({ event: 'task.started', taskId, method: request.method, attempt: request.attempt, traceId: request.traceparent ? traceIdOf(request.traceparent) : undefined }, 'task started');
     const reply = await this.execute(request, task.abort.signal);
-    if (task.abort.signal.reason === SHUTDOWN) return this.handBack(request);
+    // Cut short by a graceful stop: handed back. A handler that finished anyway reports what it did.
+    if (task.abort.signal.reason === SHUTDOWN && 'error' in reply) return this.handBack(request);
     await this.journal.replied(taskId, reply);
     this.running.delete(taskId);
     this.sendReply(taskId, reply);
     logger.info({ event: 'task.finished', taskId, method: request.method, ok: !('error' in reply), errorType: 'error' in reply ? reply.error.type : undefined }, 'task finished');
+  }
+
+  /**
+   * The server says an agent of this consumer accepted this task, and the
+   * journal has no record of it: the journal was lost, or another state
+   * directory is in use. The task may have run, or may still run, on this
+   * host: it is not run again, and the operator is told loudly.
+   */
+  private async journalLost(request: TaskRequest__Output): Promise<void> {
+    const { taskId } = request;
+    const { stateDir } = this.options;
+    const reply = {
+      error: {
+        type: 'Interrupted',
+        message: `an agent of this consumer accepted this task before, but the journal in ${stateDir} has no record of it (lost, or another state directory was used): not run again; it may have run, or still be running, on this host`,
+        detailsJson: JSON.stringify({ state_dir: stateDir, journal_new: this.journal.created }),
+      },
+    };
+    this.options.logger.error(
+      { event: 'agent.journal_missing', taskId, method: request.method, stateDir, journalNew: this.journal.created },
+      `the server has task ${taskId} in flight as accepted by this consumer's agent, but the journal in ${stateDir} ${this.journal.created ? 'did not exist when this agent started' : 'does not know it'}: was the state directory lost or changed? Not running it again`,
+    );
+    await this.journal.replied(taskId, reply);
+    this.sendReply(taskId, reply);
   }
 
   /** Why a request must not run here, if it must not: unknown method, or outside its window. */
@@ -316,8 +406,11 @@ export class Agent {
         traceparent: request.traceparent || undefined,
         progress: (percent, message = '', details) =>
           this.write({ progress: { taskId: request.taskId, percent: Math.round(percent), message, detailsJson: details === undefined ? '' : JSON.stringify(details) } }),
+        trackProcessGroup: (pgid) => {
+          this.journal.processGroup(request.taskId, recordGroup(pgid)).catch((err) => this.options.logger.error({ event: 'agent.journal_failed', err, taskId: request.taskId }, 'could not record a process group'));
+        },
       });
-      if (signal.aborted) return { error: { type: 'Canceled', message: String(signal.reason ?? 'canceled'), detailsJson: '' } };
+      // Even after a cancellation: the handler finished, so this is what happened on the host.
       return { resultJson: JSON.stringify(result ?? null) };
     } catch (err) {
       if (signal.aborted) return { error: { type: 'Canceled', message: String(signal.reason ?? 'canceled'), detailsJson: '' } };
@@ -344,10 +437,31 @@ export class Agent {
     this.sendReply(request.taskId, reply);
   }
 
+  /**
+   * Stop a task: abort its handler if it runs; send the saved reply again if
+   * it finished; stop it as it starts if its "accepted" is being written; and
+   * for a task this agent never started, say so ("Canceled"), so the server
+   * ends it CANCELED now instead of at its abandon deadline.
+   */
   private onCancellation(taskId: string, reason: string): void {
     const task = this.running.get(taskId);
     this.options.logger.info({ event: 'task.cancel_received', taskId, running: Boolean(task), reason }, 'cancellation received');
-    task?.abort.abort(reason || 'canceled');
+    if (task) {
+      task.abort.abort(reason || 'canceled');
+      return;
+    }
+    const known = this.journal.get(taskId);
+    if (known?.reply) return this.sendReply(taskId, known.reply);
+    if (known) {
+      this.canceledBeforeStart.set(taskId, reason || 'canceled');
+      return;
+    }
+    if (this.stopping) return;
+    const reply = { error: { type: 'Canceled', message: `never started on this agent: ${reason || 'canceled'}`, detailsJson: '' } };
+    this.journal.replied(taskId, reply).then(
+      () => this.sendReply(taskId, reply),
+      (err) => this.options.logger.error({ event: 'agent.journal_failed', err, taskId }, 'could not record a reply'),
+    );
   }
 
   /**

@@ -8,20 +8,29 @@ import { Agent, parseServerList } from './agent';
 import { PluginRegistry } from './plugin-api';
 import { packagesPlugin } from './plugins/packages';
 import { systemPlugin } from './plugins/system';
+import { resolveStateDir } from './state-dir';
 
-const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH) [flags]
+const AGENT_USAGE = `taskplane agent --consumer ID (--token CREDENTIAL | --token-file PATH | --tls-cert FILE --tls-key FILE) [flags]
 
 Runs the agent of one managed host: holds a stream to a server, runs the
 tasks it is sent, and reconnects with backoff when the stream breaks.
 
-  --server HOST:PORT[,HOST:PORT...]
-                           TASKPLANE_SERVER       default 127.0.0.1:50051; several servers of one
-                           installation: the agent starts at a random one and moves to
-                           the next on each reconnect (repeat --server or separate with commas)
+  --server ADDRESS[,ADDRESS...]
+                           TASKPLANE_SERVER       default 127.0.0.1:50051; host:port, dns:host:port,
+                           https://host:port (TLS) or http://host:port. Several servers of one
+                           installation: the agent starts at a random one and moves to the next
+                           on each reconnect (repeat --server or separate with commas)
   --consumer ID            TASKPLANE_CONSUMER     the consumer this host was registered as
   --token CREDENTIAL       TASKPLANE_TOKEN        from "taskplane consumer register"
   --token-file PATH        TASKPLANE_TOKEN_FILE   read the credential from a file (keeps it out of ps)
-  --state-dir DIR          TASKPLANE_STATE_DIR    default ./data/agent-<consumer>; holds the journal
+  --tls-ca FILE            TASKPLANE_TLS_CA       trust this CA (turns TLS on)
+  --tls-cert FILE          TASKPLANE_CLIENT_TLS_CERT  this host's certificate, with --tls-key FILE
+                           (TASKPLANE_CLIENT_TLS_KEY), for a server that requires mutual TLS; if
+                           its subject CN is the consumer id, no credential is needed
+  --state-dir DIR          TASKPLANE_STATE_DIR    holds the journal; one per consumer. Default:
+                           $STATE_DIRECTORY/agent/<consumer> under systemd, else
+                           /var/lib/taskplane/agent/<consumer> as root, else
+                           $XDG_STATE_HOME/taskplane/agent/<consumer> (~/.local/state/...)
   --concurrency N          TASKPLANE_CONCURRENCY  tasks run at once (default 1)
   --allow-command PROG     TASKPLANE_ALLOW_COMMANDS (comma-separated)
                            enables system.run for these programs only; off by default
@@ -30,9 +39,11 @@ tasks it is sent, and reconnects with backoff when the stream breaks.
   --shutdown-grace SECONDS TASKPLANE_SHUTDOWN_GRACE time for running tasks on SIGTERM (default 30)
 
 Built-in methods: packages.install, packages.update, packages.uninstall,
-packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates) and
-system.info. Exits 6 if the server refuses the credential, 4 if another agent
-connected as the same consumer.`;
+packages.list (apt/dpkg or dnf/rpm; {"dry_run": true} only simulates),
+system.info, and system.run with --allow-command. The state directory is
+logged at start. Exits 6 if the server refuses the credential, 4 if another
+agent connected as the same consumer, 2 if the state directory holds another
+consumer's journal.`;
 
 /** `taskplane agent`: runs the agent of this host until SIGTERM or SIGINT, or until the server refuses it for good. */
 export const agentCommand: Command = { usage: AGENT_USAGE, run: runAgent };
@@ -45,6 +56,9 @@ async function runAgent(args: string[]): Promise<number> {
       consumer: { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       'state-dir': { type: 'string' },
       concurrency: { type: 'string' },
       'allow-command': { type: 'string', multiple: true },
@@ -55,9 +69,15 @@ async function runAgent(args: string[]): Promise<number> {
   const env = process.env;
   const consumerId = values.consumer ?? env.TASKPLANE_CONSUMER;
   if (!consumerId) throw new UsageError('agent: --consumer (or TASKPLANE_CONSUMER) is required');
-  const tokenFile = values['token-file'] ?? env.TASKPLANE_TOKEN_FILE;
-  const token = (values.token ?? env.TASKPLANE_TOKEN ?? (tokenFile ? fs.readFileSync(tokenFile, 'utf8') : '')).trim();
-  if (!token) throw new UsageError('agent: --token, --token-file (or TASKPLANE_TOKEN) is required');
+  // Flags win over the environment: with TASKPLANE_TOKEN holding an API token in the shell, --token-file still decides.
+  const readFile = (file: string) => fs.readFileSync(file, 'utf8');
+  const token = (values.token ?? (values['token-file'] ? readFile(values['token-file']) : undefined) ?? env.TASKPLANE_TOKEN ?? (env.TASKPLANE_TOKEN_FILE ? readFile(env.TASKPLANE_TOKEN_FILE) : '')).trim();
+  const tls = {
+    caFile: values['tls-ca'] ?? env.TASKPLANE_TLS_CA ?? null,
+    certFile: values['tls-cert'] ?? env.TASKPLANE_CLIENT_TLS_CERT ?? null,
+    keyFile: values['tls-key'] ?? env.TASKPLANE_CLIENT_TLS_KEY ?? null,
+  };
+  if (!token && !tls.certFile) throw new UsageError('agent: --token, --token-file (or TASKPLANE_TOKEN), or a client certificate (--tls-cert, --tls-key) naming the consumer, is required');
   const concurrency = positiveInt('concurrency', values.concurrency ?? env.TASKPLANE_CONCURRENCY ?? '1');
   const graceSeconds = positiveInt('shutdown-grace', values['shutdown-grace'] ?? env.TASKPLANE_SHUTDOWN_GRACE ?? '30');
   const allowed = values['allow-command'] ?? listFromEnv(env.TASKPLANE_ALLOW_COMMANDS);
@@ -78,7 +98,8 @@ async function runAgent(args: string[]): Promise<number> {
     server: servers,
     consumerId,
     token,
-    stateDir: values['state-dir'] ?? env.TASKPLANE_STATE_DIR ?? path.join('data', `agent-${consumerId}`),
+    tls,
+    stateDir: resolveStateDir(values['state-dir'] ?? env.TASKPLANE_STATE_DIR, consumerId, env),
     plugins,
     logger,
     concurrency,

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../shared/exit-codes';
+import type { ProcessGroupRecord } from './process-groups';
 
 /** The outcome the agent sends back for a task: exactly one of result or error. */
 export type SavedReply = { resultJson: string } | { error: { type: string; message: string; detailsJson: string } };
@@ -11,9 +13,16 @@ export interface JournalEntry {
   reply: SavedReply | null;
   /** The server acknowledged the reply; it need not be sent again. */
   acked: boolean;
+  /** Process groups its handler started (kept until it replies): what to stop if the agent dies first. */
+  processGroups: ProcessGroupRecord[];
 }
 
+/** A journal that belongs to another consumer: one state directory serves one consumer. */
+export class JournalOwnerError extends UsageError {}
+
 type Record =
+  | { t: 'consumer'; id: string }
+  | { t: 'pgid'; id: string; group: ProcessGroupRecord }
   | { t: 'accepted'; id: string; method: string; at: number }
   | { t: 'reply'; id: string; reply: SavedReply; at: number }
   | { t: 'acked'; id: string }
@@ -27,23 +36,41 @@ const KEEP_ACKED = 10_000;
  * at most once). An append-only file of JSON lines in the state directory;
  * every record is on disk (fsync) before the agent acts on it: "accepted"
  * before it tells the server and starts the handler, "reply" before it sends
- * the reply. Appends that arrive together share one fsync.
+ * the reply. Appends that arrive together share one fsync. Its first line
+ * names the consumer it belongs to; it refuses to serve another. It also
+ * records the process group of each command a running task starts, so an
+ * agent that died can stop them when it comes back.
  */
 export class Journal {
   private readonly entries = new Map<string, JournalEntry>();
   private fd: number;
   private pending: Array<{ line: string; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
+  private owner: string | null = null;
+  /** True when there was no journal file before this open. */
+  created = false;
 
-  private constructor(private readonly file: string) {
+  private constructor(
+    private readonly file: string,
+    readonly consumerId: string,
+  ) {
     this.fd = -1;
   }
 
-  /** Opens (creating) the journal in `stateDir`, replays it, and compacts it. */
-  static open(stateDir: string): Journal {
+  /**
+   * Opens (creating) the journal of `consumerId` in `stateDir`, replays it,
+   * and compacts it. Throws JournalOwnerError if it is another consumer's.
+   */
+  static open(stateDir: string, consumerId: string): Journal {
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const journal = new Journal(path.join(stateDir, 'journal.jsonl'));
+    const journal = new Journal(path.join(stateDir, 'journal.jsonl'), consumerId);
+    journal.created = !fs.existsSync(journal.file);
     journal.replay();
+    if (journal.owner !== null && journal.owner !== consumerId) {
+      throw new JournalOwnerError(
+        `the journal in ${stateDir} belongs to consumer "${journal.owner}", not "${consumerId}": each consumer needs its own state directory (--state-dir)`,
+      );
+    }
     journal.compact();
     journal.fd = fs.openSync(journal.file, 'a', 0o600);
     return journal;
@@ -65,12 +92,20 @@ export class Journal {
 
   async accepted(taskId: string, method: string): Promise<void> {
     const at = Date.now();
-    this.entries.set(taskId, { taskId, method, acceptedAt: at, reply: null, acked: false });
+    this.entries.set(taskId, { taskId, method, acceptedAt: at, reply: null, acked: false, processGroups: [] });
     await this.append({ t: 'accepted', id: taskId, method, at });
   }
 
+  /** A running task started a process group: stopped by the next agent run if this one dies first. */
+  async processGroup(taskId: string, group: ProcessGroupRecord): Promise<void> {
+    const entry = this.entries.get(taskId);
+    if (!entry || entry.reply) return;
+    entry.processGroups.push(group);
+    await this.append({ t: 'pgid', id: taskId, group });
+  }
+
   async replied(taskId: string, reply: SavedReply): Promise<void> {
-    const entry = this.entries.get(taskId) ?? { taskId, method: '', acceptedAt: Date.now(), reply: null, acked: false };
+    const entry = this.entries.get(taskId) ?? { taskId, method: '', acceptedAt: Date.now(), reply: null, acked: false, processGroups: [] };
     entry.reply = reply;
     this.entries.set(taskId, entry);
     await this.append({ t: 'reply', id: taskId, reply, at: Date.now() });
@@ -127,9 +162,11 @@ export class Journal {
       } catch {
         continue; // a torn last line from a crash mid-write: that record was never acted on
       }
-      if (record.t === 'accepted') this.entries.set(record.id, { taskId: record.id, method: record.method, acceptedAt: record.at, reply: null, acked: false });
+      if (record.t === 'consumer') this.owner ??= record.id;
+      else if (record.t === 'accepted') this.entries.set(record.id, { taskId: record.id, method: record.method, acceptedAt: record.at, reply: null, acked: false, processGroups: [] });
+      else if (record.t === 'pgid') this.entries.get(record.id)?.processGroups.push(record.group);
       else if (record.t === 'reply') {
-        const e = this.entries.get(record.id) ?? { taskId: record.id, method: '', acceptedAt: record.at, reply: null, acked: false };
+        const e = this.entries.get(record.id) ?? { taskId: record.id, method: '', acceptedAt: record.at, reply: null, acked: false, processGroups: [] };
         e.reply = record.reply;
         this.entries.set(record.id, e);
       } else if (record.t === 'acked') {
@@ -143,9 +180,11 @@ export class Journal {
   private compact(): void {
     const acked = [...this.entries.values()].filter((e) => e.acked).sort((a, b) => a.acceptedAt - b.acceptedAt);
     for (const e of acked.slice(0, Math.max(0, acked.length - KEEP_ACKED))) this.entries.delete(e.taskId);
-    const lines: string[] = [];
+    const lines: string[] = [JSON.stringify({ t: 'consumer', id: this.consumerId })];
     for (const e of this.entries.values()) {
       lines.push(JSON.stringify({ t: 'accepted', id: e.taskId, method: e.method, at: e.acceptedAt }));
+      // Once a task replied, its handler and its commands are done: the groups need no stopping.
+      if (!e.reply) for (const group of e.processGroups) lines.push(JSON.stringify({ t: 'pgid', id: e.taskId, group }));
       if (e.reply) lines.push(JSON.stringify({ t: 'reply', id: e.taskId, reply: e.reply, at: e.acceptedAt }));
       if (e.acked) lines.push(JSON.stringify({ t: 'acked', id: e.taskId }));
     }

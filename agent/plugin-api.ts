@@ -9,7 +9,12 @@ export interface TaskContext {
   args: Record<string, unknown>;
   /** Reports progress (0-100), shown by GetTask and WatchTask. */
   progress(percent: number, message?: string, details?: unknown): void;
-  /** Fires when the task is canceled or times out: stop, then throw or return. */
+  /**
+   * Fires when the task is canceled, times out or the agent shuts down:
+   * stop, then throw (the task is reported "Canceled"). Return a result only
+   * if the work was done anyway: a returned result is reported as the
+   * outcome, because it is what happened on the host.
+   */
   signal: AbortSignal;
   /**
    * The W3C trace context the task was created in (its caller's, or its
@@ -17,6 +22,12 @@ export interface TaskContext {
    * a TRACEPARENT environment variable; undefined when it has none.
    */
   traceparent?: string;
+  /**
+   * Records the id of a process group the handler started (a command run in
+   * its own group), so an agent that dies while the task runs stops that
+   * group when it comes back instead of leaving it orphaned.
+   */
+  trackProcessGroup(pgid: number): void;
 }
 
 export type MethodHandler = (context: TaskContext) => Promise<unknown>;
@@ -25,8 +36,8 @@ export interface MethodSpec {
   run: MethodHandler;
   /**
    * True if running it twice does no harm. A task of a method that is not
-   * re-run safe and was running when the agent died is reported FAILED
-   * ("Interrupted") instead of being run again.
+   * re-run safe and was running when the agent died (or whose journal entry
+   * was lost) is reported FAILED ("Interrupted") instead of being run again.
    */
   rerunSafe?: boolean;
 }

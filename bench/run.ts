@@ -38,6 +38,9 @@ import { service as healthService } from 'grpc-health-check';
 import knexFactory, { type Knex } from 'knex';
 import { call, connect, type TaskplaneClients } from '../client/client';
 import { msToTimestamp } from '../shared/proto-time';
+import { openDatabase } from '../server/store/database';
+import { migrateToLatest } from '../server/store/migrate';
+import { issueBootstrapToken } from '../server/security/token-manager';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './options';
 import { DbMeter, MachineMeter, type DbUsage, type MachineUsage } from './dbstat';
 import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procstat';
@@ -245,16 +248,28 @@ interface ServerProcess {
   address: string;
   /** The server's Prometheus endpoint. */
   metricsUrl: string;
+  /** An admin API token, made by bootstrap before the server starts. */
+  token: string;
   output: OutputTail;
 }
 
 async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
+  // As an operator would: migrate, bootstrap an admin token, then start the server.
+  const store = openDatabase(db.url);
+  let token: string;
+  try {
+    await migrateToLatest(store);
+    token = (await issueBootstrapToken(store.knex, Date.now(), { name: 'bench', role: 'admin', selector: null, methods: null, expireTime: null })).secret;
+  } finally {
+    await store.close();
+  }
+  const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
+  // No create rate limit: the bench measures the task path, and one token drives it all.
   // The README's port if it is free, so `curl 127.0.0.1:8080/metrics` watches the bench.
   const httpAddress = `127.0.0.1:${(await portIsFree(8080)) ? 8080 : await freePort()}`;
-  const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
-  const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate'], {
+  const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate', '--create-rate-limit', '0'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -266,7 +281,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
   const exitedEarly = exited(child).then(() => {
     throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready:\n${output.text()}`);
   });
-  const probe = connect(address);
+  const probe = connect(address, { token });
   try {
     const deadline = Date.now() + 60_000;
     await Promise.race([
@@ -288,7 +303,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
     exitedEarly.catch(() => {});
   }
   watchChild('server', child, output);
-  return { child, address, metricsUrl: `http://${httpAddress}/metrics`, output };
+  return { child, address, token, metricsUrl: `http://${httpAddress}/metrics`, output };
 }
 
 // ------------------------------------------------------------------ agents
@@ -1171,7 +1186,7 @@ async function main(): Promise<number> {
     server = await startServer(opts, db, cleanup);
     log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
 
-    const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { 'grpc.use_local_subchannel_pool': 1 }));
+    const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { token: server!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
     cleanup.add('close clients', async () => clients.forEach((c) => c.close()));
     const consumerIds = Array.from({ length: opts.consumers }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
     const credentials: Array<{ consumerId: string; token: string }> = [];
@@ -1199,7 +1214,7 @@ async function main(): Promise<number> {
     if (opts.phases.includes('cross-server')) {
       serverB = await startServer(opts, db, cleanup);
       log(`server B pid ${serverB.child.pid} at ${serverB.address}`);
-      clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { 'grpc.use_local_subchannel_pool': 1 }));
+      clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
       cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
     }
     const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };

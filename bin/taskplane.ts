@@ -4,6 +4,7 @@ import { agentCommand } from '../agent/cli';
 import { clientCommands } from '../client/cli';
 import { migrateCommand } from '../server/cli/migrate-command';
 import { serverCommand } from '../server/cli/server-command';
+import { tokenBootstrapCommand } from '../server/cli/token-bootstrap-command';
 import type { Command } from '../shared/command';
 import { EXIT, exitCodeForStatus, UsageError } from '../shared/exit-codes';
 
@@ -25,10 +26,17 @@ usage: taskplane <command> [flags]
   task       create|get|list|watch|cancel|watch-group|cancel-group
                                                (taskplane task --help)
   schedule   create|update|pause|preview|...   (taskplane schedule --help)
+  token      create|list|revoke API tokens      (taskplane token --help)
+  audit      list the audit log                (taskplane audit --help)
 
-Client flags (consumer, task, schedule):
-  --server HOST:PORT   TASKPLANE_SERVER, default 127.0.0.1:50051
+Client flags (consumer, task, schedule, token, audit):
+  --server ADDRESS     TASKPLANE_SERVER, default 127.0.0.1:50051 (https://... for TLS)
+  --token-file PATH    TASKPLANE_TOKEN_FILE, or the API token in TASKPLANE_TOKEN
+  --tls-ca FILE, --tls-cert FILE, --tls-key FILE   TLS trust and client certificate
   --output table|json  TASKPLANE_OUTPUT, default table
+
+Start: the first \`taskplane server\` on the embedded store prints an admin token;
+\`taskplane token create --bootstrap --name NAME --role admin\` makes one any time.
 
 Exit codes: 0 ok, 1 other failure, 2 usage or INVALID_ARGUMENT, 3 NOT_FOUND,
 4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 server unreachable,
@@ -42,6 +50,8 @@ const COMMANDS: Record<string, Command> = {
   ...clientCommands,
 };
 
+const bootstrap: Command = { usage: tokenBootstrapCommand.usage, run: (args) => tokenBootstrapCommand.run(args.slice(1)) };
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -49,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     return command ? EXIT.OK : EXIT.USAGE;
   }
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command "${command}"; run taskplane --help`);
-  const { usage, run } = COMMANDS[command];
+  // Bootstrap opens the store itself (server/cli/), unlike the client verbs of `token`.
+  const { usage, run } = command === 'token' && rest[0] === 'create' && rest.includes('--bootstrap') ? bootstrap : COMMANDS[command];
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${usage}\n`);
     return EXIT.OK;

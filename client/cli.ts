@@ -2,6 +2,8 @@ import type { Command } from '../shared/command';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';
 import { runSchedule, SCHEDULE_USAGE } from './commands/schedule';
 import { runTask, TASK_USAGE } from './commands/task';
+import { runToken, TOKEN_USAGE } from './commands/token';
+import { AUDIT_USAGE, runAudit } from './commands/audit';
 
 /**
  * The client's commands of the `taskplane` binary: each talks to a server
@@ -12,4 +14,6 @@ export const clientCommands = {
   consumer: { usage: CONSUMER_USAGE, run: runConsumer },
   task: { usage: TASK_USAGE, run: runTask },
   schedule: { usage: SCHEDULE_USAGE, run: runSchedule },
+  token: { usage: TOKEN_USAGE, run: runToken },
+  audit: { usage: AUDIT_USAGE, run: runAudit },
 } satisfies Record<string, Command>;

@@ -3,35 +3,66 @@ import { loadTaskplaneProtos } from '../protos/loader';
 import type { TaskServiceClient } from '../protos/generated/taskplane/v1/TaskService';
 import type { ConsumerServiceClient } from '../protos/generated/taskplane/v1/ConsumerService';
 import type { ScheduleServiceClient } from '../protos/generated/taskplane/v1/ScheduleService';
+import type { TokenServiceClient } from '../protos/generated/taskplane/v1/TokenService';
+import type { AuditServiceClient } from '../protos/generated/taskplane/v1/AuditService';
+import { resolveTransport, type TransportFlags } from '../shared/transport';
 
 export const DEFAULT_SERVER = '127.0.0.1:50051';
+
+// What the server accepts and sends at most (server/server.ts): a larger
+// request fails here, before the wire, with RESOURCE_EXHAUSTED.
+const MAX_SEND_BYTES = 8 * 1024 * 1024;
+const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 
 /** Typed clients for one taskplane server. Close them when done. */
 export interface TaskplaneClients {
   tasks: TaskServiceClient;
   consumers: ConsumerServiceClient;
   schedules: ScheduleServiceClient;
+  tokens: TokenServiceClient;
+  audit: AuditServiceClient;
   close(): void;
 }
 
-export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAULT_SERVER, options: grpc.ChannelOptions = {}): TaskplaneClients {
+export interface ConnectOptions {
+  /** The API token sent with every call ("authorization: Bearer <token>"). */
+  token?: string | null;
+  /** TLS: CA to trust, own certificate and key (mutual TLS); see shared/transport.ts. An https:// address turns TLS on too. */
+  tls?: Omit<TransportFlags, 'server'>;
+  channelOptions?: grpc.ChannelOptions;
+}
+
+export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAULT_SERVER, options: ConnectOptions = {}): TaskplaneClients {
   const protos = loadTaskplaneProtos();
-  const credentials = grpc.credentials.createInsecure();
-  const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, ...options };
-  const tasks = new protos.taskplane.v1.TaskService(address, credentials, channelOptions);
+  const { target, credentials } = resolveTransport({ server: address, ...options.tls });
+  const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES, 'grpc.max_send_message_length': MAX_SEND_BYTES, ...options.channelOptions };
+  const clientOptions: grpc.ClientOptions = { ...channelOptions, interceptors: options.token ? [bearer(options.token)] : [] };
+  const v1 = protos.taskplane.v1;
+  const tasks = new v1.TaskService(target, credentials, clientOptions);
   // The other service clients share the TaskService client's channel (one
   // HTTP/2 connection), so close() below closes it for all of them.
-  const shared = { ...channelOptions, channelOverride: tasks.getChannel() };
-  const consumers = new protos.taskplane.v1.ConsumerService(address, credentials, shared);
-  const schedules = new protos.taskplane.v1.ScheduleService(address, credentials, shared);
+  const shared = { ...clientOptions, channelOverride: tasks.getChannel() };
   return {
     tasks,
-    consumers,
-    schedules,
+    consumers: new v1.ConsumerService(target, credentials, shared),
+    schedules: new v1.ScheduleService(target, credentials, shared),
+    tokens: new v1.TokenService(target, credentials, shared),
+    audit: new v1.AuditService(target, credentials, shared),
     close() {
       tasks.close();
     },
   };
+}
+
+/** Adds the token to every call's metadata (an interceptor, so it works on plaintext loopback channels too, where gRPC refuses call credentials). */
+function bearer(token: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 // Matches the last overload of a generated unary method, which is the one

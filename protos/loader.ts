@@ -6,11 +6,12 @@ import type { ProtoGrpcType as ConsumerProtos } from './generated/consumer_servi
 import type { ProtoGrpcType as AgentProtos } from './generated/agent_service';
 import type { ProtoGrpcType as ScheduleProtos } from './generated/schedule_service';
 import type { ProtoGrpcType as ClusterProtos } from './generated/cluster_service';
+import type { ProtoGrpcType as SecurityProtos } from './generated/security_service';
 
 /** protos/ in the source tree, whether this file runs from protos/ or dist/protos/. */
 export const PROTO_ROOT = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'protos') : __dirname;
 
-export const PROTO_FILES = ['taskplane/v1/task_service.proto', 'taskplane/v1/consumer_service.proto', 'taskplane/v1/agent_service.proto', 'taskplane/v1/schedule_service.proto'];
+export const PROTO_FILES = ['taskplane/v1/task_service.proto', 'taskplane/v1/consumer_service.proto', 'taskplane/v1/agent_service.proto', 'taskplane/v1/schedule_service.proto', 'taskplane/v1/security_service.proto'];
 
 /**
  * The loader options the generated types in protos/generated were made with
@@ -29,7 +30,7 @@ export function loadPackageDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync(PROTO_FILES, LOADER_OPTIONS);
 }
 
-export type TaskplaneProtos = TaskProtos & ConsumerProtos & AgentProtos & ScheduleProtos;
+export type TaskplaneProtos = TaskProtos & ConsumerProtos & AgentProtos & ScheduleProtos & SecurityProtos;
 
 export function loadTaskplaneProtos(definition = loadPackageDefinition()): TaskplaneProtos {
   return grpc.loadPackageDefinition(definition) as unknown as TaskplaneProtos;

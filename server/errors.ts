@@ -28,7 +28,7 @@ export class InvalidArgumentError extends TaskplaneError {
 export class NotFoundError extends TaskplaneError {
   readonly kind = 'not_found';
   constructor(
-    readonly resource: 'task' | 'consumer' | 'schedule' | 'group',
+    readonly resource: 'task' | 'consumer' | 'schedule' | 'group' | 'token',
     readonly id: string,
     readonly field: string,
   ) {
@@ -54,9 +54,39 @@ export class FailedPreconditionError extends TaskplaneError {
   }
 }
 
-/** The caller did not prove who it is (agent credential missing or wrong). */
+/**
+ * The caller did not prove who it is (API token or agent credential missing,
+ * wrong, revoked or expired). When the presented token or consumer is known,
+ * `principalId`/`principalName` name it for the audit log.
+ */
 export class UnauthenticatedError extends TaskplaneError {
   readonly kind = 'unauthenticated';
+  constructor(
+    message: string,
+    readonly principalId = '',
+    readonly principalName = '',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The caller is known but may not do this: its role lacks `permission`, or
+ * the target lies outside its token's scope. The message names both.
+ */
+export class PermissionDeniedError extends TaskplaneError {
+  readonly kind = 'permission_denied';
+  constructor(
+    readonly permission: string,
+    readonly reason: string,
+  ) {
+    super(`${permission}: ${reason}`);
+  }
+}
+
+/** A limit was reached (e.g. a token's create rate); retrying later may succeed. */
+export class ResourceExhaustedError extends TaskplaneError {
+  readonly kind = 'resource_exhausted';
   constructor(message: string) {
     super(message);
   }

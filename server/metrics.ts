@@ -54,7 +54,7 @@ export type TaskStage = 'create_to_dispatch' | 'dispatch_to_running' | 'running_
  * refused. unknown: for no known task. stale: for a task that has moved on.
  * unrecordable: refused by the store even alone.
  */
-export type AgentReportKind = 'accepted' | 'progress' | 'reply' | 'duplicate' | 'foreign' | 'unknown' | 'stale' | 'unrecordable';
+export type AgentReportKind = 'accepted' | 'progress' | 'reply' | 'late' | 'duplicate' | 'foreign' | 'unknown' | 'stale' | 'unrecordable';
 
 /** Observes nothing: a server without an HTTP listener, where nothing could scrape. */
 export const NO_METRICS: Metrics = {

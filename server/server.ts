@@ -16,6 +16,7 @@ import { DatabaseHealth } from './database-health';
 import { assertSchemaCurrent, migrateToLatest, pendingMigrations } from './store/migrate';
 import { NO_METRICS } from './metrics';
 import { PrometheusMetrics } from './http/prometheus-metrics';
+import { tokenAuthorize } from './http/token-authorize';
 import { HttpListener, type Readiness } from './http/http-listener';
 import { consoleRoutes } from './http/console-api';
 import type { Authorize } from './http/authorize';
@@ -34,6 +35,14 @@ import { loadClusterSecret } from './cluster/cluster-secret';
 import { ClusterWaker } from './cluster/cluster-waker';
 import { addClusterService, clusterServiceHandlers, GrpcWakeSender } from './grpc/cluster-service';
 import os from 'node:os';
+import { addGuardedService, Guard, GuardedService } from './grpc/auth';
+import { auditServiceHandlers, tokenServiceHandlers } from './grpc/security-service';
+import { ReloadableTls, type TlsFiles } from './grpc/tls';
+import { assertListenSecure, DEFAULT_CREATE_RATE_LIMIT } from './config';
+import { AuditLog } from './security/audit-log';
+import { RateLimiter } from './security/rate-limit';
+import { issueFirstAdminToken, TokenManager } from './security/token-manager';
+import type { TokenRecord } from './security/token-record';
 
 export interface ServerOptions {
   /** host:port; port 0 picks a free one (see TaskplaneServer.port). */
@@ -58,10 +67,24 @@ export interface ServerOptions {
   agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends'>>;
   /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
   agentStreamQueueLimit?: number;
+  /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */
+  abandonAfterMs?: number;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
   methods?: MethodRegistry;
   /** false: no node-cron ticker or timers; tests drive TaskplaneServer.scheduler.tick() with a moved clock. */
   schedulerTicker?: boolean;
+  /** Serve TLS (mutual with clientCaFile); reload with reloadTls(). Without it, only a loopback address or `insecure`. */
+  tls?: TlsFiles | null;
+  /** Allow plaintext on an address other than loopback. */
+  insecure?: boolean;
+  /** Create calls per second per API token (0: no limit), and the burst; default 200/s, bursts of 400. */
+  createRateLimit?: { perSecond: number; burst: number };
+  /**
+   * The first start on an empty embedded (SQLite) store issues one admin
+   * token and hands it here, once, to be shown to the operator. Unset: none
+   * is issued (tests and MySQL bootstrap with `token create --bootstrap`).
+   */
+  onFirstAdminToken?: (issued: { token: TokenRecord; secret: string }) => void;
   /** Several servers on one database (see ClusterOptions). */
   cluster?: ClusterOptions;
 }
@@ -78,12 +101,20 @@ export interface ClusterOptions {
   wake?: boolean;
 }
 
-const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService', 'taskplane.v1.ScheduleService'];
+const SERVICE_NAMES = ['taskplane.v1.TaskService', 'taskplane.v1.ConsumerService', 'taskplane.v1.AgentService', 'taskplane.v1.ScheduleService', 'taskplane.v1.TokenService', 'taskplane.v1.AuditService'];
 
 // The largest request accepted; bigger ones get RESOURCE_EXHAUSTED from
 // grpc-js before any of our code runs. 8 MiB fits a full batch of tasks
 // with typical arguments; single arguments are capped at 64 KiB anyway.
-const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+// Clients send at most this too (client/client.ts), failing before the wire.
+export const MAX_RECEIVE_BYTES = 8 * 1024 * 1024;
+// The largest answer: what clients accept (client/client.ts). A page that
+// does not fit (a thousand tasks with large results) ends RESOURCE_EXHAUSTED
+// rather than being sent for the client to drop: ask for a smaller page.
+export const MAX_SEND_BYTES = 64 * 1024 * 1024;
+// HTTP/2 streams one connection may have open at once (calls and watches).
+// An agent needs one, a CLI a few; a client past it waits for a free one.
+export const MAX_CONCURRENT_STREAMS = 1000;
 
 /** One taskplane server process: store, services, health and reflection, ordered shutdown. */
 export class TaskplaneServer {
@@ -104,11 +135,15 @@ export class TaskplaneServer {
     readonly consumers: ConsumerManager,
     readonly port: number,
     private readonly options: ServerOptions,
+    private readonly tls: ReloadableTls | null,
   ) {}
 
   static async start(options: ServerOptions): Promise<TaskplaneServer> {
     const { logger } = options;
     const clock = options.clock ?? systemClock;
+    assertListenSecure(options.listen, Boolean(options.tls), options.insecure ?? false);
+    // Read (and checked) before anything opens: a bad certificate is one clear line, not a half-started server.
+    const tls = options.tls ? new ReloadableTls(options.tls, logger) : null;
     const db = openDatabase(options.databaseUrl, {
       poolMax: options.databasePoolMax,
       log: { warn: (message) => logger.warn({ event: 'database.driver_warning', message }, 'database driver warning') },
@@ -134,9 +169,13 @@ export class TaskplaneServer {
       const pageTokens = await PageTokens.load(db.knex);
       const methods = options.methods ?? builtinMethods();
       // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
-      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, metrics });
+      const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, metrics, abandonAfterMs: options.abandonAfterMs });
       const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
-      const consumers = new ConsumerManager(db.knex, clock, lifecycle, pageTokens, logger);
+      const consumers = new ConsumerManager(db.knex, db.dialect, clock, lifecycle, pageTokens, logger);
+      const tokens = new TokenManager(db.knex, clock, pageTokens, logger);
+      const audit = new AuditLog(db.knex, pageTokens, logger);
+      const rate = options.createRateLimit ?? { perSecond: DEFAULT_CREATE_RATE_LIMIT, burst: DEFAULT_CREATE_RATE_LIMIT * 2 };
+      const guard = new Guard({ tokens, audit, limiter: new RateLimiter(rate.perSecond, rate.burst), clock, logger });
       const serverId = newServerId();
       // The internal address first: it goes into the lease row, which must
       // exist before any stream attaches (its consumers name this server).
@@ -180,7 +219,9 @@ export class TaskplaneServer {
       });
 
       const grpcServer = new grpc.Server({
-        'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+        'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+        'grpc.max_send_message_length': MAX_SEND_BYTES,
+        'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
         // Ping idle clients so half-open connections (a host that vanished)
         // are noticed and their streams released.
         'grpc.keepalive_time_ms': 30_000,
@@ -193,28 +234,41 @@ export class TaskplaneServer {
       hubForCleanup = agents;
       const definition = loadPackageDefinition();
       const protos = loadTaskplaneProtos(definition);
-      const server = new TaskplaneServer(grpcServer, clusterServer, lease, waker, new HealthImplementation(), db, agents, scheduler, consumers, 0, options);
+      const server = new TaskplaneServer(grpcServer, clusterServer, lease, waker, new HealthImplementation(), db, agents, scheduler, consumers, 0, options, tls);
       serverForCleanup = server;
-      grpcServer.addService(protos.taskplane.v1.TaskService.service, taskServiceHandlers(tasks, logger, server.liveStreams));
-      grpcServer.addService(protos.taskplane.v1.ConsumerService.service, consumerServiceHandlers(consumers, logger));
-      grpcServer.addService(protos.taskplane.v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, { maxQueuedPerStream: options.agentStreamQueueLimit }));
-      grpcServer.addService(protos.taskplane.v1.ScheduleService.service, scheduleServiceHandlers(schedules, logger));
+      const v1 = protos.taskplane.v1;
+      const edge = (service: string) => new GuardedService(`taskplane.v1.${service}`, guard, logger, server.liveStreams);
+      // Every method of every service has a rule in server/grpc/permission-table.ts, or the server does not start.
+      addGuardedService(grpcServer, v1.TaskService.service, taskServiceHandlers(tasks, edge('TaskService')) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.ConsumerService.service, consumerServiceHandlers(consumers, edge('ConsumerService')) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, audit, clock, { maxQueuedPerStream: options.agentStreamQueueLimit }) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.ScheduleService.service, scheduleServiceHandlers(schedules, edge('ScheduleService')) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.TokenService.service, tokenServiceHandlers(tokens, edge('TokenService')) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.AuditService.service, auditServiceHandlers(audit, edge('AuditService')) as grpc.UntypedServiceImplementation);
       server.health.addToServer(grpcServer);
       // Reflection describes the health service too, so grpcurl and friends see all of it.
       new ReflectionService(protoLoader.loadSync([...PROTO_FILES, healthProtoPath], LOADER_OPTIONS)).addToServer(grpcServer);
 
-      const port = await new Promise<number>((resolve, reject) =>
-        grpcServer.bindAsync(options.listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
-      );
+      if (options.onFirstAdminToken && db.dialect === 'sqlite') {
+        const first = await issueFirstAdminToken(db.knex, clock.now());
+        if (first) {
+          logger.info({ event: 'token.first_admin_issued', tokenId: first.token.id }, 'first start: issued an admin API token');
+          options.onFirstAdminToken(first);
+        }
+      }
+
+      const credentials = tls ? tls.credentials : grpc.ServerCredentials.createInsecure();
+      const port = await new Promise<number>((resolve, reject) => grpcServer.bindAsync(options.listen, credentials, (err, boundPort) => (err ? reject(err) : resolve(boundPort))));
       (server as { port: number }).port = port;
       server.setServing(true);
       server.databaseHealth = new DatabaseHealth({ ping: () => pingDatabase(db.knex), onChange: (answering) => server.setServing(answering), logger });
       server.databaseHealth.start();
       if (prometheus) {
         prometheus.watch({ unfinishedTasks: () => tasks.unfinishedCounts(), agentStreams: () => agents.all().length, databasePool: () => poolStats(db) });
-        // The console's API calls the same managers as the gRPC services; authentication plugs in as httpAuthorize.
+        // The console's API calls the same managers as the gRPC services, and proves its callers as
+        // the gRPC edge does: the same tokens, the same permission table, the same audit.
         server.http = await HttpListener.start({
-          authorize: options.httpAuthorize,
+          authorize: options.httpAuthorize ?? tokenAuthorize(guard),
           listen: options.httpListen!,
           logger,
           routes: consoleRoutes({ tasks, consumers, schedules, clock }),
@@ -225,7 +279,7 @@ export class TaskplaneServer {
         });
         (server as { httpPort: number | null }).httpPort = server.http.port;
       }
-      logger.info({ event: 'server.started', listen: options.listen, port, httpListen: options.httpListen || undefined, httpPort: server.httpPort ?? undefined, store: db.dialect, serverId, internalAddress }, 'taskplane server listening');
+      logger.info({ event: 'server.started', listen: options.listen, port, httpListen: options.httpListen || undefined, httpPort: server.httpPort ?? undefined, store: db.dialect, serverId, internalAddress, transport: tls ? (options.tls?.clientCaFile ? 'mtls' : 'tls') : 'plaintext', certificate: tls?.summary }, 'taskplane server listening');
       return server;
     } catch (err) {
       await serverForCleanup?.http?.stop();
@@ -257,6 +311,12 @@ export class TaskplaneServer {
     if (pending === null) return { ready: false, checks: { database: 'unreachable' } };
     if (pending.length) return { ready: false, checks: { database: 'answering', migrations: `${pending.length} pending (${pending.join(', ')}); run taskplane migrate` } };
     return { ready: true, checks: { database: 'answering', migrations: 'current' } };
+  }
+
+  /** Reads the TLS files again (SIGHUP): new connections get the new certificate, a bad file keeps the old one. */
+  reloadTls(): { ok: boolean; error?: string } {
+    if (!this.tls) return { ok: false, error: 'the server does not serve TLS' };
+    return this.tls.reload();
   }
 
   /** What the health service says of every service: SERVING only while the database answers and the server is not stopping. */

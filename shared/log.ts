@@ -9,6 +9,7 @@ import pino from 'pino';
  */
 export type Logger = pino.Logger;
 
+/** `destination`: where the lines go instead of stderr (tests read them back). */
 export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
     {

@@ -8,7 +8,7 @@ import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited } from './helpers/processes';
 import { FakeClock } from './helpers/fake-clock';
-import { describeOnEachStore, eventually, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, type TestServer } from './helpers/server';
 
 async function register(t: TestServer, consumerId: string): Promise<string> {
   return (await call(t.clients.consumers, 'registerConsumer', { consumerId })).credential;
@@ -43,7 +43,7 @@ describeOnEachStore(
     describe('the seed flow with a real agent process', function () {
       this.timeout(60_000);
 
-      it('installs packages (dry run, with the real package manager), succeeds, and writes one packages_installed event', async function () {
+      it('installs packages (dry run, with the real package manager), succeeds, and writes one packages_simulated event', async function () {
         if (!fs.existsSync('/usr/bin/apt-get') && !fs.existsSync('/usr/bin/dnf')) this.skip(); // explained: needs a host package manager
         const credential = await register(ctx(), 'seed-host');
         const agent = await startAgentProcess(ctx().address, 'seed-host', credential);
@@ -53,10 +53,10 @@ describeOnEachStore(
           const done = await getTask(ctx(), task.id);
           assert.equal(done.state, 'TASK_STATE_SUCCEEDED', JSON.stringify(done.error));
           assert.equal(JSON.parse(done.resultJson).dry_run, true);
-          const { events } = await call(ctx().clients.consumers, 'listConsumerHistory', { consumerId: 'seed-host', types: ['packages_installed'] });
-          assert.equal(events.length, 1);
+          const { events } = await call(ctx().clients.consumers, 'listConsumerHistory', { consumerId: 'seed-host' });
+          assert.deepEqual(events.map((e) => e.type), ['packages_simulated', 'registered'], 'a dry run is never recorded as a change');
           assert.equal(events[0].taskId, task.id);
-          assert.deepEqual(JSON.parse(events[0].detailsJson).packages, ['zsh']);
+          assert.deepEqual(JSON.parse(events[0].detailsJson).requested, ['zsh']);
           assert.ok(!agent.output().includes(credential), 'the credential never reaches the log');
           const { consumer } = await call(ctx().clients.consumers, 'getConsumer', { consumerId: 'seed-host' });
           assert.equal(consumer!.online, true);
@@ -84,9 +84,12 @@ describeOnEachStore(
 
       it('runs arbitrary commands only when the agent allow-lists them', async () => {
         const credential = await register(ctx(), 'cmd-host');
+        // system.run needs a token whose methods name it (no role or wildcard grants it).
+        const { secret } = await call(ctx().clients.tokens, 'createToken', { name: 'runner', role: 'TOKEN_ROLE_OPERATOR', methods: ['system.run'] });
+        const runner = clientsWith(ctx(), secret);
         let agent = await startAgentProcess(ctx().address, 'cmd-host', credential);
         try {
-          const refused = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          const refused = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
           await waitForState(ctx().clients, refused.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), refused.id)).error!.type, 'UnknownMethod');
         } finally {
@@ -94,14 +97,15 @@ describeOnEachStore(
         }
         agent = await startAgentProcess(ctx().address, 'cmd-host', credential, agent.stateDir, ['--allow-command', 'echo']);
         try {
-          const allowed = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          const allowed = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
           await waitForState(ctx().clients, allowed.id, ['TASK_STATE_SUCCEEDED']);
           assert.equal(JSON.parse((await getTask(ctx(), allowed.id)).resultJson).stdout, 'hi\n');
-          const other = await create(ctx().clients, 'cmd-host', 'system.run', { command: 'rm', args: ['-rf', '/tmp/x'] });
+          const other = await create(runner, 'cmd-host', 'system.run', { command: 'rm', args: ['-rf', '/tmp/x'] });
           await waitForState(ctx().clients, other.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), other.id)).error!.type, 'CommandNotAllowed');
         } finally {
           await agent.stop();
+          runner.close();
         }
       });
 

@@ -21,20 +21,20 @@ const RUN_DEADLINE_MS = 15_000;
 const MINUTE = 60_000;
 const FUTURE_START = '2030-01-01T00:00:00Z';
 
-/** Runs the CLI against `server` (none: no server); only the test decides the server and the output format. */
-function runCli(args: string[], server?: string): Promise<CliResult> {
-  return runCliProcess(args, { TASKPLANE_SERVER: server ?? '127.0.0.1:1', TASKPLANE_OUTPUT: 'table' }, RUN_DEADLINE_MS);
+/** Runs the CLI against `server` (its address and admin token; none: no server); only the test decides the server, the token and the output format. */
+function runCli(args: string[], server?: TestServer): Promise<CliResult> {
+  return runCliProcess(args, { TASKPLANE_SERVER: server?.address ?? '127.0.0.1:1', TASKPLANE_TOKEN: server?.token ?? '', TASKPLANE_TOKEN_FILE: '', TASKPLANE_OUTPUT: 'table' }, RUN_DEADLINE_MS);
 }
 
 /** Runs the CLI with --output json, expects exit 0 and returns the parsed stdout. */
-async function runJson<T>(args: string[], server: string): Promise<T> {
+async function runJson<T>(args: string[], server: TestServer): Promise<T> {
   const result = await runCli([...args, '--output', 'json'], server);
   assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
 
 /** Runs the CLI (table output), expects exit 0 and returns stdout. */
-async function runTable(args: string[], server: string): Promise<string> {
+async function runTable(args: string[], server: TestServer): Promise<string> {
   const result = await runCli(args, server);
   assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
@@ -54,8 +54,9 @@ const ms = (ts: { seconds: string; nanos: number } | null | undefined) => (ts ? 
 // A long-running CLI (watch-group) whose stdout is awaited as it arrives; ended by an after hook if a test fails midway.
 const running = new Set<ChildProcess>();
 
-function startWatcher(args: string[], server: string) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TASKPLANE_SERVER: server, TASKPLANE_OUTPUT: 'table' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startWatcher(args: string[], server: TestServer) {
+  const env = { ...process.env, TASKPLANE_SERVER: server.address, TASKPLANE_TOKEN: server.token, TASKPLANE_TOKEN_FILE: '', TASKPLANE_OUTPUT: 'table' };
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -99,7 +100,7 @@ after(function () {
 for (const kind of STORE_KINDS) {
   describe(`taskplane CLI: schedules, times and groups [${kind}]`, function () {
     let t: TestServer | undefined;
-    const server = () => t!.address;
+    const server = () => t!;
     const credentials = new Map<string, string>();
 
     before(async function () {
@@ -415,7 +416,7 @@ for (const kind of STORE_KINDS) {
       });
 
       it('watch-group exits 0 when every task of the group succeeded', async function () {
-        const agent = new FakeAgent(server(), 'host-ok', credentials.get('host-ok')!);
+        const agent = new FakeAgent(server().address, 'host-ok', credentials.get('host-ok')!);
         try {
           await agent.next('welcome', (m) => Boolean(m.welcome));
           const created = await runJson<{ groupId: string; tasks: Task__Output[] }>(['task', 'create', '--selector', 'pool=ok', '--method', 'packages.update'], server());

@@ -36,12 +36,15 @@ class CliProcess {
   private readonly child: ChildProcess;
   private readonly outputListeners = new Set<() => void>();
 
-  constructor(args: string[], server: string | undefined) {
+  constructor(args: string[], server: string | TestServer | undefined) {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    // Only what the test passes decides the server and the output format.
+    // Only what the test passes decides the server, the token and the output format.
     delete env.TASKPLANE_OUTPUT;
     delete env.TASKPLANE_SERVER;
-    if (server) env.TASKPLANE_SERVER = server;
+    delete env.TASKPLANE_TOKEN;
+    delete env.TASKPLANE_TOKEN_FILE;
+    if (typeof server === 'string') env.TASKPLANE_SERVER = server;
+    else if (server) Object.assign(env, { TASKPLANE_SERVER: server.address, TASKPLANE_TOKEN: server.token });
     this.child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this.child);
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -87,12 +90,13 @@ class CliProcess {
 // Every CLI process still running, so an after hook can end them if a test failed midway.
 const running = new Set<ChildProcess>();
 
-function runCli(args: string[], server?: string): Promise<CliResult> {
+/** `server`: a test server (its address and admin token), or a bare address (no token). */
+function runCli(args: string[], server?: string | TestServer): Promise<CliResult> {
   return new CliProcess(args, server).exited;
 }
 
 /** Runs the CLI with --output json, expects exit 0 and returns the parsed stdout. */
-async function runJson<T>(args: string[], server: string): Promise<T> {
+async function runJson<T>(args: string[], server: string | TestServer): Promise<T> {
   const result = await runCli([...args, '--output', 'json'], server);
   assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
@@ -125,7 +129,7 @@ after(function () {
 for (const kind of STORE_KINDS) {
   describe(`taskplane CLI [${kind}]`, function () {
     let t: TestServer | undefined;
-    const server = () => t!.address;
+    const server = () => t!;
 
     before(async function () {
       this.timeout(60_000);

@@ -30,7 +30,7 @@ describe('the console in a real browser', function () {
   before(async function () {
     browser = await launchBrowser(this);
     t = await startServerOn(await createTestStore('sqlite'), { httpListen: '127.0.0.1:0' });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin' });
+    context = await signedIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin' }), t.token);
     page = await context.newPage();
     errors = watchForErrors(page);
     credential = (await call(t.clients.consumers, 'registerConsumer', { consumerId: 'console-web-1', labels: { role: 'web', zone: 'eu' }, displayName: 'Web server 1' })).credential;
@@ -52,6 +52,12 @@ describe('the console in a real browser', function () {
   });
 
   const url = (hash: string) => `http://127.0.0.1:${t.server.httpPort}/${hash}`;
+
+  /** The browser context as a person who entered `token` in the console (it keeps it for the tab). */
+  async function signedIn(context: BrowserContext, token: string): Promise<BrowserContext> {
+    await context.addInitScript((value) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('taskplane.token', value), token);
+    return context;
+  }
 
   /** Marks the loaded document, to prove later that it was never reloaded. */
   async function markDocument(): Promise<void> {
@@ -119,7 +125,7 @@ describe('the console in a real browser', function () {
     const fireTime = new Date(Number(fires[0].fireTime!.seconds) * 1000);
     for (const timezoneId of ['America/New_York', 'Asia/Tokyo']) {
       // A viewer elsewhere: the fire shows on their wall clock.
-      const viewer = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId });
+      const viewer = await signedIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId }), t.token);
       try {
         const there = await viewer.newPage();
         const thereErrors = watchForErrors(there);
@@ -154,9 +160,25 @@ describe('the console in a real browser', function () {
     await screenshot(page, 'task-canceled');
   });
 
-  // Needs API tokens and roles (the security work): until a viewer role
-  // exists there is nobody to refuse.
-  it.skip('task page: cancel is refused for a viewer once tokens exist (pending: API tokens and roles)');
+  it('task page: cancel is refused for a viewer, and the task runs on', async () => {
+    const { secret } = await call(t.clients.tokens, 'createToken', { name: 'looker', role: 'TOKEN_ROLE_VIEWER' });
+    const viewerContext = await signedIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin' }), secret);
+    try {
+      const { task } = await call(t.clients.tasks, 'createTask', { consumerId: 'console-web-1', method: 'testing.wait', argumentsJson: JSON.stringify({ release_file: path.join(tempDir('console-viewer'), 'never') }) });
+      const there = await viewerContext.newPage();
+      await there.goto(url(`#/tasks/${task!.id}`));
+      await there.locator('.page-header .badge.state-running').waitFor(WAIT);
+      await there.click('[data-action="cancel-task"]');
+      await there.fill('input[name="reason"]', 'not mine to cancel');
+      await there.click('[data-action="confirm-cancel"]');
+      await there.getByText(/tasks\.cancel/).first().waitFor(WAIT);
+      await screenshot(there, 'viewer-refused');
+      assert.equal((await call(t.clients.tasks, 'getTask', { taskId: task!.id })).task!.state, 'TASK_STATE_RUNNING', 'the refusal changed nothing');
+      await call(t.clients.tasks, 'cancelTask', { taskId: task!.id });
+    } finally {
+      await viewerContext.close();
+    }
+  });
 
   it('schedules and groups: pause from the page, and a fan-out\'s progress', async () => {
     await page.goto(url('#/schedules'));

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { call } from '../client/client';
 import { UnauthenticatedError } from '../server/errors';
-import type { Permission } from '../server/http/authorize';
+import type { Authorize, Permission } from '../server/http/authorize';
+import { Caller, UNSCOPED } from '../server/security/principal';
 import { describeOnEachStore, eventually, type TestServer } from './helpers/server';
 
 /** What the authorization hook was asked, in order (see the server options below). */
 const asked: Permission[] = [];
 
-/** The hook the security work will fill: here it records each check and refuses requests marked x-test-deny. */
-async function recordingAuthorize(request: IncomingMessage, permission: Permission): Promise<void> {
-  asked.push(permission);
+/** Stands in for the token authorizer: records each check, refuses requests marked x-test-deny, and acts as an admin otherwise. */
+const recordingAuthorize: Authorize = async (request, permissions, body) => {
+  asked.push(...permissions);
   if (request.headers['x-test-deny']) throw new UnauthenticatedError('no token (test)');
-}
+  const admin = { kind: 'token' as const, id: 'tok_test', name: 'test', role: 'admin' as const, scope: UNSCOPED, expireTime: null };
+  return body(new Caller(admin, { peer: 'test', rpc: permissions[0], action: 'test', certificateSubject: '' }));
+};
 
 interface Answer {
   status: number;

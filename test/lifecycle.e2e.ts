@@ -13,6 +13,7 @@ import { testLogger } from './helpers/server';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
 const T0 = Date.parse('2026-06-01T12:00:00Z');
+const ABANDON_AFTER_MS = 60_000;
 
 /**
  * The lifecycle against a real store, with no server around it: every
@@ -38,7 +39,7 @@ for (const kind of STORE_KINDS) {
     beforeEach(() => {
       clock = new FakeClock(T0);
       notifier = new ChangeNotifier();
-      lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods: builtinMethods(), logger: testLogger, settleLingerMs: 0 });
+      lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods: builtinMethods(), logger: testLogger, settleLingerMs: 0, abandonAfterMs: ABANDON_AFTER_MS });
       sessions = new ConsumerSessions(db.knex, db.dialect, clock, 'lifecycle-test-server');
     });
     after(async function () {
@@ -116,6 +117,11 @@ for (const kind of STORE_KINDS) {
         await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: t.id, resultJson: null, error: { type: 'Canceled', message: 'stopped', detailsJson: '' } });
         assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
       }
+      // settle TIMED_OUT from DISPATCHED: the agent's own "TimedOut", without accepted
+      const agentTimedOut = await create(online.id, { timeoutMs: 1000 });
+      await claimOne(online);
+      await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: agentTimedOut.id, resultJson: null, error: { type: 'TimedOut', message: 'ran too long', detailsJson: '' } });
+      assert.equal(await stateOf(agentTimedOut.id), TASK_STATES.TIMED_OUT);
       // RUNNING -> FAILED
       const failing = await create(online.id);
       await claimOne(online);
@@ -148,24 +154,35 @@ for (const kind of STORE_KINDS) {
         assert.equal(await lifecycle.cancel(t, 'no longer wanted'), 'canceled');
         assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
       }
-      // abandon: held by an agent that went offline, from DISPATCHED and RUNNING
+      // requestCancel of a task whose agent is offline, then abandon: no answer within the deadline, from DISPATCHED and RUNNING
       for (const accept of [false, true]) {
         const c = await consumer(true);
         const t = await create(c.id);
         const [held] = await claimOne(c);
         if (accept) await lifecycle.report({ kind: 'accepted', consumerId: c.id, taskId: t.id });
         await sessions.release(c.id, c.sessionId);
-        assert.equal(await lifecycle.cancel({ ...held, state: await stateOf(t.id) }, 'stop'), 'canceled');
-        assert.equal(await stateOf(t.id), TASK_STATES.CANCELED);
+        assert.equal(await lifecycle.cancel({ ...held, state: await stateOf(t.id) }, 'stop'), 'requested', 'a request, not an end: only the agent knows');
+        assert.equal(await stateOf(t.id), accept ? TASK_STATES.RUNNING : TASK_STATES.DISPATCHED);
+        clock.advance(ABANDON_AFTER_MS - 1);
+        assert.equal(await lifecycle.abandonOverdue(), 0, 'not before the deadline');
+        clock.advance(1);
+        assert.equal(await lifecycle.abandonOverdue(), 1);
+        assert.equal(await stateOf(t.id), TASK_STATES.FAILED);
+        const row = await db.knex('tasks').where({ id: t.id }).first();
+        assert.equal(row.error_type, 'OutcomeUnknown');
         assert.deepEqual((await lifecycle.cancellationsDue([c.id])).map((d) => [d.taskId, d.ended]), [[t.id, true]], 'its agent is still told when it returns');
       }
-      // timeOut
+      // timeOut asks the agent; its "Canceled" then settles RUNNING -> TIMED_OUT
       const slow = await create(online.id, { timeoutMs: 1000 });
       await claimOne(online);
       await lifecycle.report({ kind: 'accepted', consumerId: online.id, taskId: slow.id });
       clock.advance(1000);
       await lifecycle.timeOutOverdue();
+      assert.equal(await stateOf(slow.id), TASK_STATES.RUNNING, 'still running until the agent answers');
+      assert.equal((await db.knex('tasks').where({ id: slow.id }).first()).cancel_kind, 'timeout');
+      await lifecycle.report({ kind: 'reply', consumerId: online.id, taskId: slow.id, resultJson: null, error: { type: 'Canceled', message: 'aborted', detailsJson: '' } });
       assert.equal(await stateOf(slow.id), TASK_STATES.TIMED_OUT);
+      assert.equal((await db.knex('tasks').where({ id: slow.id }).first()).error_type, 'TimedOut');
 
       const graph = new Set(Object.entries(STATE_GRAPH).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`)));
       const written = await writtenEdges();
@@ -193,6 +210,51 @@ for (const kind of STORE_KINDS) {
       clock.advance(1000);
       assert.equal(await lifecycle.releaseDue(), 0, 'a canceled task is not released');
       assert.equal((await db.knex('task_events').where({ task_id: scheduled.id })).length, 2, 'created and canceled, nothing else');
+    });
+
+    it('records a reply for an abandoned task as its late outcome, with history, once; the state stays', async () => {
+      const c = await consumer(true);
+      const t = await create(c.id, { argumentsJson: '{"packages":["zsh","vim"]}' });
+      const [held] = await claimOne(c);
+      await lifecycle.report({ kind: 'accepted', consumerId: c.id, taskId: t.id });
+      assert.equal(await lifecycle.cancel({ ...held, state: TASK_STATES.RUNNING }, 'stop'), 'requested');
+      clock.advance(ABANDON_AFTER_MS);
+      assert.equal(await lifecycle.abandonOverdue(), 1);
+      const result = '{"changed":[{"package":"zsh","action":"install","to":"5.9"}]}';
+      assert.equal(await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: t.id, resultJson: result, error: null }), 'late');
+      assert.equal(await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: t.id, resultJson: result, error: null }), 'duplicate', 'recorded once');
+      const row = await db.knex('tasks').where({ id: t.id }).first();
+      assert.equal(row.state, TASK_STATES.FAILED);
+      assert.equal(JSON.parse(row.late_outcome_json).result_json, result);
+      const late = await db.knex('task_events').where({ task_id: t.id, type: 'LATE_OUTCOME' });
+      assert.equal(late.length, 1);
+      assert.equal(late[0].state, TASK_STATES.FAILED);
+      const history = await db.knex('consumer_history').where({ task_id: t.id });
+      assert.deepEqual(history.map((h) => h.type), ['packages_installed']);
+      assert.deepEqual(JSON.parse(history[0].details_json), {
+        method: 'packages.install',
+        requested: ['zsh', 'vim'],
+        packages: ['zsh'],
+        changed: [{ package: 'zsh', action: 'install', to: '5.9' }],
+        dry_run: false,
+        late: true,
+      });
+      // A settled task's second reply is a duplicate, not a late outcome.
+      const settled = await create(c.id);
+      await claimOne(c);
+      await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: settled.id, resultJson: '{}', error: null });
+      assert.equal(await lifecycle.report({ kind: 'reply', consumerId: c.id, taskId: settled.id, resultJson: null, error: { type: 'Late', message: 'x', detailsJson: '' } }), 'duplicate');
+      assert.equal((await db.knex('tasks').where({ id: settled.id }).first()).late_outcome_json, null);
+    });
+
+    it('does not send a task again whose agent was asked to stop it before accepting it', async () => {
+      const c = await consumer(true);
+      const t = await create(c.id);
+      const [held] = await claimOne(c);
+      assert.equal(await lifecycle.cancel(held, 'stop'), 'requested');
+      assert.equal(await lifecycle.resend(held), null, 'not resent on its stream');
+      assert.deepEqual(await lifecycle.redeliver(c.id), [], 'not redelivered on a new one');
+      assert.equal(Number((await db.knex('tasks').where({ id: t.id }).first()).attempt), 1, 'no delivery, no attempt');
     });
 
     it('counts every delivery as an attempt with its own event', async () => {

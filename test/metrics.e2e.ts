@@ -7,7 +7,8 @@ import { describeOnEachStore, eventually, type TestServer } from './helpers/serv
 type Samples = Map<string, number>;
 
 async function scrape(t: TestServer): Promise<Samples> {
-  const res = await fetch(`http://127.0.0.1:${t.server.httpPort}/metrics`);
+  // A scrape needs an API token, as any read of tasks does.
+  const res = await fetch(`http://127.0.0.1:${t.server.httpPort}/metrics`, { headers: { authorization: `Bearer ${t.token}` } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const samples: Samples = new Map();

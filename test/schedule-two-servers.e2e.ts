@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { call, connect } from '../client/client';
 import { openDatabase } from '../server/store/database';
 import { exited, startCli } from './helpers/processes';
-import { eventually } from './helpers/server';
+import { bootstrapToken, eventually } from './helpers/server';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
 const READY = /"event":"server\.started"[^\n]*"port":(\d+)/;
@@ -25,7 +25,8 @@ for (const kind of STORE_KINDS) {
         for (let i = 0; i < 2; i++) {
           servers.push(await startCli(['server', '--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--database-url', store.url, '--migrate'], { TASKPLANE_LOG_LEVEL: 'info' }, READY));
         }
-        clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`));
+        const token = await bootstrapToken(store.url);
+        clients = servers.map((s) => connect(`127.0.0.1:${s.match[1]}`, { token }));
         await call(clients[0].consumers, 'registerConsumer', { consumerId: 'both-1', labels: { role: 'x' } });
         await call(clients[1].consumers, 'registerConsumer', { consumerId: 'both-2', labels: { role: 'x' } });
         // Every second, to two consumers, created through one server: both servers tick every second and race for each fire.

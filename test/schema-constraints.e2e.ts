@@ -23,9 +23,11 @@ const FROM_CHECK_ON = fs
 /** Every index on tasks, from the earlier migrations. */
 const TASK_INDEXES = ['tasks_by_consumer_state', 'tasks_by_group', 'tasks_by_schedule', 'tasks_by_state_deadline', 'tasks_by_state_due', 'tasks_id_unique', 'tasks_idempotency_key_unique'];
 const CONSTRAINT_ERROR = /tasks_state_known/;
+/** Columns later migrations add to tasks: NULL on every row these tests migrate, so left out of the comparisons. */
+const LATER_TASK_COLUMNS = ['cancel_kind', 'late_outcome_json'];
 
-/** Applies the migrations up to and including `last`, as migrateToLatest names them. */
-async function migrateUpTo(db: Database, last: string): Promise<void> {
+/** Applies the migrations up to and including `last`, as migrateToLatest names them; returns those it applied. */
+async function migrateUpTo(db: Database, last: string): Promise<string[]> {
   const names = fs
     .readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{14}_[a-z0-9_]+\.js$/.test(f))
@@ -33,7 +35,7 @@ async function migrateUpTo(db: Database, last: string): Promise<void> {
     .filter((n) => n <= last)
     .sort();
   assert.equal(names[names.length - 1], last);
-  await db.knex.migrate.latest({
+  const [, applied] = await db.knex.migrate.latest({
     tableName: 'knex_migrations',
     migrationSource: {
       getMigrations: async () => names,
@@ -41,6 +43,7 @@ async function migrateUpTo(db: Database, last: string): Promise<void> {
       getMigration: async (n: string) => require(path.join(MIGRATIONS_DIR, `${n}.js`)),
     },
   });
+  return applied;
 }
 
 function taskRow(state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -169,10 +172,10 @@ for (const kind of STORE_KINDS) {
       const indexesBefore = await taskIndexes(db);
       assert.deepEqual(indexesBefore.map((i) => i.split(' ')[0]), TASK_INDEXES);
 
-      // Up to the last of them only: later migrations add columns and indexes of their own.
-      await migrateUpTo(db, CHECK_AND_DROPS[CHECK_AND_DROPS.length - 1]);
+      // Up to the drops only: later migrations add columns, which these row comparisons would see.
+      assert.deepEqual(await migrateUpTo(db, CHECK_AND_DROPS[CHECK_AND_DROPS.length - 1]), CHECK_AND_DROPS);
 
-      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq'), tasksBefore, 'every task, with its seq');
+      assert.deepEqual(await rowsOf(db.knex, 'tasks', 'seq', LATER_TASK_COLUMNS), tasksBefore, 'every task, with its seq');
       assert.deepEqual(await rowsOf(db.knex, 'task_labels', 'task_seq'), labelsBefore);
       assert.deepEqual(await rowsOf(db.knex, 'task_events', 'id'), eventsBefore);
       // Columns added by later migrations are not compared (they did not exist before).

@@ -5,6 +5,7 @@ import { call, connect } from '../client/client';
 import { openDatabase } from '../server/store/database';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited, startCli } from './helpers/processes';
+import { bootstrapToken } from './helpers/server';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
 const READY = /"event":"server\.started"[^\n]*"port":(\d+)/;
@@ -30,7 +31,7 @@ for (const kind of STORE_KINDS) {
       let server = await startServer(store, 0);
       const port = Number(server.match[1]);
       const address = `127.0.0.1:${port}`;
-      const clients = connect(address);
+      const clients = connect(address, { token: await bootstrapToken(store.url) });
       const release = path.join(work, 'release');
       const runs = path.join(work, 'runs');
       const { credential } = await call(clients.consumers, 'registerConsumer', { consumerId: 'farm-1' });

@@ -5,7 +5,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { call, connect } from '../client/client';
 import { openDatabase } from '../server/store/database';
-import { describeOnEachStore } from './helpers/server';
+import { bootstrapToken, describeOnEachStore } from './helpers/server';
 import { exited, startCli } from './helpers/processes';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
@@ -71,7 +71,7 @@ for (const kind of STORE_KINDS) {
         /"event":"server\.started"[^\n]*"port":(\d+)/,
       );
       const address = `127.0.0.1:${server.match[1]}`;
-      const clients = connect(address);
+      const clients = connect(address, { token: await bootstrapToken(store.url) });
       try {
         await call(clients.consumers, 'registerConsumer', { consumerId: 'host-1' });
         const { task } = await call(clients.tasks, 'createTask', { consumerId: 'host-1', method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' });

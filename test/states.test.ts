@@ -18,9 +18,22 @@ function edgesOfGraph(): Set<string> {
 }
 
 describe('task state machine', () => {
-  it('never leaves a terminal state', () => {
+  it('never leaves a terminal state: only lateOutcome records on one, without moving', () => {
     for (const from of TERMINAL_STATES) assert.deepEqual(STATE_GRAPH[from], [], from);
-    for (const [name, { from }] of Object.entries(TRANSITIONS)) for (const f of from) assert.ok(!isTerminal(f), `${name} leaves terminal ${f}`);
+    for (const [name, { from, to }] of Object.entries(TRANSITIONS)) {
+      for (const f of from) if (isTerminal(f)) assert.ok(name === 'lateOutcome' && to === 'same', `${name} leaves terminal ${f}`);
+    }
+    assert.deepEqual(TRANSITIONS.lateOutcome, { from: ['FAILED'], to: 'same' });
+  });
+
+  it('ends a task an agent holds only by its reply, or FAILED when the reply never comes or it was never accepted', () => {
+    const fromHeld = Object.entries(TRANSITIONS).filter(([, { from, to }]) => to !== 'same' && from.some((f) => f === 'DISPATCHED' || f === 'RUNNING'));
+    const ending = fromHeld.filter(([, { to }]) => to !== 'same' && to.some((t) => isTerminal(t)));
+    assert.deepEqual(ending.map(([name]) => name).sort(), ['abandon', 'notAccepted', 'settle']);
+    assert.deepEqual(TRANSITIONS.notAccepted.from, ['DISPATCHED'], 'only a task its agent never accepted, so never started');
+    assert.deepEqual(TRANSITIONS.abandon.to, ['FAILED'], 'abandon never claims CANCELED or TIMED_OUT: the outcome is unknown');
+    assert.equal(TRANSITIONS.timeOut.to, 'same', 'a timeout asks the agent; its reply ends the task');
+    assert.equal(TRANSITIONS.requestCancel.to, 'same');
   });
 
   it('takes the normal path SCHEDULED -> WAITING -> DISPATCHED -> RUNNING -> SUCCEEDED', () => {

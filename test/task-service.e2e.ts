@@ -214,23 +214,29 @@ describeOnEachStore('TaskService', (ctx) => {
       });
     });
 
-    it('ends a dispatched task CANCELED at once when its agent is offline, and flags it for the agent', async () => {
+    it('records the cancel of a dispatched task whose agent is offline; the agent, told when it returns, settles it', async () => {
       let taskId = '';
       await registerConsumerWithAgent(ctx(), 'offline-host', async (agent) => {
         taskId = (await createTask(ctx(), { consumerId: 'offline-host', method: 'testing.echo' })).id;
         await agent.taskRequest();
       });
       await eventually('the agent to be offline', async () => (await ctx().server.db.knex('consumers').where({ id: 'offline-host' }).first()).session_id === null);
-      const { task } = await call(ctx().clients.tasks, 'cancelTask', { taskId });
-      assert.equal(task!.state, 'TASK_STATE_CANCELED');
-      assert.equal(Boolean((await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending), true);
-      // When the agent returns it is told to stop the task, once.
+      const { task } = await call(ctx().clients.tasks, 'cancelTask', { taskId, reason: 'not now' });
+      assert.equal(task!.state, 'TASK_STATE_DISPATCHED', 'only the agent knows whether it started: a request, not an end');
+      assert.ok(task!.cancelRequestedTime);
+      assert.equal((await ctx().server.db.knex('task_events').where({ task_id: taskId, type: 'CANCEL_REQUESTED' })).length, 1);
+      // When the agent returns it is told to stop the task, and not sent it again; its answer settles it.
       await registerAgainWithAgent(ctx(), 'offline-host', async (agent) => {
         const told = await agent.next('the cancellation', (m) => Boolean(m.cancellation));
         assert.equal(told.cancellation!.taskId, taskId);
+        assert.match(told.cancellation!.reason, /not now/);
+        assert.equal(agent.pending().filter((m) => m.taskRequest).length, 0, 'a canceled task it never accepted is not sent again');
+        agent.send({ reply: { taskId, error: { type: 'Canceled', message: 'never started here', detailsJson: '' } } });
+        await agent.next('the ack', (m) => m.replyAck?.taskId === taskId);
       });
-      // The flag is cleared right after the cancellation is sent: wait for that write.
-      await eventually('the flag to be cleared', async () => !(await ctx().server.db.knex('tasks').where({ id: taskId }).first()).agent_cancel_pending);
+      const { task: after } = await call(ctx().clients.tasks, 'getTask', { taskId });
+      assert.equal(after!.state, 'TASK_STATE_CANCELED');
+      assert.equal(Number(after!.attempt), 1, 'one delivery');
     });
   });
 

@@ -121,15 +121,16 @@ describeOnEachStore('trace context from caller to agent', (ctx) => {
   });
 
   it('is sent by `taskplane task create --traceparent`, or from TRACEPARENT in the environment', async () => {
-    const flag = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--traceparent', TRACE, '--output', 'json']);
+    const token = { TASKPLANE_TOKEN: ctx().token };
+    const flag = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--traceparent', TRACE, '--output', 'json'], token);
     assert.equal(flag.code, 0, flag.stderr);
     assert.equal(JSON.parse(flag.stdout).task.traceparent, TRACE);
-    const env = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--output', 'json'], { TRACEPARENT: OTHER_SPAN });
+    const env = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--output', 'json'], { ...token, TRACEPARENT: OTHER_SPAN });
     assert.equal(env.code, 0, env.stderr);
     const taskId = JSON.parse(env.stdout).task.id;
-    const shown = await runCli(['task', 'get', taskId, '--server', ctx().address]);
+    const shown = await runCli(['task', 'get', taskId, '--server', ctx().address], token);
     assert.match(shown.stdout, new RegExp(`^traceparent: +${OTHER_SPAN}$`, 'm'));
-    const bad = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--traceparent', 'nope']);
+    const bad = await runCli(['task', 'create', '--server', ctx().address, '--consumer', 'trace-3', '--method', 'testing.echo', '--traceparent', 'nope'], token);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /INVALID_ARGUMENT: traceparent: "nope" is not a W3C traceparent/);
   });

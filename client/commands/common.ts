@@ -8,6 +8,7 @@ import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../shared/proto-time';
 import { formatInZone } from '../../shared/cron-schedule';
+import { durationTextMs } from '../../shared/duration-text';
 
 /**
  * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every
@@ -19,7 +20,14 @@ import { formatInZone } from '../../shared/cron-schedule';
 export const CALL_DEADLINE_MS = 30_000;
 
 export const CLIENT_FLAGS_USAGE = `Client flags (every verb):
-  --server HOST:PORT   TASKPLANE_SERVER, default 127.0.0.1:50051
+  --server ADDRESS     TASKPLANE_SERVER, default 127.0.0.1:50051; host:port,
+                       dns:host:port, https://host:port (TLS) or http://host:port
+  --token-file PATH    TASKPLANE_TOKEN_FILE; or the token itself in TASKPLANE_TOKEN:
+                       the API token every call needs (taskplane token --help)
+  --tls-ca FILE        TASKPLANE_TLS_CA: trust this CA (turns TLS on)
+  --tls-cert FILE      TASKPLANE_CLIENT_TLS_CERT, with --tls-key FILE
+                       (TASKPLANE_CLIENT_TLS_KEY): this client's certificate,
+                       for a server that requires mutual TLS
   --output table|json  TASKPLANE_OUTPUT, default table`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -28,6 +36,10 @@ type ParsedValues<O extends Options> = ReturnType<typeof parseArgs<{ args: strin
 const CLIENT_OPTIONS = {
   server: { type: 'string' },
   output: { type: 'string' },
+  'token-file': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
 } as const satisfies Options;
 
 /** --page-size, --page-token and --all, for every list verb (see readPages). */
@@ -40,6 +52,10 @@ export const PAGING_OPTIONS = {
 export interface ClientFlags {
   server?: string;
   output?: string;
+  'token-file'?: string;
+  'tls-ca'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
 }
 
 /**
@@ -92,14 +108,38 @@ export function outputFor(flags: ClientFlags): Output {
   return new Output(outputFormat(flags.output));
 }
 
-/** Runs `body` with clients for --server (or TASKPLANE_SERVER), and always closes them. */
+/** Runs `body` with clients for --server (or TASKPLANE_SERVER), the API token and TLS from flags or environment, and always closes them. */
 export async function withClients<T>(flags: ClientFlags, body: (clients: TaskplaneClients) => Promise<T>): Promise<T> {
+  const env = process.env;
   // connect() falls back to TASKPLANE_SERVER, then 127.0.0.1:50051.
-  const clients = connect(flags.server);
+  const clients = connect(flags.server, {
+    token: apiToken(flags),
+    tls: {
+      caFile: flags['tls-ca'] ?? env.TASKPLANE_TLS_CA ?? null,
+      certFile: flags['tls-cert'] ?? env.TASKPLANE_CLIENT_TLS_CERT ?? null,
+      keyFile: flags['tls-key'] ?? env.TASKPLANE_CLIENT_TLS_KEY ?? null,
+    },
+  });
   try {
     return await body(clients);
   } finally {
     clients.close();
+  }
+}
+
+/** --token-file, then TASKPLANE_TOKEN, then TASKPLANE_TOKEN_FILE (never a flag with the token itself: it would show in ps). */
+function apiToken(flags: ClientFlags): string | null {
+  const env = process.env;
+  if (flags['token-file']) return readTokenFile('--token-file', flags['token-file']);
+  if (env.TASKPLANE_TOKEN?.trim()) return env.TASKPLANE_TOKEN.trim();
+  return env.TASKPLANE_TOKEN_FILE ? readTokenFile('TASKPLANE_TOKEN_FILE', env.TASKPLANE_TOKEN_FILE) : null;
+}
+
+function readTokenFile(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -203,17 +243,14 @@ function readArgumentsFile(path: string): string {
   }
 }
 
-const DURATION_PART = /(\d+)([dhms])/g;
-const DURATION_WHOLE = /^(?:\d+[dhms])+$/;
 const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 };
 
 /** "30s", "5m", "1h30m", "2d" -> Duration. The server enforces the allowed range. */
 export function parseDuration(flag: string, text: string | undefined): Duration | null {
   if (text === undefined) return null;
-  if (!DURATION_WHOLE.test(text)) throw new UsageError(`${flag} "${text}" is not a duration like 30s, 5m, 1h or 1h30m`);
-  let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) seconds += Number(amount) * UNIT_SECONDS[unit];
-  return msToDuration(seconds * 1000);
+  const ms = durationTextMs(text);
+  if (ms === null) throw new UsageError(`${flag} "${text}" is not a duration like 30s, 5m, 1h or 1h30m`);
+  return msToDuration(ms);
 }
 
 /** --page-size: 1 to 1000 (the server's limit), or unset for the server's default. */

@@ -14,6 +14,7 @@ import {
   nextPageHint,
   outputFor,
   parseLabels,
+  parseDuration,
   parsePageSize,
   parseTime,
   parseVerb,
@@ -36,6 +37,15 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
   delete ID
       Unregisters the consumer: its credential stops working and its tasks that
       have not started are canceled. Its history stays readable.
+  rotate-credential ID [--grace DURATION]
+      Issues a new agent credential, shown only this once, and keeps the
+      previous one working for --grace (default 24h; 0s ends it at once) so
+      the fleet can roll. Rotating again within the grace period ends the
+      older credential at once.
+  revoke-credential ID [--previous-only]
+      Ends the consumer's credentials at once and ends its agent's stream
+      (UNAUTHENTICATED); nothing connects until rotate-credential issues a new
+      one. --previous-only ends only the one kept by the last rotation.
   history ID [--type TYPE ...] [--since TIME] [--until TIME]
              [--page-size N] [--page-token TOKEN] [--all]
       What happened to the consumer, newest first: events of the given types
@@ -47,6 +57,8 @@ Times are printed as ISO 8601 UTC.
 
 --output json prints the response message of the call as one JSON object
 (register: {consumer, credential}; get: {consumer}; delete: {};
+rotate-credential: {credential, previousCredentialExpireTime, consumer};
+revoke-credential: {consumer};
 list: {consumers, nextPageToken}; history: {events, nextPageToken}). With
 --all, the pages are merged into one object of the same shape.
 
@@ -60,6 +72,8 @@ export async function runConsumer(args: string[]): Promise<number> {
     list,
     delete: remove,
     history,
+    'rotate-credential': rotateCredential,
+    'revoke-credential': revokeCredential,
   });
 }
 
@@ -139,6 +153,36 @@ async function history(args: string[]): Promise<number> {
   return 0;
 }
 
+async function rotateCredential(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('consumer rotate-credential', args, { grace: { type: 'string' } }, ['ID']);
+  const out = outputFor(values);
+  const request = { consumerId: positionals[0], graceDuration: parseDuration('--grace', values.grace) };
+  const response = await withClients(values, (c) => call(c.consumers, 'rotateConsumerCredential', request, unaryOptions()));
+  const until = response.previousCredentialExpireTime ? formatTime(response.previousCredentialExpireTime) : 'no longer valid';
+  out.result(response, () =>
+    [
+      details([['consumer', positionals[0]], ['credential', response.credential], ['previous credential', `valid until ${until}`]]),
+      '',
+      'The new credential is shown only this once: give it to the agent (taskplane agent --token-file) before the previous one ends.',
+    ].join('\n'),
+  );
+  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  return 0;
+}
+
+async function revokeCredential(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('consumer revoke-credential', args, { 'previous-only': { type: 'boolean' } }, ['ID']);
+  const out = outputFor(values);
+  const previousOnly = values['previous-only'] ?? false;
+  const response = await withClients(values, (c) => call(c.consumers, 'revokeConsumerCredential', { consumerId: positionals[0], previousOnly }, unaryOptions()));
+  out.result(response, () =>
+    previousOnly
+      ? `the previous credential of ${positionals[0]} is revoked; the current one still works`
+      : `the credentials of ${positionals[0]} are revoked and its agent's stream ends; taskplane consumer rotate-credential ${positionals[0]} issues a new one`,
+  );
+  return 0;
+}
+
 function consumerDetails(consumer: Consumer__Output): [string, string][] {
   return [
     ['consumer', consumer.id],
@@ -147,6 +191,8 @@ function consumerDetails(consumer: Consumer__Output): [string, string][] {
     ['created', formatTime(consumer.createTime)],
     ['online', consumer.online ? 'yes' : 'no'],
     ['last seen', consumer.lastSeenTime ? formatTime(consumer.lastSeenTime) : 'never'],
+    ['credential', consumer.credentialRevoked ? 'revoked' : ''],
+    ['previous credential', consumer.previousCredentialExpireTime ? `valid until ${formatTime(consumer.previousCredentialExpireTime)}` : ''],
   ];
 }
 

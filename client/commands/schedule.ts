@@ -350,6 +350,7 @@ function renderSchedule(schedule: Schedule__Output): string {
     ['missed fires', String(schedule.missedFireCount)],
     ['created', formatTime(schedule.createTime)],
     ['updated', formatTime(schedule.updateTime)],
+    ['created by', schedule.createdBy],
   ]);
 }
 

@@ -74,8 +74,12 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       ones as they happen) until it ends. Exit code 0 if it SUCCEEDED, 8 if it
       ended any other way.
   cancel ID [--reason TEXT]
-      A task not yet sent to its agent ends CANCELED at once; for a running one
-      the agent is told to stop. Exit code 4 if the task has already ended.
+      A task not yet sent to its agent ends CANCELED at once. For a dispatched
+      or running one the request is recorded and its agent told to stop, now
+      or when it reconnects; the task ends with what the agent reports
+      (CANCELED, or SUCCEEDED/FAILED if it had finished), or FAILED with
+      OutcomeUnknown if the agent does not answer within the server's
+      --abandon-after. Exit code 4 if the task has already ended.
   watch-group GROUP_ID [--after EVENT_ID]
       Prints the events of every task of the group, each line naming its task,
       until all of them have ended. Exit code 0 if every task SUCCEEDED, 8 if
@@ -231,7 +235,9 @@ async function cancel(args: string[]): Promise<number> {
   const response = await withClients(values, (c) => call(c.tasks, 'cancelTask', request, unaryOptions()));
   const task = response.task!;
   const headline =
-    task.state === 'TASK_STATE_CANCELED' ? `task ${task.id} canceled` : `cancel requested for task ${task.id} (${shortState(task.state)}); its agent is told to stop`;
+    task.state === 'TASK_STATE_CANCELED'
+      ? `task ${task.id} canceled`
+      : `cancel requested for task ${task.id} (${shortState(task.state)}); its agent is told to stop, now or when it reconnects, and its answer ends the task`;
   out.result(response, () => `${headline}\n\n${renderTask(task)}`);
   return 0;
 }
@@ -401,6 +407,7 @@ function renderTask(task: Task__Output): string {
     ['fire time', formatTime(task.fireTime)],
     ['traceparent', task.traceparent],
     ['created', formatTime(task.createTime)],
+    ['created by', task.createdBy],
     ['updated', formatTime(task.updateTime)],
     ['not before', formatTime(task.notBeforeTime)],
     ['not after', formatTime(task.notAfterTime)],
@@ -412,7 +419,16 @@ function renderTask(task: Task__Output): string {
     ['progress', task.progress ? `${task.progress.percent}% ${task.progress.message}`.trim() : ''],
     ['result', task.resultJson],
     ['error', task.error ? `${task.error.type}: ${task.error.message}` : ''],
+    ['late outcome', lateOutcome(task)],
   ]);
+}
+
+/** What the agent reported after the task had ended without it. */
+function lateOutcome(task: Task__Output): string {
+  const late = task.lateOutcome;
+  if (!late) return '';
+  const what = late.error ? `${late.error.type}: ${late.error.message}` : `succeeded: ${late.resultJson}`;
+  return `${what} (reported ${formatTime(late.reportTime)})`;
 }
 
 function taskTable(out: Output, tasks: Task__Output[]): string {
@@ -450,6 +466,10 @@ function renderEvent(event: TaskEvent__Output, withTask = false): string {
         return `progress ${event.progress?.percent ?? 0}%${event.progress?.message ? ` ${event.progress.message}` : ''}`;
       case 'TASK_EVENT_TYPE_CANCEL_REQUESTED':
         return `cancel requested (still ${shortState(event.state)})`;
+      case 'TASK_EVENT_TYPE_REDELIVERED':
+        return `sent again (still ${shortState(event.state)})`;
+      case 'TASK_EVENT_TYPE_LATE_OUTCOME':
+        return `late outcome (still ${shortState(event.state)})`;
       default:
         return shortState(event.state);
     }

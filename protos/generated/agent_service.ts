@@ -30,6 +30,7 @@ import type { TaskAccepted as _taskplane_v1_TaskAccepted, TaskAccepted__Output a
 import type { TaskCancellation as _taskplane_v1_TaskCancellation, TaskCancellation__Output as _taskplane_v1_TaskCancellation__Output } from './taskplane/v1/TaskCancellation';
 import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from './taskplane/v1/TaskError';
 import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
+import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome__Output as _taskplane_v1_TaskLateOutcome__Output } from './taskplane/v1/TaskLateOutcome';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskProgressReport as _taskplane_v1_TaskProgressReport, TaskProgressReport__Output as _taskplane_v1_TaskProgressReport__Output } from './taskplane/v1/TaskProgressReport';
 import type { TaskReply as _taskplane_v1_TaskReply, TaskReply__Output as _taskplane_v1_TaskReply__Output } from './taskplane/v1/TaskReply';
@@ -81,6 +82,7 @@ export interface ProtoGrpcType {
       TaskError: MessageTypeDefinition<_taskplane_v1_TaskError, _taskplane_v1_TaskError__Output>
       TaskEvent: MessageTypeDefinition<_taskplane_v1_TaskEvent, _taskplane_v1_TaskEvent__Output>
       TaskEventType: EnumTypeDefinition
+      TaskLateOutcome: MessageTypeDefinition<_taskplane_v1_TaskLateOutcome, _taskplane_v1_TaskLateOutcome__Output>
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskProgressReport: MessageTypeDefinition<_taskplane_v1_TaskProgressReport, _taskplane_v1_TaskProgressReport__Output>
       TaskReply: MessageTypeDefinition<_taskplane_v1_TaskReply, _taskplane_v1_TaskReply__Output>

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { Consumer as _taskplane_v1_Consumer, Consumer__Output as _taskplane_v1_Consumer__Output } from './taskplane/v1/Consumer';
 import type { ConsumerServiceClient as _taskplane_v1_ConsumerServiceClient, ConsumerServiceDefinition as _taskplane_v1_ConsumerServiceDefinition } from './taskplane/v1/ConsumerService';
@@ -15,6 +16,10 @@ import type { ListConsumersRequest as _taskplane_v1_ListConsumersRequest, ListCo
 import type { ListConsumersResponse as _taskplane_v1_ListConsumersResponse, ListConsumersResponse__Output as _taskplane_v1_ListConsumersResponse__Output } from './taskplane/v1/ListConsumersResponse';
 import type { RegisterConsumerRequest as _taskplane_v1_RegisterConsumerRequest, RegisterConsumerRequest__Output as _taskplane_v1_RegisterConsumerRequest__Output } from './taskplane/v1/RegisterConsumerRequest';
 import type { RegisterConsumerResponse as _taskplane_v1_RegisterConsumerResponse, RegisterConsumerResponse__Output as _taskplane_v1_RegisterConsumerResponse__Output } from './taskplane/v1/RegisterConsumerResponse';
+import type { RevokeConsumerCredentialRequest as _taskplane_v1_RevokeConsumerCredentialRequest, RevokeConsumerCredentialRequest__Output as _taskplane_v1_RevokeConsumerCredentialRequest__Output } from './taskplane/v1/RevokeConsumerCredentialRequest';
+import type { RevokeConsumerCredentialResponse as _taskplane_v1_RevokeConsumerCredentialResponse, RevokeConsumerCredentialResponse__Output as _taskplane_v1_RevokeConsumerCredentialResponse__Output } from './taskplane/v1/RevokeConsumerCredentialResponse';
+import type { RotateConsumerCredentialRequest as _taskplane_v1_RotateConsumerCredentialRequest, RotateConsumerCredentialRequest__Output as _taskplane_v1_RotateConsumerCredentialRequest__Output } from './taskplane/v1/RotateConsumerCredentialRequest';
+import type { RotateConsumerCredentialResponse as _taskplane_v1_RotateConsumerCredentialResponse, RotateConsumerCredentialResponse__Output as _taskplane_v1_RotateConsumerCredentialResponse__Output } from './taskplane/v1/RotateConsumerCredentialResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -23,6 +28,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   google: {
     protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
     }
   }
@@ -41,6 +47,10 @@ export interface ProtoGrpcType {
       ListConsumersResponse: MessageTypeDefinition<_taskplane_v1_ListConsumersResponse, _taskplane_v1_ListConsumersResponse__Output>
       RegisterConsumerRequest: MessageTypeDefinition<_taskplane_v1_RegisterConsumerRequest, _taskplane_v1_RegisterConsumerRequest__Output>
       RegisterConsumerResponse: MessageTypeDefinition<_taskplane_v1_RegisterConsumerResponse, _taskplane_v1_RegisterConsumerResponse__Output>
+      RevokeConsumerCredentialRequest: MessageTypeDefinition<_taskplane_v1_RevokeConsumerCredentialRequest, _taskplane_v1_RevokeConsumerCredentialRequest__Output>
+      RevokeConsumerCredentialResponse: MessageTypeDefinition<_taskplane_v1_RevokeConsumerCredentialResponse, _taskplane_v1_RevokeConsumerCredentialResponse__Output>
+      RotateConsumerCredentialRequest: MessageTypeDefinition<_taskplane_v1_RotateConsumerCredentialRequest, _taskplane_v1_RotateConsumerCredentialRequest__Output>
+      RotateConsumerCredentialResponse: MessageTypeDefinition<_taskplane_v1_RotateConsumerCredentialResponse, _taskplane_v1_RotateConsumerCredentialResponse__Output>
     }
   }
 }

@@ -39,6 +39,7 @@ import type { ScheduledFire as _taskplane_v1_ScheduledFire, ScheduledFire__Outpu
 import type { Task as _taskplane_v1_Task, Task__Output as _taskplane_v1_Task__Output } from './taskplane/v1/Task';
 import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from './taskplane/v1/TaskError';
 import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
+import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome__Output as _taskplane_v1_TaskLateOutcome__Output } from './taskplane/v1/TaskLateOutcome';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
 import type { TaskTemplate as _taskplane_v1_TaskTemplate, TaskTemplate__Output as _taskplane_v1_TaskTemplate__Output } from './taskplane/v1/TaskTemplate';
@@ -101,6 +102,7 @@ export interface ProtoGrpcType {
       TaskError: MessageTypeDefinition<_taskplane_v1_TaskError, _taskplane_v1_TaskError__Output>
       TaskEvent: MessageTypeDefinition<_taskplane_v1_TaskEvent, _taskplane_v1_TaskEvent__Output>
       TaskEventType: EnumTypeDefinition
+      TaskLateOutcome: MessageTypeDefinition<_taskplane_v1_TaskLateOutcome, _taskplane_v1_TaskLateOutcome__Output>
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }
       TaskState: EnumTypeDefinition

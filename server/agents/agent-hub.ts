@@ -13,6 +13,7 @@ import { ProgressCoalescer } from './progress-coalescer';
 import { ReportBudget } from './report-budget';
 import { NO_METRICS, type AgentReportKind, type Metrics } from '../metrics';
 import type { ReportOutcome } from '../tasks/settlement';
+import { proofHolds, type AgentProof } from '../consumers/credentials';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
@@ -117,7 +118,7 @@ export class AgentHub implements SessionDirectory {
    * server), is welcomed, and is given what it is owed. Null when the
    * stream was refused (and ended).
    */
-  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities): Promise<AgentSession | null> {
+  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<AgentSession | null> {
     const { logger, consumerSessions } = this.options;
     if (this.stopped) {
       channel.end('shutting_down', 'server is shutting down; reconnect');
@@ -127,7 +128,7 @@ export class AgentHub implements SessionDirectory {
       channel.end('lease_lost', 'server is renewing its lease; reconnect');
       return null;
     }
-    const session = new AgentSession(channel, consumerId, capabilities);
+    const session = new AgentSession(channel, consumerId, capabilities, proof);
     if (!(await consumerSessions.takeOver(consumerId, session.sessionId))) {
       channel.end('unregistered', `consumer "${consumerId}" is not registered`);
       return null;
@@ -157,7 +158,8 @@ export class AgentHub implements SessionDirectory {
     this.inflows.delete(session);
     this.metrics.agentDisconnected(session.endReason ?? 'disconnected');
     // Tasks in flight stay DISPATCHED/RUNNING: they are sent again when the
-    // agent comes back (guarantee 2), and time out meanwhile if they must.
+    // agent comes back (guarantee 2); a cancel or timeout meanwhile is a
+    // request it hears then, and only its reply (or the abandon deadline) ends them.
     await this.options.consumerSessions.release(session.consumerId, session.sessionId).catch((err) =>
       this.options.logger.error({ event: 'agent.release_failed', err, consumerId: session.consumerId }, 'could not mark consumer offline'),
     );
@@ -224,17 +226,19 @@ export class AgentHub implements SessionDirectory {
     );
   }
 
-  /** Ends local streams that the store says were replaced or unregistered (through another server). */
+  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server). */
   private async checkFences(): Promise<void> {
     const local = this.all().filter((s) => !s.closed);
     if (local.length === 0) return;
-    const current = await this.options.consumerSessions.current(local.map((s) => s.consumerId));
+    const fences = await this.options.consumerSessions.fences(local.map((s) => s.consumerId));
+    const now = this.options.consumerSessions.now();
     for (const s of local) {
-      const owner = current.get(s.consumerId);
-      if (owner === undefined) s.end('unregistered', 'consumer was unregistered');
+      const fence = fences.get(s.consumerId);
+      if (fence === undefined) s.end('unregistered', 'consumer was unregistered');
       // Offline in the store while live here: another server reaped this one's lease.
-      else if (owner === null) s.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
-      else if (owner !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
+      else if (fence.sessionId === null) s.end('released', 'the stream was marked gone (this server missed its lease); reconnect');
+      else if (fence.sessionId !== s.sessionId) s.end('replaced', 'replaced by a newer connection of the same consumer');
+      else if (s.proof && !proofHolds(s.proof, fence.credentials, now)) s.end('revoked', 'the credential of this agent was revoked or its grace period ended');
     }
   }
 

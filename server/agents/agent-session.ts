@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { TaskRecord } from '../tasks/task-record';
 import type { HandOffSlot } from '../tasks/lifecycle';
+import type { AgentProof } from '../consumers/credentials';
 
 export interface AgentCapabilities {
   agentVersion: string;
@@ -25,6 +26,8 @@ export type StreamEnd =
   | 'replaced'
   /** The consumer was unregistered. */
   | 'unregistered'
+  /** The credential (or, for a certificate, every credential) that proved the stream was revoked or ran out. */
+  | 'revoked'
   /** This server is stopping: reconnect elsewhere. */
   | 'shutting_down'
   /** Nothing heard within the liveness timeout. */
@@ -81,6 +84,8 @@ export class AgentSession {
     private readonly channel: AgentChannel,
     readonly consumerId: string,
     readonly capabilities: AgentCapabilities,
+    /** How the stream proved its consumer; null: not checked again (tests that attach directly). */
+    readonly proof: AgentProof | null = null,
   ) {
     channel.onClosed(() => this.forget());
   }

@@ -7,6 +7,10 @@ export interface ConsumerRecord {
   lastSeenTime?: number | null;
   /** Its agent holds a live stream (consumers.session_id is set). */
   online?: boolean;
+  /** RevokeConsumerCredential ended its credentials; it cannot connect until a rotation issues a new one. */
+  credentialRevoked?: boolean;
+  /** Until when the credential replaced by the last rotation still works (null: none). */
+  previousCredentialExpireTime?: number | null;
 }
 
 export interface HistoryEventRecord {

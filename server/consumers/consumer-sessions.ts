@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Dialect } from '../store/database';
 import { releaseConsumer, sessionsOf, takeOverConsumer } from '../store/dispatch-store';
+import { sessionFencesOf } from '../store/consumer-store';
+import type { StoredCredentials } from './credentials';
 
 /**
  * Which agent stream speaks for each consumer: the row
@@ -31,5 +33,14 @@ export class ConsumerSessions {
   /** The live session of each consumer (null: offline; absent: unregistered). */
   current(consumerIds: string[]): Promise<Map<string, string | null>> {
     return sessionsOf(this.db, this.dialect, consumerIds);
+  }
+
+  /** The live session and the credentials of each consumer (absent: unregistered), for the hub's fence check. */
+  fences(consumerIds: string[]): Promise<Map<string, { sessionId: string | null; credentials: StoredCredentials }>> {
+    return sessionFencesOf(this.db, consumerIds);
+  }
+
+  now(): number {
+    return this.clock.now();
   }
 }

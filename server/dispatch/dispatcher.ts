@@ -202,8 +202,9 @@ export class Dispatcher implements TaskHandOff {
 
   /**
    * Arms the task's timeout, counted from RUNNING (`startTime`, or now for a
-   * task just accepted). This timer makes the timeout prompt; the poll's
-   * sweep is the safety net if this server dies.
+   * task just accepted): when it passes the agent is asked to stop the task.
+   * This timer makes it prompt; the poll's sweep is the safety net if this
+   * server dies or the stream ends first.
    */
   private armTimeout(session: AgentSession, taskId: string, startTime: number | null = null): void {
     const timeoutMs = session.timeoutOf(taskId);
@@ -251,12 +252,14 @@ export class Dispatcher implements TaskHandOff {
 
   /**
    * The safety net for what other servers changed: work created elsewhere
-   * is claimed, cancellations requested elsewhere are delivered, and
-   * overdue tasks whose server died time out.
+   * is claimed, cancellations requested elsewhere are delivered, overdue
+   * tasks whose server died (or whose agent is away) are asked to stop, and
+   * stop requests left unanswered past the abandon deadline end the task.
    */
   private async poll(): Promise<void> {
     const { lifecycle, sessions } = this.options;
     await lifecycle.timeOutOverdue();
+    await lifecycle.abandonOverdue();
     const local = sessions.all().filter((s) => !s.closed);
     if (local.length === 0) return;
     const withRoom = local.filter((s) => s.freeSlots > 0).map((s) => s.consumerId);

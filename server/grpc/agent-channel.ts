@@ -22,13 +22,16 @@ export const MAX_QUEUED_PER_STREAM = 4096;
 export const REPORT_LIMITS = {
   /** A task id is a UUID; anything longer cannot name a task. */
   taskIdChars: 64,
+  /** Larger results are replaced by {"result_too_large":{"bytes":N}}. */
   resultBytes: 1024 * 1024,
+  /** Longer error types are cut. */
   errorTypeChars: 128,
   /** Longer error messages are cut to this, with a note of how much was cut. */
   errorMessageBytes: 16 * 1024,
+  /** Larger details are replaced by {"details_too_large":{"bytes":N}}. */
   errorDetailsBytes: 1024 * 1024,
   progressMessageChars: 1000,
-  /** Progress details past this are dropped (cut JSON would not parse). */
+  /** Larger progress details are replaced as error details are. */
   progressDetailsBytes: 16 * 1024,
 };
 
@@ -37,6 +40,7 @@ const END_STATUS: Record<StreamEnd, grpc.status> = {
   finished: grpc.status.OK,
   replaced: grpc.status.ABORTED, // the agent stops: another process speaks for this consumer
   unregistered: grpc.status.UNAUTHENTICATED, // the agent stops: its credential no longer works
+  revoked: grpc.status.UNAUTHENTICATED,
   shutting_down: grpc.status.UNAVAILABLE, // reconnect, to this server or another
   silent: grpc.status.UNAVAILABLE,
   protocol_violation: grpc.status.FAILED_PRECONDITION,
@@ -117,6 +121,7 @@ function encode(message: MessageToAgent): ConnectResponse {
           notBeforeTime: msToTimestamp(task.notBeforeTime),
           notAfterTime: msToTimestamp(task.notAfterTime),
           timeoutDuration: msToDuration(task.timeoutMs),
+          previouslyAccepted: task.state === 'RUNNING',
           traceparent: task.traceparent ?? '',
         },
       };
@@ -130,6 +135,13 @@ function encode(message: MessageToAgent): ConnectResponse {
   }
 }
 
+/** `json` if it is at most `limit` bytes, else {"<key>":{"bytes":N}}: never cut mid-JSON. */
+function withinLimit(json: string, limit: number, key: string): string {
+  if (json.length * 3 <= limit) return json; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const bytes = Buffer.byteLength(json);
+  return bytes <= limit ? json : JSON.stringify({ [key]: { bytes } });
+}
+
 /** An agent's message as the hub takes it, with the protocol's limits applied (REPORT_LIMITS). */
 export function decodeAgentMessage(message: ConnectRequest__Output): MessageFromAgent {
   const taskId = (message.accepted ?? message.progress ?? message.reply)?.taskId;
@@ -140,16 +152,14 @@ export function decodeAgentMessage(message: ConnectRequest__Output): MessageFrom
   if (message.progress) {
     const p = message.progress;
     const percent = Math.max(0, Math.min(100, p.percent | 0));
-    const detailsJson = Buffer.byteLength(p.detailsJson) > REPORT_LIMITS.progressDetailsBytes ? '' : p.detailsJson;
+    const detailsJson = withinLimit(p.detailsJson, REPORT_LIMITS.progressDetailsBytes, 'details_too_large');
     return { kind: 'report', report: { kind: 'progress', taskId: p.taskId, percent, message: [...p.message].slice(0, REPORT_LIMITS.progressMessageChars).join(''), detailsJson } };
   }
   if (message.reply) {
     const r = message.reply;
+    // A reply past a limit still settles its task as the agent says (the outcome is the truth about the host); only the oversized text is replaced.
     if (r.outcome === 'error' && r.error) return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: null, error: boundedError(r.error) } };
-    const resultJson = r.resultJson || 'null';
-    const bytes = Buffer.byteLength(resultJson);
-    if (bytes > REPORT_LIMITS.resultBytes) return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: null, error: tooLarge('result_json', bytes, REPORT_LIMITS.resultBytes) } };
-    return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson, error: null } };
+    return { kind: 'report', report: { kind: 'reply', taskId: r.taskId, resultJson: withinLimit(r.resultJson || 'null', REPORT_LIMITS.resultBytes, 'result_too_large'), error: null } };
   }
   if (message.hello) return { kind: 'hello' };
   // A heartbeat, or a message of a kind this server does not know (a newer
@@ -157,25 +167,12 @@ export function decodeAgentMessage(message: ConnectRequest__Output): MessageFrom
   return { kind: 'heartbeat' };
 }
 
-/**
- * The error of a reply within the limits: a type or details past them
- * settle the task FAILED with type ReplyTooLarge instead (the agent's real
- * outcome cannot be recorded whole, and is not guessed at); a long message
- * is cut, saying so.
- */
+/** The error of a reply within the limits: a long type or message is cut (the message saying so), large details are replaced. */
 function boundedError(error: { type: string; message: string; detailsJson: string }): TaskErrorInfo {
-  const type = error.type || 'Error';
-  if (type.length > REPORT_LIMITS.errorTypeChars) return tooLarge('error.type', type.length, REPORT_LIMITS.errorTypeChars, 'characters');
-  const detailsBytes = Buffer.byteLength(error.detailsJson);
-  if (detailsBytes > REPORT_LIMITS.errorDetailsBytes) return tooLarge('error.details_json', detailsBytes, REPORT_LIMITS.errorDetailsBytes);
-  return { type, message: cutToBytes(error.message, REPORT_LIMITS.errorMessageBytes), detailsJson: error.detailsJson };
-}
-
-function tooLarge(field: string, size: number, limit: number, unit = 'bytes'): TaskErrorInfo {
   return {
-    type: 'ReplyTooLarge',
-    message: `the agent's reply could not be recorded: ${field} is ${size} ${unit}, at most ${limit} are accepted`,
-    detailsJson: JSON.stringify({ field, size, limit, unit }),
+    type: [...(error.type || 'Error')].slice(0, REPORT_LIMITS.errorTypeChars).join(''),
+    message: cutToBytes(error.message, REPORT_LIMITS.errorMessageBytes),
+    detailsJson: withinLimit(error.detailsJson, REPORT_LIMITS.errorDetailsBytes, 'details_too_large'),
   };
 }
 

@@ -6,6 +6,10 @@ import type { Logger } from '../../shared/log';
 import type { AgentServiceHandlers } from '../../protos/generated/taskplane/v1/AgentService';
 import type { AgentHello__Output } from '../../protos/generated/taskplane/v1/AgentHello';
 import { toServiceError } from './status';
+import type { Clock } from '../clock';
+import type { AuditLog } from '../security/audit-log';
+import type { AgentProof } from '../consumers/credentials';
+import { certificateCommonName, certificateSubject } from './auth';
 import { decodeAgentMessage, GrpcAgentChannel, type AgentStream } from './agent-channel';
 
 export const CONSUMER_ID_METADATA = 'taskplane-consumer-id';
@@ -18,20 +22,33 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  * reads its hello, and hands the stream to the AgentHub as a channel of
  * decoded messages.
  */
-export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger, options: { maxQueuedPerStream?: number } = {}): AgentServiceHandlers {
+export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger, audit: AuditLog, clock: Clock, options: { maxQueuedPerStream?: number } = {}): AgentServiceHandlers {
   return {
     Connect: (stream: AgentStream) => {
       void (async () => {
-        const consumerId = await authenticate(stream, consumers);
+        const { consumerId, proof } = await authenticate(stream, consumers);
         const hello = await firstMessageIsHello(stream);
         const channel = new GrpcAgentChannel(stream, consumerId, logger, options.maxQueuedPerStream);
-        const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello));
+        const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello), proof);
         if (!session) return;
         stream.on('data', (message) => hub.receive(session, decodeAgentMessage(message)));
         stream.resume();
-      })().catch((err) => {
+      })().catch(async (err) => {
         if (err instanceof UnauthenticatedError) {
           logger.warn({ event: 'agent.unauthenticated', consumerId: stream.metadata.get(CONSUMER_ID_METADATA)[0], peer: stream.getPeer(), reason: err.message }, 'agent refused');
+          // A refused agent is a refused call: recorded, like any other.
+          await audit.record({
+            eventTime: clock.now(),
+            principalId: err.principalId,
+            principalName: err.principalName,
+            certificateSubject: certificateSubject(stream),
+            peer: stream.getPeer(),
+            rpc: 'taskplane.v1.AgentService/Connect',
+            action: 'agent.connect',
+            resource: err.principalName ? `consumer/${err.principalName}` : '',
+            outcome: 'UNAUTHENTICATED',
+            detailsJson: JSON.stringify({ error: err.message }),
+          });
         }
         stream.emit('error', toServiceError(err, logger, 'Connect'));
       });
@@ -39,16 +56,21 @@ export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, 
   };
 }
 
-async function authenticate(stream: AgentStream, consumers: ConsumerManager): Promise<string> {
+/**
+ * Proves the consumer: its bearer credential, or (mutual TLS, no
+ * credential sent) a verified client certificate whose subject CN is the
+ * consumer id. The proof is kept with the session: the hub ends the stream
+ * when it no longer holds (revoked, grace period over).
+ */
+async function authenticate(stream: AgentStream, consumers: ConsumerManager): Promise<{ consumerId: string; proof: AgentProof }> {
   const consumerId = String(stream.metadata.get(CONSUMER_ID_METADATA)[0] ?? '');
   const authorization = String(stream.metadata.get('authorization')[0] ?? '');
   if (!consumerId) throw new UnauthenticatedError(`missing "${CONSUMER_ID_METADATA}" metadata`);
+  if (consumerId.length > 63) throw new UnauthenticatedError(`"${CONSUMER_ID_METADATA}" is longer than 63 characters`);
   const match = /^Bearer (\S+)$/.exec(authorization);
-  if (!match) throw new UnauthenticatedError('missing "authorization: Bearer <credential>" metadata');
-  // One answer for an unknown consumer and a wrong credential, so the
-  // refusal does not reveal which consumers exist.
-  if (!(await consumers.verifyCredential(consumerId, match[1]))) throw new UnauthenticatedError(`invalid credential for consumer "${consumerId}"`);
-  return consumerId;
+  if (authorization && !match) throw new UnauthenticatedError('the "authorization" metadata is not "Bearer <credential>"', `consumer:${consumerId}`, consumerId);
+  const proof = await consumers.authenticateAgent(consumerId, match ? match[1] : null, certificateCommonName(stream));
+  return { consumerId, proof };
 }
 
 function firstMessageIsHello(stream: AgentStream): Promise<AgentHello__Output> {

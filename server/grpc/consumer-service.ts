@@ -1,40 +1,57 @@
-import type { Logger } from '../../shared/log';
 import type { ConsumerManager } from '../consumers/consumer-manager';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';
-import { consumerToProto, historyEventToProto, timeRange } from './convert';
+import { consumerToProto, durationToMs, historyEventToProto, timeRange } from './convert';
+import { msToTimestamp } from '../../shared/proto-time';
+import type { GuardedService } from './auth';
+import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
+import type { RegisterConsumerRequest__Output } from '../../protos/generated/taskplane/v1/RegisterConsumerRequest';
+import type { GetConsumerRequest__Output } from '../../protos/generated/taskplane/v1/GetConsumerRequest';
+import type { ListConsumersRequest__Output } from '../../protos/generated/taskplane/v1/ListConsumersRequest';
+import type { DeleteConsumerRequest__Output } from '../../protos/generated/taskplane/v1/DeleteConsumerRequest';
+import type { ListConsumerHistoryRequest__Output } from '../../protos/generated/taskplane/v1/ListConsumerHistoryRequest';
+import type { RotateConsumerCredentialRequest__Output } from '../../protos/generated/taskplane/v1/RotateConsumerCredentialRequest';
+import type { RevokeConsumerCredentialRequest__Output } from '../../protos/generated/taskplane/v1/RevokeConsumerCredentialRequest';
 
 const MAX_HISTORY_TYPES = 100;
-import { unary } from './status';
-import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
 
-/** ConsumerService: translates messages and statuses; the logic is ConsumerManager's. */
-export function consumerServiceHandlers(consumers: ConsumerManager, logger: Logger): ConsumerServiceHandlers {
+/** ConsumerService: translates messages and statuses; the logic is ConsumerManager's. Every handler is guarded (auth.ts). */
+export function consumerServiceHandlers(consumers: ConsumerManager, edge: GuardedService): ConsumerServiceHandlers {
   return {
-    RegisterConsumer: unary(logger, 'RegisterConsumer', async (req) => {
-      const { consumer, credential } = await consumers.register({ consumerId: req.consumerId, displayName: req.displayName, labels: req.labels });
+    RegisterConsumer: edge.unary('RegisterConsumer', async (req: RegisterConsumerRequest__Output, caller) => {
+      const { consumer, credential } = await consumers.register({ consumerId: req.consumerId, displayName: req.displayName, labels: req.labels }, caller);
       return { consumer: consumerToProto(consumer), credential };
     }),
 
-    GetConsumer: unary(logger, 'GetConsumer', async (req) => ({ consumer: consumerToProto(await consumers.get(req.consumerId)) })),
+    GetConsumer: edge.unary('GetConsumer', async (req: GetConsumerRequest__Output) => ({ consumer: consumerToProto(await consumers.get(req.consumerId)) })),
 
-    ListConsumers: unary(logger, 'ListConsumers', async (req) => {
+    ListConsumers: edge.unary('ListConsumers', async (req: ListConsumersRequest__Output) => {
       const labels = parseLabelSelector('label_selector', req.labelSelector);
       const page = await consumers.list(labels, pageSize('page_size', req.pageSize), req.pageToken);
       return { consumers: page.consumers.map(consumerToProto), nextPageToken: page.nextPageToken };
     }),
 
-    DeleteConsumer: unary(logger, 'DeleteConsumer', async (req) => {
-      await consumers.delete(req.consumerId);
+    DeleteConsumer: edge.unary('DeleteConsumer', async (req: DeleteConsumerRequest__Output, caller) => {
+      await consumers.delete(req.consumerId, caller);
       return {};
     }),
 
-    ListConsumerHistory: unary(logger, 'ListConsumerHistory', async (req) => {
+    ListConsumerHistory: edge.unary('ListConsumerHistory', async (req: ListConsumerHistoryRequest__Output) => {
       const range = timeRange('event_time', req.eventTimeFrom, req.eventTimeTo);
       if (req.types.length > MAX_HISTORY_TYPES) throw new InvalidArgumentError('types', `has ${req.types.length} entries; at most ${MAX_HISTORY_TYPES} are allowed`);
       const filter = { types: req.types, eventTimeFrom: range.from, eventTimeTo: range.to };
       const page = await consumers.history(req.consumerId, filter, pageSize('page_size', req.pageSize), req.pageToken);
       return { events: page.events.map(historyEventToProto), nextPageToken: page.nextPageToken };
     }),
+
+    RotateConsumerCredential: edge.unary('RotateConsumerCredential', async (req: RotateConsumerCredentialRequest__Output, caller) => {
+      const graceMs = durationToMs('grace_duration', req.graceDuration);
+      const rotated = await consumers.rotateCredential(req.consumerId, graceMs, caller);
+      return { consumer: consumerToProto(rotated.consumer), credential: rotated.credential, previousCredentialExpireTime: msToTimestamp(rotated.previousExpireTime) };
+    }),
+
+    RevokeConsumerCredential: edge.unary('RevokeConsumerCredential', async (req: RevokeConsumerCredentialRequest__Output, caller) => ({
+      consumer: consumerToProto(await consumers.revokeCredential(req.consumerId, req.previousOnly, caller)),
+    })),
   };
 }

@@ -91,6 +91,8 @@ export function taskToProto(task: TaskRecord): Task {
     groupId: task.groupId ?? '',
     scheduleId: task.scheduleId ?? '',
     fireTime: msToTimestamp(task.fireTime),
+    lateOutcome: task.lateOutcome && { reportTime: msToTimestamp(task.lateOutcome.reportTime), resultJson: task.lateOutcome.resultJson ?? '', error: task.lateOutcome.error },
+    createdBy: task.createdBy ?? '',
     traceparent: task.traceparent ?? '',
   };
 }
@@ -116,6 +118,8 @@ export function consumerToProto(consumer: ConsumerRecord): Consumer {
     createTime: msToTimestamp(consumer.createTime),
     lastSeenTime: msToTimestamp(consumer.lastSeenTime ?? null),
     online: consumer.online ?? false,
+    credentialRevoked: consumer.credentialRevoked ?? false,
+    previousCredentialExpireTime: msToTimestamp(consumer.previousCredentialExpireTime ?? null),
   };
 }
 

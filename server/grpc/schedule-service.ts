@@ -1,35 +1,42 @@
 import { InvalidArgumentError } from '../errors';
-import type { Logger } from '../../shared/log';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
 import { durationToMs, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../shared/proto-time';
-import { unary } from './status';
+import type { GuardedService } from './auth';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
 import type { ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';
+import type { CreateScheduleRequest__Output } from '../../protos/generated/taskplane/v1/CreateScheduleRequest';
+import type { GetScheduleRequest__Output } from '../../protos/generated/taskplane/v1/GetScheduleRequest';
+import type { ListSchedulesRequest__Output } from '../../protos/generated/taskplane/v1/ListSchedulesRequest';
+import type { UpdateScheduleRequest__Output } from '../../protos/generated/taskplane/v1/UpdateScheduleRequest';
+import type { PauseScheduleRequest__Output } from '../../protos/generated/taskplane/v1/PauseScheduleRequest';
+import type { ResumeScheduleRequest__Output } from '../../protos/generated/taskplane/v1/ResumeScheduleRequest';
+import type { DeleteScheduleRequest__Output } from '../../protos/generated/taskplane/v1/DeleteScheduleRequest';
+import type { PreviewScheduleRequest__Output } from '../../protos/generated/taskplane/v1/PreviewScheduleRequest';
 import type { Schedule } from '../../protos/generated/taskplane/v1/Schedule';
 
-/** ScheduleService: translates messages and statuses; the logic is ScheduleManager's. */
-export function scheduleServiceHandlers(schedules: ScheduleManager, logger: Logger): ScheduleServiceHandlers {
+/** ScheduleService: translates messages and statuses; the logic is ScheduleManager's. Every handler is guarded (auth.ts). */
+export function scheduleServiceHandlers(schedules: ScheduleManager, edge: GuardedService): ScheduleServiceHandlers {
   return {
-    CreateSchedule: unary(logger, 'CreateSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.create(specFromProto(req.spec), req.paused)) })),
-    GetSchedule: unary(logger, 'GetSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.get(req.scheduleId)) })),
-    ListSchedules: unary(logger, 'ListSchedules', async (req) => {
+    CreateSchedule: edge.unary('CreateSchedule', async (req: CreateScheduleRequest__Output, caller) => ({ schedule: scheduleToProto(await schedules.create(specFromProto(req.spec), req.paused, caller)) })),
+    GetSchedule: edge.unary('GetSchedule', async (req: GetScheduleRequest__Output) => ({ schedule: scheduleToProto(await schedules.get(req.scheduleId)) })),
+    ListSchedules: edge.unary('ListSchedules', async (req: ListSchedulesRequest__Output) => {
       const page = await schedules.list(pageSize('page_size', req.pageSize), req.pageToken);
       return { schedules: page.schedules.map(scheduleToProto), nextPageToken: page.nextPageToken };
     }),
-    UpdateSchedule: unary(logger, 'UpdateSchedule', async (req) => {
+    UpdateSchedule: edge.unary('UpdateSchedule', async (req: UpdateScheduleRequest__Output, caller) => {
       if (!req.scheduleId) throw new InvalidArgumentError('schedule_id', 'is required');
-      return { schedule: scheduleToProto(await schedules.update(req.scheduleId, specFromProto(req.spec))) };
+      return { schedule: scheduleToProto(await schedules.update(req.scheduleId, specFromProto(req.spec), caller)) };
     }),
-    PauseSchedule: unary(logger, 'PauseSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, true)) })),
-    ResumeSchedule: unary(logger, 'ResumeSchedule', async (req) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, false)) })),
-    DeleteSchedule: unary(logger, 'DeleteSchedule', async (req) => {
-      await schedules.delete(req.scheduleId);
+    PauseSchedule: edge.unary('PauseSchedule', async (req: PauseScheduleRequest__Output, caller) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, true, caller)) })),
+    ResumeSchedule: edge.unary('ResumeSchedule', async (req: ResumeScheduleRequest__Output, caller) => ({ schedule: scheduleToProto(await schedules.setPaused(req.scheduleId, false, caller)) })),
+    DeleteSchedule: edge.unary('DeleteSchedule', async (req: DeleteScheduleRequest__Output, caller) => {
+      await schedules.delete(req.scheduleId, caller);
       return {};
     }),
-    PreviewSchedule: unary(logger, 'PreviewSchedule', async (req) => {
+    PreviewSchedule: edge.unary('PreviewSchedule', async (req: PreviewScheduleRequest__Output) => {
       if (Boolean(req.scheduleId) === Boolean(req.spec)) throw new InvalidArgumentError('schedule_id', 'set exactly one of schedule_id and spec');
       const source = req.scheduleId ? { scheduleId: req.scheduleId } : { spec: specFromProto(req.spec) };
       const preview = await schedules.preview(source, req.count, timestampToMs('after_time', req.afterTime));
@@ -112,5 +119,6 @@ function scheduleToProto(s: ScheduleRecord): Schedule {
     nextFireTime: msToTimestamp(s.nextFireTime),
     lastFireTime: msToTimestamp(s.lastFireTime),
     missedFireCount: s.missedFireCount,
+    createdBy: s.createdBy ?? '',
   };
 }

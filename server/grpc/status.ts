@@ -4,6 +4,8 @@ import {
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
   TaskplaneError,
   UnauthenticatedError,
 } from '../errors';
@@ -35,12 +37,14 @@ export function toServiceError(err: unknown, logger: Logger, method: string): Pa
   return { code: grpc.status.INTERNAL, details: 'internal error; the server log has the details' };
 }
 
-function statusFor(err: TaskplaneError): grpc.status {
+export function statusFor(err: TaskplaneError): grpc.status {
   if (err instanceof InvalidArgumentError) return grpc.status.INVALID_ARGUMENT;
   if (err instanceof NotFoundError) return grpc.status.NOT_FOUND;
   if (err instanceof AlreadyExistsError) return grpc.status.ALREADY_EXISTS;
   if (err instanceof FailedPreconditionError) return grpc.status.FAILED_PRECONDITION;
   if (err instanceof UnauthenticatedError) return grpc.status.UNAUTHENTICATED;
+  if (err instanceof PermissionDeniedError) return grpc.status.PERMISSION_DENIED;
+  if (err instanceof ResourceExhaustedError) return grpc.status.RESOURCE_EXHAUSTED;
   return grpc.status.INTERNAL;
 }
 
@@ -94,7 +98,7 @@ const SHUTTING_DOWN = { code: grpc.status.UNAVAILABLE, details: 'server is shutt
 export function serverStream<Req, Res>(
   logger: Logger,
   method: string,
-  handler: (request: Req, signal: AbortSignal) => AsyncIterable<Res>,
+  handler: (request: Req, signal: AbortSignal, call: grpc.ServerWritableStream<Req, Res>) => AsyncIterable<Res>,
   liveStreams: LiveStreams,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
@@ -104,7 +108,7 @@ export function serverStream<Req, Res>(
     call.on('close', () => abort.abort());
     (async () => {
       try {
-        for await (const message of handler(call.request, abort.signal)) {
+        for await (const message of handler(call.request, abort.signal, call)) {
           if (abort.signal.aborted) break;
           if (!call.write(message)) await new Promise<void>((resolve) => {
             const done = () => { call.off('drain', done); abort.signal.removeEventListener('abort', done); resolve(); };

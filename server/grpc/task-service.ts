@@ -1,12 +1,17 @@
-import type { Logger } from '../../shared/log';
 import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';
 import { optionalTraceparent, pageSize, parseLabelSelector } from '../validation';
 import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
-import { LiveStreams, serverStream, unary } from './status';
+import type { GuardedService } from './auth';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
+import type { BatchCreateTasksRequest__Output } from '../../protos/generated/taskplane/v1/BatchCreateTasksRequest';
+import type { GetTaskRequest__Output } from '../../protos/generated/taskplane/v1/GetTaskRequest';
+import type { ListTasksRequest__Output } from '../../protos/generated/taskplane/v1/ListTasksRequest';
+import type { CancelTaskRequest__Output } from '../../protos/generated/taskplane/v1/CancelTaskRequest';
+import type { CreateTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskGroupRequest';
+import type { CancelTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/CancelTaskGroupRequest';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { WatchTaskRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskRequest';
 import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupRequest';
@@ -14,13 +19,13 @@ import type { TaskEventRecord } from '../tasks/task-record';
 import type * as grpc from '@grpc/grpc-js';
 import { TRACEPARENT } from '../../shared/trace-context';
 
-/** TaskService: translates messages and statuses; the logic is TaskManager's. */
-export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStreams: LiveStreams): TaskServiceHandlers {
+/** TaskService: translates messages and statuses; the logic is TaskManager's. Every handler is guarded (auth.ts). */
+export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): TaskServiceHandlers {
   return {
-    CreateTask: unary(logger, 'CreateTask', async (req, call) => ({ task: taskToProto(await tasks.create(createInput(req, traceparentOf(call)))) })),
+    CreateTask: edge.unary('CreateTask', async (req: CreateTaskRequest__Output, caller, metadata) => ({ task: taskToProto(await tasks.create(createInput(req, traceparentOf(metadata)), caller)) })),
 
-    BatchCreateTasks: unary(logger, 'BatchCreateTasks', async (req, call) => {
-      const traceparent = traceparentOf(call);
+    BatchCreateTasks: edge.unary('BatchCreateTasks', async (req: BatchCreateTasksRequest__Output, caller, metadata) => {
+      const traceparent = traceparentOf(metadata);
       const inputs = req.requests.map((r, i) => {
         try {
           return createInput(r, traceparent);
@@ -28,12 +33,12 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
           throw err instanceof InvalidArgumentError ? err.withFieldPrefix(`requests[${i}]`) : err;
         }
       });
-      return { tasks: (await tasks.createBatch(inputs)).map(taskToProto) };
+      return { tasks: (await tasks.createBatch(inputs, caller)).map(taskToProto) };
     }),
 
-    GetTask: unary(logger, 'GetTask', async (req) => ({ task: taskToProto(await tasks.get(req.taskId)) })),
+    GetTask: edge.unary('GetTask', async (req: GetTaskRequest__Output) => ({ task: taskToProto(await tasks.get(req.taskId)) })),
 
-    ListTasks: unary(logger, 'ListTasks', async (req) => {
+    ListTasks: edge.unary('ListTasks', async (req: ListTasksRequest__Output) => {
       const created = timeRange('create_time', req.createTimeFrom, req.createTimeTo);
       // Decoded here; checked by TaskManager.list (validateTaskFilter), for every edge alike.
       const filter = {
@@ -50,22 +55,22 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
       return { tasks: page.tasks.map(taskToProto), nextPageToken: page.nextPageToken };
     }),
 
-    CancelTask: unary(logger, 'CancelTask', async (req) => ({ task: taskToProto(await tasks.cancel(req.taskId, req.reason)) })),
+    CancelTask: edge.unary('CancelTask', async (req: CancelTaskRequest__Output, caller) => ({ task: taskToProto(await tasks.cancel(req.taskId, req.reason, caller)) })),
 
-    CreateTaskGroup: unary(logger, 'CreateTaskGroup', async (req, call) => {
+    CreateTaskGroup: edge.unary('CreateTaskGroup', async (req: CreateTaskGroupRequest__Output, caller, metadata) => {
       const selector = parseLabelSelector('consumer_selector', req.consumerSelector);
-      const traceparent = traceparentOf(call);
+      const traceparent = traceparentOf(metadata);
       let template: CreateTaskInput;
       try {
         template = createInput(req.template ?? emptyTemplate(), traceparent);
       } catch (err) {
         throw err instanceof InvalidArgumentError ? err.withFieldPrefix('template') : err;
       }
-      const { groupId, tasks: created } = await tasks.createGroup(selector, template);
+      const { groupId, tasks: created } = await tasks.createGroup(selector, template, caller);
       return { groupId, tasks: created.map(taskToProto) };
     }),
 
-    CancelTaskGroup: unary(logger, 'CancelTaskGroup', async (req) => ({ tasks: (await tasks.cancelGroup(req.groupId, req.reason)).map(taskToProto) })),
+    CancelTaskGroup: edge.unary('CancelTaskGroup', async (req: CancelTaskGroupRequest__Output, caller) => ({ tasks: (await tasks.cancelGroup(req.groupId, req.reason, caller)).map(taskToProto) })),
 
     WatchTaskGroup: eventStream<WatchTaskGroupRequest__Output>('WatchTaskGroup', (req, after, signal) => tasks.watchGroup(req.groupId, after, signal)),
     WatchTask: eventStream<WatchTaskRequest__Output>('WatchTask', (req, after, signal) => tasks.watch(req.taskId, after, signal)),
@@ -73,15 +78,10 @@ export function taskServiceHandlers(tasks: TaskManager, logger: Logger, liveStre
 
   /** A server stream of task events, resumable after `after_event_id`. */
   function eventStream<Req extends { afterEventId: string }>(method: string, events: (req: Req, after: number, signal: AbortSignal) => AsyncIterable<TaskEventRecord>) {
-    return serverStream<Req, { event: TaskEvent }>(
-      logger,
-      method,
-      async function* stream(req, signal) {
-        const after = parseId('after_event_id', req.afterEventId);
-        for await (const event of events(req, after, signal)) yield { event: taskEventToProto(event) };
-      },
-      liveStreams,
-    );
+    return edge.serverStream<Req, { event: TaskEvent }>(method, async function* stream(req, _caller, signal) {
+      const after = parseId('after_event_id', req.afterEventId);
+      for await (const event of events(req, after, signal)) yield { event: taskEventToProto(event) };
+    });
   }
 }
 
@@ -90,8 +90,8 @@ function emptyTemplate(): CreateTaskRequest__Output {
 }
 
 /** The caller's W3C trace context, from the call's "traceparent" metadata (one for every task the call creates). */
-function traceparentOf(call: grpc.ServerUnaryCall<unknown, unknown>): string | null {
-  return optionalTraceparent(TRACEPARENT, call.metadata.get(TRACEPARENT).map(String));
+function traceparentOf(metadata: grpc.Metadata): string | null {
+  return optionalTraceparent(TRACEPARENT, metadata.get(TRACEPARENT).map(String));
 }
 
 function createInput(req: CreateTaskRequest__Output, traceparent: string | null): CreateTaskInput {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Caller } from '../security/principal';
 
 /**
  * What an HTTP route needs the caller to be allowed: the full name of the
@@ -10,25 +11,17 @@ import type { IncomingMessage } from 'node:http';
 export type Permission = `/taskplane.v1.${string}/${string}` | 'metrics';
 
 /**
- * The authentication and authorisation hook of the HTTP edge: resolves if
- * the request's caller (its Authorization header, its TLS client
- * certificate) may do what `permission` names, and rejects with a domain
- * error otherwise (UnauthenticatedError: 401; a permission error: 403 once
- * server/http/http-status.ts maps it). Every route calls it before doing
- * anything; a route of the console API that reads several things asks for
- * each of their permissions.
- *
- * Until API tokens exist the server runs without authentication, as the
- * gRPC edge does, and ALLOW_ALL is used. The security work plugs its
- * principal and permission check in here (HttpListenerOptions.authorize,
- * built where server/server.ts wires the listener), and the console sends
- * its token as "Authorization: Bearer ..." on every request, the live
- * views included (they are read with fetch, not EventSource, so they can
- * carry the header).
+ * The authentication and authorisation of the HTTP edge: runs `body` as
+ * the request's caller (its "Authorization: Bearer <API token>" header)
+ * if that caller may do everything `permissions` name, and rejects with a
+ * domain error otherwise (401 unauthenticated, 403 a missing permission,
+ * mapped by http-status.ts). The server builds it from the same Guard as
+ * the gRPC edge (token-authorize.ts): one set of tokens, one permission
+ * table, one audit log. The console sends its token on every request, the
+ * live views included (read with fetch, not EventSource, so they can carry
+ * the header).
  */
-export type Authorize = (request: IncomingMessage, permission: Permission) => Promise<void>;
-
-export const ALLOW_ALL: Authorize = async () => {};
+export type Authorize = <T>(request: IncomingMessage, permissions: Permission[], body: (caller: Caller) => Promise<T>) => Promise<T>;
 
 /** The permissions of the console API, by the RPC each route stands for. */
 export const PERMISSIONS = {

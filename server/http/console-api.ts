@@ -8,6 +8,7 @@ import type { TaskRecord } from '../tasks/task-record';
 import { optionalTraceparent, pageSize, parseLabelSelector, truncate } from '../validation';
 import { TRACEPARENT } from '../../shared/trace-context';
 import { PERMISSIONS, type Permission } from './authorize';
+import type { Caller } from '../security/principal';
 import {
   consumerJson,
   eventJson,
@@ -32,6 +33,8 @@ export interface ApiRequest {
   /** The parsed JSON body of a POST. */
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** Who asks, as the authorizer proved it. */
+  caller: Caller;
 }
 
 export interface Route {
@@ -114,7 +117,7 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       return { tasks: page.tasks.map(taskJson), next_page_token: page.nextPageToken };
     }),
 
-    route('POST', /^\/tasks$/, ({ body }) => [hasSelector(body) ? P.createTaskGroup : P.createTask], async ({ body, headers }) => {
+    route('POST', /^\/tasks$/, ({ body }) => [hasSelector(body) ? P.createTaskGroup : P.createTask], async ({ body, headers, caller }) => {
       const fields = fieldsOf(body, {
         consumer_id: 'string',
         consumer_selector: 'array',
@@ -141,10 +144,10 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       if (fields.consumer_selector?.length) {
         if (fields.consumer_id) throw new InvalidArgumentError('consumer_id', 'give consumer_id or consumer_selector, not both');
         const selector = parseLabelSelector('consumer_selector', fields.consumer_selector.map((term, i) => string(`consumer_selector[${i}]`, term)));
-        const group = await tasks.createGroup(selector, { ...input, consumerId: '' });
+        const group = await tasks.createGroup(selector, { ...input, consumerId: '' }, caller);
         return { group_id: group.groupId, tasks: group.tasks.map(taskJson) };
       }
-      return { task: taskJson(await tasks.create(input)) };
+      return { task: taskJson(await tasks.create(input, caller)) };
     }),
 
     route('GET', /^\/tasks\/([^/]+)$/, [P.getTask], async ({ params }) => {
@@ -152,9 +155,9 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       return { task: taskJson(task), events: (await tasks.events(task.id)).map(eventJson) };
     }),
 
-    route('POST', /^\/tasks\/([^/]+)\/cancel$/, [P.cancelTask], async ({ params, body }) => {
+    route('POST', /^\/tasks\/([^/]+)\/cancel$/, [P.cancelTask], async ({ params, body, caller }) => {
       const { reason } = fieldsOf(body ?? {}, { reason: 'string' });
-      return { task: taskJson(await tasks.cancel(params[0], reason ?? '')) };
+      return { task: taskJson(await tasks.cancel(params[0], reason ?? '', caller)) };
     }),
 
     route('GET', /^\/groups$/, [P.listTasks], async ({ query }) => {
@@ -168,9 +171,9 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       return { group: groupJson(group.summary), tasks: group.tasks.map(taskJson) };
     }),
 
-    route('POST', /^\/groups\/([^/]+)\/cancel$/, [P.cancelTaskGroup], async ({ params, body }) => {
+    route('POST', /^\/groups\/([^/]+)\/cancel$/, [P.cancelTaskGroup], async ({ params, body, caller }) => {
       const { reason } = fieldsOf(body ?? {}, { reason: 'string' });
-      return { tasks: (await tasks.cancelGroup(params[0], reason ?? '')).map(taskJson) };
+      return { tasks: (await tasks.cancelGroup(params[0], reason ?? '', caller)).map(taskJson) };
     }),
 
     route('GET', /^\/schedules$/, [P.listSchedules], async ({ query }) => {
@@ -184,8 +187,8 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       return { schedule: scheduleJson(schedule), preview: { time_zone: preview.timeZone, fires: preview.fires.map(previewJson) }, fires: (await schedules.fires(schedule.id, 50)).map(fireJson) };
     }),
 
-    route('POST', /^\/schedules\/([^/]+)\/pause$/, [P.pauseSchedule], async ({ params }) => ({ schedule: scheduleJson(await schedules.setPaused(params[0], true)) })),
-    route('POST', /^\/schedules\/([^/]+)\/resume$/, [P.resumeSchedule], async ({ params }) => ({ schedule: scheduleJson(await schedules.setPaused(params[0], false)) })),
+    route('POST', /^\/schedules\/([^/]+)\/pause$/, [P.pauseSchedule], async ({ params, caller }) => ({ schedule: scheduleJson(await schedules.setPaused(params[0], true, caller)) })),
+    route('POST', /^\/schedules\/([^/]+)\/resume$/, [P.resumeSchedule], async ({ params, caller }) => ({ schedule: scheduleJson(await schedules.setPaused(params[0], false, caller)) })),
   ];
 }
 

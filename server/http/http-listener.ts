@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import { InvalidArgumentError } from '../errors';
-import { ALLOW_ALL, type Authorize } from './authorize';
+import type { Authorize } from './authorize';
 import type { ApiRequest, Route } from './console-api';
 import { HttpRefusal, toHttpError } from './http-status';
 import { LiveViews, type ViewRead } from './live-views';
@@ -43,8 +43,8 @@ export interface HttpListenerOptions {
   /** The Prometheus text of /metrics. */
   scrape: () => Promise<{ contentType: string; body: string }>;
   readiness: () => Promise<Readiness>;
-  /** Authentication and permission checks (see authorize.ts); default: none, as on the gRPC edge. */
-  authorize?: Authorize;
+  /** Authentication and permission checks (see authorize.ts). */
+  authorize: Authorize;
   /** How often live views look for changes made by other servers (default 1 s). */
   livePollMs?: number;
 }
@@ -66,7 +66,7 @@ export class HttpListener {
     readonly port: number,
   ) {
     this.live = new LiveViews({ notifier: options.notifier, logger: options.logger, pollMs: options.livePollMs });
-    this.authorize = options.authorize ?? ALLOW_ALL;
+    this.authorize = options.authorize;
     this.loopbackOnly = isLoopback(hostOf(options.listen));
   }
 
@@ -112,8 +112,7 @@ export class HttpListener {
         return json(res, readiness.ready ? 200 : 503, readiness);
       }
       if (route === '/metrics') {
-        await this.authorize(req, 'metrics');
-        const { contentType, body } = await this.options.scrape();
+        const { contentType, body } = await this.authorize(req, ['metrics'], () => this.options.scrape());
         res.writeHead(200, { 'content-type': contentType }).end(body);
         return;
       }
@@ -149,16 +148,19 @@ export class HttpListener {
       res.setHeader('allow', live ? 'GET' : [...new Set(candidates.map((r) => r.method))].join(', '));
       throw new HttpRefusal(405, 'UNIMPLEMENTED', `${req.method} is not allowed on ${url.pathname.slice(0, 200)}`);
     }
-    const request: ApiRequest = {
+    const asked: Omit<ApiRequest, 'caller'> = {
       params: route.pattern.exec(apiPath)!.slice(1).map(decodeParam),
       query: url.searchParams,
       body: route.method === 'POST' ? await readJson(req) : undefined,
       headers: req.headers,
     };
-    const permissions = typeof route.permissions === 'function' ? route.permissions(request) : route.permissions;
-    for (const permission of permissions) await this.authorize(req, permission);
-    // The first read answers the request, with its status if it fails; a live view then streams.
-    const first = await route.handle(request);
+    const permissions = typeof route.permissions === 'function' ? route.permissions(asked as ApiRequest) : route.permissions;
+    let request!: ApiRequest;
+    // The first read answers the request, with its status if it fails; a live view then streams, as the same caller.
+    const first = await this.authorize(req, permissions, (caller) => {
+      request = { ...asked, caller };
+      return route.handle(request);
+    });
     if (!live) return json(res, 200, first);
     const routeName = `GET ${url.pathname}`;
     this.live.stream(res, { view: first }, async (): Promise<ViewRead> => {

@@ -4,7 +4,10 @@ import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { Logger } from '../../shared/log';
 import type { PageTokens } from '../paging';
-import { consumerExists, consumerMatches } from '../store/consumer-store';
+import { consumerExists, consumerMatches, labelsOfConsumers, listConsumers } from '../store/consumer-store';
+import { insertAuditEvents } from '../store/audit-store';
+import type { Caller, Scope } from '../security/principal';
+import { assertConsumersInScope, assertMethodAllowed } from '../security/scope';
 import { deleteSchedule, findSchedule, insertSchedule, listScheduleFires, listSchedules, setSchedulePaused, updateScheduleSpec, type FireRecord } from '../store/schedule-store';
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
@@ -83,9 +86,25 @@ export class ScheduleManager {
     return next !== null && (spec.endTime === null || next <= spec.endTime) ? next : null;
   }
 
-  async create(input: ScheduleSpec, paused: boolean): Promise<ScheduleRecord> {
+  /**
+   * The caller may manage a schedule only if it could create its tasks now:
+   * the method is within its patterns and every consumer the target reaches
+   * (the consumer, or the selector's matches today) is within its selector.
+   * Fires are filtered again by the owner's scope at fire time.
+   */
+  private async assertInScope(caller: Caller, spec: ScheduleSpec): Promise<void> {
+    assertMethodAllowed(caller.principal, 'schedules.manage', spec.template.method);
+    if (!caller.principal.scope.selector) return;
+    const consumers = spec.target.consumerId
+      ? [...(await labelsOfConsumers(this.db, [spec.target.consumerId]))].map(([id, labels]) => ({ id, labels }))
+      : await listConsumers(this.db, spec.target.selector ?? {}, null, 1000);
+    assertConsumersInScope(caller.principal, 'schedules.manage', consumers);
+  }
+
+  async create(input: ScheduleSpec, paused: boolean, caller: Caller): Promise<ScheduleRecord> {
     const now = this.clock.now();
     const { spec, cron } = await this.validate(input, now);
+    await this.assertInScope(caller, spec);
     const record: ScheduleRecord = {
       id: crypto.randomUUID(),
       spec,
@@ -95,8 +114,14 @@ export class ScheduleManager {
       nextFireTime: ScheduleManager.nextFire(spec, cron, now),
       lastFireTime: null,
       missedFireCount: 0,
+      createdBy: caller.label,
+      ownerScope: ownerScope(caller),
     };
-    await insertSchedule(this.db, record);
+    await this.db.transaction(async (trx) => {
+      await insertSchedule(trx, record);
+      await insertAuditEvents(trx, [caller.auditEvent(`schedule/${record.id}`, now, { cron: spec.cron, time_zone: spec.timeZone, method: spec.template.method, target: spec.target })]);
+    });
+    caller.recorded = true;
     this.logger.info({ event: 'schedule.created', scheduleId: record.id, cron: spec.cron, timeZone: spec.timeZone, nextFireTime: iso(record.nextFireTime) }, 'schedule created');
     if (!paused) this.onChange(record.nextFireTime);
     return record;
@@ -121,32 +146,56 @@ export class ScheduleManager {
   }
 
   /** Replaces the spec; an invalid one changes nothing. The next fire is planned again from now. */
-  async update(id: string, input: ScheduleSpec): Promise<ScheduleRecord> {
-    await this.get(id);
+  async update(id: string, input: ScheduleSpec, caller: Caller): Promise<ScheduleRecord> {
+    const current = await this.get(id);
+    await this.assertInScope(caller, current.spec);
     const now = this.clock.now();
     const { spec, cron } = await this.validate(input, now);
-    if (!(await updateScheduleSpec(this.db, id, spec, ScheduleManager.nextFire(spec, cron, now), now))) throw new NotFoundError('schedule', id, 'schedule_id');
-    this.logger.info({ event: 'schedule.updated', scheduleId: id }, 'schedule updated');
-    const updated = await this.get(id);
-    if (!updated.paused) this.onChange(updated.nextFireTime);
-    return updated;
+    await this.assertInScope(caller, spec);
+    const owner = { createdBy: caller.label, ownerScope: ownerScope(caller) };
+    const updated = await this.db.transaction(async (trx) => {
+      if (!(await updateScheduleSpec(trx, id, spec, owner, ScheduleManager.nextFire(spec, cron, now), now))) return false;
+      await insertAuditEvents(trx, [caller.auditEvent(`schedule/${id}`, now, { cron: spec.cron, time_zone: spec.timeZone, method: spec.template.method, target: spec.target })]);
+      return true;
+    });
+    if (!updated) throw new NotFoundError('schedule', id, 'schedule_id');
+    caller.recorded = true;
+    this.logger.info({ event: 'schedule.updated', scheduleId: id, by: caller.principal.id }, 'schedule updated');
+    const record = await this.get(id);
+    if (!record.paused) this.onChange(record.nextFireTime);
+    return record;
   }
 
   /** Pausing keeps the cursor; resuming plans the next fire from now (fires due while paused are not made up). */
-  async setPaused(id: string, paused: boolean): Promise<ScheduleRecord> {
+  async setPaused(id: string, paused: boolean, caller: Caller): Promise<ScheduleRecord> {
     const current = await this.get(id);
+    await this.assertInScope(caller, current.spec);
     const now = this.clock.now();
     const next = paused ? current.nextFireTime : ScheduleManager.nextFire(current.spec, parseSpecCron(current.spec.cron, current.spec.timeZone), now);
-    if (!(await setSchedulePaused(this.db, id, paused, next, now))) throw new NotFoundError('schedule', id, 'schedule_id');
+    const changed = await this.db.transaction(async (trx) => {
+      if (!(await setSchedulePaused(trx, id, paused, next, now))) return false;
+      await insertAuditEvents(trx, [caller.auditEvent(`schedule/${id}`, now)]);
+      return true;
+    });
+    if (!changed) throw new NotFoundError('schedule', id, 'schedule_id');
+    caller.recorded = true;
     this.logger.info({ event: paused ? 'schedule.paused' : 'schedule.resumed', scheduleId: id }, paused ? 'schedule paused' : 'schedule resumed');
     if (!paused) this.onChange(next);
     return this.get(id);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.get(id);
-    if (!(await deleteSchedule(this.db, id))) throw new NotFoundError('schedule', id, 'schedule_id');
-    this.logger.info({ event: 'schedule.deleted', scheduleId: id }, 'schedule deleted');
+  async delete(id: string, caller: Caller): Promise<void> {
+    const current = await this.get(id);
+    await this.assertInScope(caller, current.spec);
+    const now = this.clock.now();
+    const deleted = await this.db.transaction(async (trx) => {
+      if (!(await deleteSchedule(trx, id))) return false;
+      await insertAuditEvents(trx, [caller.auditEvent(`schedule/${id}`, now)]);
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('schedule', id, 'schedule_id');
+    caller.recorded = true;
+    this.logger.info({ event: 'schedule.deleted', scheduleId: id, by: caller.principal.id }, 'schedule deleted');
   }
 
   /** The schedule's recorded fires, latest first: created, skipped_overlap, empty_selection, missed. */
@@ -187,6 +236,12 @@ export class ScheduleManager {
     }
     return { timeZone: spec.timeZone, fires };
   }
+}
+
+/** The scope a schedule's fires keep to: its owner's, or null when unscoped. */
+function ownerScope(caller: Caller): Scope | null {
+  const { scope } = caller.principal;
+  return scope.selector || scope.methods ? scope : null;
 }
 
 /** The spec's cron expression in its zone; a refusal is INVALID_ARGUMENT on spec.cron or spec.time_zone. */

@@ -1,3 +1,5 @@
+import type { Scope } from '../security/principal';
+
 /** A schedule as the domain sees it. Times in epoch ms; null means unset. */
 export const OVERLAP_POLICIES = ['SKIP', 'ALLOW'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
@@ -39,6 +41,10 @@ export interface ScheduleRecord {
   nextFireTime: number | null;
   lastFireTime: number | null;
   missedFireCount: number;
+  /** Who last created or updated it ("tok_... (name)"); its fires' tasks carry it as created_by. */
+  createdBy: string | null;
+  /** That token's scope: each fire reaches only consumers it allows. null: unscoped. */
+  ownerScope: Scope | null;
 }
 
 /** How a fire ended, as recorded in schedule_fires ("missed": no server ran it in time, and the catch-up policy skipped it). */

@@ -6,11 +6,12 @@ import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { isUniqueViolation } from '../store/database';
-import { matchingConsumerIds, consumerExists } from '../store/consumer-store';
+import { findConsumer, listConsumers } from '../store/consumer-store';
+import { labelsInScope } from '../security/scope';
 import { earliestTaskDeadline } from '../store/due-store';
 import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire, recordMissedFires } from '../store/schedule-store';
 import { toTaskDraft } from '../tasks/task-input';
-import type { TaskLifecycle } from '../tasks/lifecycle';
+import type { LifecycleTransaction, TaskLifecycle } from '../tasks/lifecycle';
 import type { TaskDraft } from '../tasks/task-record';
 import { CronSchedule } from '../../shared/cron-schedule';
 import { newTraceparent } from '../../shared/trace-context';
@@ -168,7 +169,7 @@ export class Scheduler {
         outcome = 'created';
         if (s.spec.overlapPolicy === 'SKIP' && (await hasUnfinishedTasks(tx.trx, s.id))) outcome = 'skipped_overlap';
         else {
-          const consumers = await this.targets(tx.trx, s);
+          const consumers = await this.targets(tx, s);
           if (consumers.length === 0) outcome = 'empty_selection';
           drafts = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId, traceparent));
         }
@@ -204,12 +205,19 @@ export class Scheduler {
       requestHash: '',
       traceparent,
     };
-    return toTaskDraft(valid, now, { groupId, scheduleId: s.id, fireTime });
+    return toTaskDraft(valid, now, { groupId, scheduleId: s.id, fireTime, createdBy: s.createdBy });
   }
 
-  private async targets(trx: Knex.Transaction, s: ScheduleRecord): Promise<string[]> {
-    if (s.spec.target.consumerId) return (await consumerExists(trx, s.spec.target.consumerId)) ? [s.spec.target.consumerId] : [];
-    return matchingConsumerIds(trx, s.spec.target.selector ?? {});
+  /** The consumers a fire reaches: the target's, at fire time, within its owner's scope (those outside are left out and logged). */
+  private async targets(tx: LifecycleTransaction, s: ScheduleRecord): Promise<string[]> {
+    const { consumerId, selector } = s.spec.target;
+    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? {}, null, 1000);
+    const inScope = s.ownerScope ? found.filter((c) => labelsInScope(s.ownerScope!, c.labels)) : found;
+    if (inScope.length < found.length) {
+      const outside = found.filter((c) => !inScope.includes(c)).map((c) => c.id);
+      tx.after.log('warn', { event: 'schedule.out_of_scope', scheduleId: s.id, createdBy: s.createdBy, consumers: outside.slice(0, 20), count: outside.length }, "consumers outside the scope of the schedule's owner were left out of a fire");
+    }
+    return inScope.map((c) => c.id);
   }
 
   /** Arms the precise timer for the earliest deadline if it comes before the next tick. */

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
+import type { StoredCredentials } from '../consumers/credentials';
+import type { Dialect } from './database';
 import { insertChunked } from './task-store';
 
 /** Every SQL statement about consumers and their history, one named function each. */
@@ -14,8 +16,23 @@ function rowToConsumer(row: Row): ConsumerRecord {
     createTime: Number(row.create_time),
     lastSeenTime: row.last_seen_time == null ? null : Number(row.last_seen_time),
     online: row.session_id != null,
+    credentialRevoked: row.credential_hash === REVOKED,
+    previousCredentialExpireTime: row.previous_credential_hash != null && row.previous_credential_expire_time != null ? Number(row.previous_credential_expire_time) : null,
   };
 }
+
+// consumers.credential_hash is NOT NULL (older servers read it): a revoked credential is the empty string, which no hash equals.
+const REVOKED = '';
+
+function rowToCredentials(row: Row): StoredCredentials {
+  return {
+    current: row.credential_hash === REVOKED ? null : row.credential_hash,
+    previous: row.previous_credential_hash ?? null,
+    previousExpireTime: row.previous_credential_expire_time == null ? null : Number(row.previous_credential_expire_time),
+  };
+}
+
+const CREDENTIAL_COLUMNS = ['credential_hash', 'previous_credential_hash', 'previous_credential_expire_time'];
 
 function rowToHistory(row: Row): HistoryEventRecord {
   return {
@@ -94,9 +111,44 @@ export async function deleteConsumerRow(trx: Knex.Transaction, id: string): Prom
   return deleted === 1;
 }
 
-export async function credentialHashOf(db: Knex, id: string): Promise<string | null> {
-  const row = await db('consumers').select('credential_hash').where({ id }).first();
-  return row ? row.credential_hash : null;
+/** The consumer's credential hashes; null if it is not registered. With `lockFor` 'mysql', the row is locked for a rotation (SQLite has one writer). */
+export async function credentialsOf(db: Knex, id: string, lockFor: Dialect | null = null): Promise<StoredCredentials | null> {
+  const q = db('consumers').select(CREDENTIAL_COLUMNS).where({ id });
+  if (lockFor === 'mysql') q.forUpdate();
+  const row = await q.first();
+  return row ? rowToCredentials(row) : null;
+}
+
+/** Replaces the consumer's credential hashes (current null: revoked). */
+export async function setCredentials(trx: Knex.Transaction, id: string, credentials: StoredCredentials): Promise<boolean> {
+  const changed = await trx('consumers')
+    .where({ id })
+    .update({
+      credential_hash: credentials.current ?? REVOKED,
+      previous_credential_hash: credentials.previous,
+      previous_credential_expire_time: credentials.previous === null ? null : credentials.previousExpireTime,
+    });
+  return changed === 1;
+}
+
+/** For each registered consumer among `ids`: its live session (null: offline) and its credentials; absent: unregistered. */
+export async function sessionFencesOf(db: Knex, ids: string[]): Promise<Map<string, { sessionId: string | null; credentials: StoredCredentials }>> {
+  const out = new Map<string, { sessionId: string | null; credentials: StoredCredentials }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db('consumers').select(['id', 'session_id', ...CREDENTIAL_COLUMNS]).whereIn('id', ids.slice(i, i + 500));
+    for (const row of rows) out.set(row.id, { sessionId: row.session_id ?? null, credentials: rowToCredentials(row) });
+  }
+  return out;
+}
+
+/** The labels of each registered consumer among `ids` (for scope checks). */
+export async function labelsOfConsumers(db: Knex, ids: string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db('consumers').select('id', 'labels_json').whereIn('id', ids.slice(i, i + 500));
+    for (const row of rows) out.set(row.id, JSON.parse(row.labels_json));
+  }
+  return out;
 }
 
 export interface NewHistoryEvent {

@@ -93,10 +93,16 @@ export async function tasksOfConsumerIn(trx: Knex, consumerId: string, states: r
   return trx('tasks').where({ consumer_id: consumerId }).whereIn('state', states).orderBy('seq', 'asc');
 }
 
-/** attempt + 1 for tasks still in `states`: each delivery is an attempt. Returns the rows changed. */
-export async function countDelivery(trx: Knex, taskIds: string[], states: readonly TaskStateName[]): Promise<number> {
+/**
+ * attempt + 1 for tasks still in `states`: each delivery is an attempt.
+ * `unlessStopRequested`: not for a task whose agent was asked to stop it
+ * (it is not sent again). Returns the rows changed.
+ */
+export async function countDelivery(trx: Knex, taskIds: string[], states: readonly TaskStateName[], unlessStopRequested = false): Promise<number> {
   if (taskIds.length === 0) return 0;
-  return trx('tasks').whereIn('id', taskIds).whereIn('state', states).update({ attempt: trx.raw('attempt + 1') });
+  const q = trx('tasks').whereIn('id', taskIds).whereIn('state', states);
+  if (unlessStopRequested) q.whereNull('cancel_requested_time');
+  return q.update({ attempt: trx.raw('attempt + 1') });
 }
 
 export interface CancellationDue {
@@ -128,8 +134,14 @@ export async function setAgentCancelPending(db: Knex, taskIds: string[], pending
   if (taskIds.length) await db('tasks').whereIn('id', taskIds).update({ agent_cancel_pending: pending });
 }
 
-/** Tasks in `state` whose run deadline (start_time + timeout_ms, stored at accept) has passed: a range scan of tasks_by_state_run_deadline. */
+/** Tasks in `state` whose run deadline (start_time + timeout_ms, stored at accept) has passed and whose agent has not been asked to stop yet: a range scan of tasks_by_state_run_deadline. */
 export async function overdueTasks(db: Knex, state: TaskStateName, now: number, limit = 500): Promise<string[]> {
-  const rows = await db('tasks').select('id').where({ state }).andWhere('run_deadline_time', '<=', now).limit(limit);
+  const rows = await db('tasks').select('id').where({ state }).andWhere('run_deadline_time', '<=', now).whereNull('cancel_requested_time').limit(limit);
   return rows.map((r: { id: string }) => r.id);
+}
+
+/** Tasks in `states` whose agent was asked to stop them at or before `requestedBy` and has not answered. */
+export async function unansweredStopRequests(db: Knex, states: readonly TaskStateName[], requestedBy: number, limit = 500): Promise<Array<{ id: string; consumerId: string; cancelReason: string | null }>> {
+  const rows = await db('tasks').select('id', 'consumer_id', 'cancel_reason').whereIn('state', states).where('cancel_requested_time', '<=', requestedBy).limit(limit);
+  return rows.map((r: Row) => ({ id: r.id, consumerId: r.consumer_id, cancelReason: r.cancel_reason ?? null }));
 }

@@ -27,7 +27,13 @@ function rowToSchedule(row: Row): ScheduleRecord {
     nextFireTime: num(row.next_fire_time),
     lastFireTime: num(row.last_fire_time),
     missedFireCount: Number(row.missed_fire_count),
+    createdBy: row.created_by ?? null,
+    ownerScope: row.owner_scope_json ? JSON.parse(row.owner_scope_json) : null,
   };
+}
+
+function ownerColumns(s: Pick<ScheduleRecord, 'createdBy' | 'ownerScope'>): Row {
+  return { created_by: s.createdBy, owner_scope_json: s.ownerScope ? JSON.stringify(s.ownerScope) : null };
 }
 
 function num(v: unknown): number | null {
@@ -54,6 +60,7 @@ export async function insertSchedule(db: Knex, s: ScheduleRecord): Promise<void>
   await db('schedules').insert({
     id: s.id,
     ...specColumns(s.spec),
+    ...ownerColumns(s),
     paused: s.paused,
     next_fire_time: s.nextFireTime,
     last_fire_time: null,
@@ -75,9 +82,16 @@ export async function listSchedules(db: Knex, after: { createTime: number; id: s
   return (await q).map(rowToSchedule);
 }
 
-/** Replaces the spec and re-plans the next fire; false if the schedule is gone. */
-export async function updateScheduleSpec(db: Knex, id: string, spec: ScheduleSpec, nextFireTime: number | null, now: number): Promise<boolean> {
-  return (await db('schedules').where({ id }).update({ ...specColumns(spec), next_fire_time: nextFireTime, update_time: now })) === 1;
+/** Replaces the spec (and its owner) and re-plans the next fire; false if the schedule is gone. */
+export async function updateScheduleSpec(
+  db: Knex,
+  id: string,
+  spec: ScheduleSpec,
+  owner: Pick<ScheduleRecord, 'createdBy' | 'ownerScope'>,
+  nextFireTime: number | null,
+  now: number,
+): Promise<boolean> {
+  return (await db('schedules').where({ id }).update({ ...specColumns(spec), ...ownerColumns(owner), next_fire_time: nextFireTime, update_time: now })) === 1;
 }
 
 export async function setSchedulePaused(db: Knex, id: string, paused: boolean, nextFireTime: number | null, now: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { NewTask, TaskErrorInfo, TaskEventRecord, TaskEventTypeName, TaskRecord } from '../tasks/task-record';
+import type { LateOutcome, NewTask, StopKind, TaskErrorInfo, TaskEventRecord, TaskEventTypeName, TaskRecord } from '../tasks/task-record';
 import type { TaskStateName } from '../tasks/states';
 import type { Dialect } from './database';
 
@@ -37,11 +37,31 @@ export function rowToTask(row: Row): TaskRecord {
         : null,
     cancelRequestedTime: numberOrNull(row.cancel_requested_time),
     cancelReason: row.cancel_reason ?? null,
+    // A request written before cancel_kind existed came from CancelTask.
+    cancelKind: row.cancel_requested_time != null ? (row.cancel_kind ?? 'cancel') : null,
+    lateOutcome: row.late_outcome_json ? lateOutcomeFromJson(row.late_outcome_json) : null,
     groupId: row.group_id ?? null,
     scheduleId: row.schedule_id ?? null,
     fireTime: numberOrNull(row.fire_time),
     traceparent: row.traceparent ?? null,
+    createdBy: row.created_by ?? null,
   };
+}
+
+/** tasks.late_outcome_json as written by lateOutcomeToJson. */
+function lateOutcomeFromJson(json: string): LateOutcome {
+  const o = JSON.parse(json);
+  return {
+    reportTime: Number(o.report_time),
+    resultJson: o.result_json ?? null,
+    error: o.error ? { type: o.error.type, message: o.error.message ?? '', detailsJson: o.error.details_json ?? '' } : null,
+  };
+}
+
+/** The value of tasks.late_outcome_json. */
+export function lateOutcomeToJson(outcome: LateOutcome): string {
+  const error = outcome.error && { type: outcome.error.type, message: outcome.error.message, details_json: outcome.error.detailsJson };
+  return JSON.stringify({ report_time: outcome.reportTime, ...(error ? { error } : { result_json: outcome.resultJson }) });
 }
 
 function rowToEvent(row: Row): TaskEventRecord {
@@ -91,6 +111,7 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
       schedule_id: t.scheduleId ?? null,
       fire_time: t.fireTime ?? null,
       traceparent: t.traceparent ?? null,
+      created_by: t.createdBy ?? null,
     })),
     500,
   );
@@ -221,13 +242,13 @@ export async function setTaskStates(trx: Knex, taskIds: string[], from: readonly
   return trx('tasks').whereIn('id', taskIds).whereIn('state', from).update({ ...columns, ...attempt, state: to });
 }
 
-/** Records a cancel request on a task in `from` not yet asked; its state then, or null if it moved on or was already asked. */
-export async function recordCancelRequest(trx: Knex.Transaction, taskId: string, from: readonly TaskStateName[], now: number, reason: string): Promise<TaskStateName | null> {
+/** Records a stop request (`kind`) on a task in `from` not yet asked; its state then, or null if it moved on or was already asked. */
+export async function recordCancelRequest(trx: Knex.Transaction, taskId: string, from: readonly TaskStateName[], now: number, reason: string, kind: StopKind): Promise<TaskStateName | null> {
   const updated = await trx('tasks')
     .where({ id: taskId })
     .whereIn('state', from)
     .whereNull('cancel_requested_time')
-    .update({ cancel_requested_time: now, cancel_reason: reason.slice(0, 255), update_time: now });
+    .update({ cancel_requested_time: now, cancel_reason: reason.slice(0, 255), cancel_kind: kind, update_time: now });
   if (updated !== 1) return null;
   return (await trx('tasks').select('state').where({ id: taskId }).first()).state;
 }
@@ -249,7 +270,9 @@ export async function taskOwnerAndState(db: Knex, taskId: string): Promise<{ con
 
 /** What settling agent reports needs of each task, locked (FOR UPDATE on MySQL; SQLite's single writer holds them). */
 export async function lockTasksForSettlement(trx: Knex.Transaction, dialect: Dialect, ids: string[]): Promise<Row[]> {
-  const q = trx('tasks').select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time', 'timeout_ms', 'create_time', 'not_before_time', 'start_time').whereIn('id', ids);
+  const q = trx('tasks')
+    .select('id', 'consumer_id', 'state', 'method', 'arguments_json', 'cancel_requested_time', 'cancel_kind', 'error_type', 'timeout_ms', 'create_time', 'not_before_time', 'start_time', trx.raw('late_outcome_json IS NOT NULL AS has_late_outcome'))
+    .whereIn('id', ids);
   if (dialect === 'mysql') q.forUpdate();
   return q;
 }

@@ -5,6 +5,7 @@ import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
 import { insertHistoryEvents } from '../store/consumer-store';
+import { insertAuditEvents, type NewAuditEvent } from '../store/audit-store';
 import {
   cancellationsDue,
   consumersWithBacklog,
@@ -15,6 +16,7 @@ import {
   sessionsOf,
   setAgentCancelPending,
   tasksOfConsumerIn,
+  unansweredStopRequests,
   type CancellationDue,
 } from '../store/dispatch-store';
 import { lockTasksDueForRelease, lockTasksPastWindow, type ExpiringTask } from '../store/due-store';
@@ -25,12 +27,14 @@ import { AfterCommit } from './after-commit';
 import type { MethodRegistry } from './method-registry';
 import { Settlement, type AgentReport, type ReportOutcome } from './settlement';
 import { guardOf, IN_FLIGHT_STATES, TASK_STATES, targetOf, UNDISPATCHED_STATES, type TaskStateName, type TransitionName } from './states';
-import type { NewTask, TaskDraft, TaskErrorInfo, TaskRecord } from './task-record';
+import { OUTCOME_UNKNOWN, type NewTask, type StopKind, type TaskDraft, type TaskErrorInfo, type TaskRecord } from './task-record';
 
-const { SCHEDULED, WAITING, DISPATCHED, FAILED, CANCELED, TIMED_OUT, EXPIRED } = TASK_STATES;
+const { SCHEDULED, WAITING, DISPATCHED, FAILED, CANCELED, EXPIRED } = TASK_STATES;
 
 export const WINDOW_CLOSED: TaskErrorInfo = { type: 'WindowClosed', message: 'the window (not_after_time) closed before the task could start', detailsJson: '' };
-const TIMED_OUT_ERROR: TaskErrorInfo = { type: 'TimedOut', message: 'the task ran longer than its timeout', detailsJson: '' };
+
+/** Default of TaskLifecycleOptions.abandonAfterMs: one hour. */
+export const DEFAULT_ABANDON_AFTER_MS = 3600_000;
 
 /**
  * A slot on a live agent stream of this server, reserved for a task being
@@ -86,6 +90,11 @@ export interface TaskLifecycleOptions {
   settleLingerMs?: number;
   /** Where transitions are counted and timed (default: nowhere). */
   metrics?: Metrics;
+  /**
+   * A held task whose agent has not answered a stop request (CancelTask or
+   * its timeout) within this ends FAILED, OutcomeUnknown (default 1 h).
+   */
+  abandonAfterMs?: number;
 }
 
 /**
@@ -150,15 +159,20 @@ export class TaskLifecycle {
    * transaction (guarantee 1: committed before CreateTask answers). With
    * `handOff`, a task whose consumer's stream is on this server with a free
    * slot and nothing older waiting is dispatched in that same transaction,
-   * saving a claim; it is sent after the commit.
+   * saving a claim; it is sent after the commit. `audit` rows (the calls
+   * that asked for them) commit with the tasks.
    */
-  async create(drafts: TaskDraft[], options: { handOff?: boolean } = {}): Promise<TaskRecord[]> {
+  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[] } = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
     const started = performance.now();
     try {
-      handed = await this.transaction((tx) => tx.insert(tasks, slots));
+      handed = await this.transaction(async (tx) => {
+        const inserted = await tx.insert(tasks, slots);
+        await insertAuditEvents(tx.trx, options.audit ?? []);
+        return inserted;
+      });
       this.metrics.createBatch(tasks.length, (performance.now() - started) / 1000);
     } catch (err) {
       for (const slot of slots) slot?.release();
@@ -207,12 +221,14 @@ export class TaskLifecycle {
    */
   redeliver(consumerId: string): Promise<TaskRecord[]> {
     return this.transaction(async (tx) => {
-      const held = (await tasksOfConsumerIn(tx.trx, consumerId, guardOf('redeliver'))).map(rowToTask);
+      // A task never accepted whose agent was asked to stop it is not sent
+      // again, so it cannot start now: the agent only hears the cancellation.
+      const held = (await tasksOfConsumerIn(tx.trx, consumerId, guardOf('redeliver'))).map(rowToTask).filter((t) => !(t.state === DISPATCHED && t.cancelRequestedTime !== null));
       return tx.redeliver(held, 'redeliver', 'sent again on a new stream');
     });
   }
 
-  /** resend: a DISPATCHED task its agent did not accept in time; null if it moved on meanwhile. */
+  /** resend: a DISPATCHED task its agent did not accept in time; null if it moved on meanwhile, or its agent was asked to stop it. */
   async resend(task: TaskRecord): Promise<TaskRecord | null> {
     const [again] = await this.transaction((tx) => tx.redeliver([task], 'resend', 'sent again: not accepted in time'));
     return again ?? null;
@@ -229,41 +245,39 @@ export class TaskLifecycle {
   }
 
   /**
-   * cancel / requestCancel / abandon, by where the task is: one no agent
-   * holds ends CANCELED; one whose agent is connected (on any server) gets
-   * the request recorded and its agent told, and ends when the agent
-   * confirms; one whose agent is offline ends CANCELED at once and its agent
-   * is told when it returns. Null when the task moved on meanwhile, or a
-   * cancel was already requested.
+   * cancel / requestCancel, by where the task is: one no agent holds ends
+   * CANCELED; one an agent holds gets the request recorded, whether its
+   * agent is connected or not, and its agent is told (now, or when it next
+   * connects): the task ends with what the agent reports, or by abandon
+   * when it never does. Null when the task moved on meanwhile, or a stop
+   * was already requested. `audit` (the call's row) commits only with a change.
    */
-  cancel(task: TaskRecord, cause: string): Promise<CancelOutcome | null> {
+  cancel(task: TaskRecord, cause: string, audit?: NewAuditEvent): Promise<CancelOutcome | null> {
     const error = { type: 'Canceled', message: cause, detailsJson: '' };
     return this.transaction(async (tx) => {
+      const audited = async (outcome: CancelOutcome | null) => {
+        if (outcome && audit) await insertAuditEvents(tx.trx, [audit]);
+        return outcome;
+      };
       if (UNDISPATCHED_STATES.includes(task.state)) {
-        return (await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null;
+        return audited((await tx.end([task.id], 'cancel', CANCELED, cause, error)) === 1 ? 'canceled' : null);
       }
-      const sessions = await sessionsOf(tx.trx, this.options.dialect, [task.consumerId]);
-      if (!sessions.get(task.consumerId)) {
-        const ended = await tx.end([task.id], 'abandon', CANCELED, `${cause} (agent offline)`, error, { agent_cancel_pending: true });
-        return ended === 1 ? 'canceled' : null;
-      }
-      return (await tx.requestCancel(task.id, task.consumerId, cause)) ? 'requested' : null;
+      return audited((await tx.requestCancel(task.id, task.consumerId, cause, 'cancel')) ? 'requested' : null);
     });
   }
 
   /**
-   * timeOut: a RUNNING task past its timeout ends TIMED_OUT and its agent
-   * is told to stop (now if connected here, else when it next connects).
-   * Safe to race with other servers and the reply: the guarded write lets
-   * exactly one of them win.
+   * timeOut: a RUNNING task past its timeout, not yet asked to stop, gets a
+   * stop request and its agent is told (now if connected, else when it next
+   * connects); the agent's "Canceled" then ends it TIMED_OUT. Safe to race
+   * with other servers, CancelTask and the reply: the guarded write lets one
+   * of them win.
    */
   timeOut(taskId: string): Promise<boolean> {
     return this.transaction(async (tx) => {
       const owner = await taskOwnerAndState(tx.trx, taskId);
       if (!owner) return false;
-      const won = (await tx.end([taskId], 'timeOut', TIMED_OUT, 'timeout passed', TIMED_OUT_ERROR, { agent_cancel_pending: true })) === 1;
-      if (won) tx.after.cancelRequested(owner.consumerId);
-      return won;
+      return tx.requestCancel(taskId, owner.consumerId, 'timeout passed', 'timeout');
     });
   }
 
@@ -283,9 +297,34 @@ export class TaskLifecycle {
     });
   }
 
-  /** The sweep behind the per-task timers: times out every RUNNING task past its timeout (e.g. whose server died). */
+  /** The sweep behind the per-task timers: asks to stop every RUNNING task past its timeout (e.g. whose server died, or whose agent is away). */
   async timeOutOverdue(): Promise<void> {
     for (const id of await overdueTasks(this.options.db, guardOf('timeOut')[0], this.options.clock.now())) await this.timeOut(id);
+  }
+
+  /**
+   * abandon: held tasks whose agent has not answered a stop request within
+   * the abandon deadline end FAILED with OutcomeUnknown; the agent is still
+   * told to stop when it returns, and what it reports then is recorded as
+   * the late outcome. Returns how many ended.
+   */
+  async abandonOverdue(): Promise<number> {
+    const after = this.options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+    const now = this.options.clock.now();
+    let ended = 0;
+    for (const t of await unansweredStopRequests(this.options.db, guardOf('abandon'), now - after)) {
+      const error: TaskErrorInfo = {
+        type: OUTCOME_UNKNOWN,
+        message: `its agent did not answer the request to stop it (${t.cancelReason ?? 'canceled'}) within ${after / 1000} s: what the host did is unknown; a later report from the agent is recorded as its late outcome`,
+        detailsJson: '',
+      };
+      ended += await this.transaction(async (tx) => {
+        const n = await tx.end([t.id], 'abandon', FAILED, 'no answer to the stop request: outcome unknown', error, { agent_cancel_pending: true });
+        if (n) tx.after.cancelRequested(t.consumerId);
+        return n;
+      }, now);
+    }
+    return ended;
   }
 
   /** Cancellations these consumers' agents must hear: requests on tasks they hold, and tasks ended while they were away. */
@@ -474,7 +513,7 @@ export class LifecycleTransaction {
   /** redeliver / resend: tasks sent again, attempt + 1 each, with a REDELIVERED event; those still in the transition's guard. */
   async redeliver(tasks: TaskRecord[], transition: 'redeliver' | 'resend', cause: string): Promise<TaskRecord[]> {
     if (tasks.length === 0) return [];
-    const changed = await countDelivery(this.trx, tasks.map((t) => t.id), guardOf(transition));
+    const changed = await countDelivery(this.trx, tasks.map((t) => t.id), guardOf(transition), transition === 'resend');
     // One task (a resend) may have moved on; several were read in this transaction and are still held.
     if (changed !== tasks.length) {
       if (tasks.length === 1) return [];
@@ -486,23 +525,28 @@ export class LifecycleTransaction {
     return again;
   }
 
-  /** requestCancel: records the request on a task its agent holds; the agent is told after the commit. False if it moved on or was already asked. */
-  async requestCancel(taskId: string, consumerId: string, cause: string): Promise<boolean> {
-    const state = await recordCancelRequest(this.trx, taskId, guardOf('requestCancel'), this.now, cause);
+  /**
+   * requestCancel / timeOut: records a stop request on a task its agent
+   * holds; the agent is told after the commit. False if it moved on or was
+   * already asked.
+   */
+  async requestCancel(taskId: string, consumerId: string, cause: string, kind: StopKind): Promise<boolean> {
+    const transition = kind === 'timeout' ? 'timeOut' : 'requestCancel';
+    const state = await recordCancelRequest(this.trx, taskId, guardOf(transition), this.now, cause, kind);
     if (state === null) return false;
-    await insertTaskEvents(this.trx, [{ taskId, type: 'CANCEL_REQUESTED', state, eventTime: this.now, cause }]);
-    this.after.log('info', { event: 'task.cancel_requested', taskId, consumerId, state }, 'cancel requested from the agent');
+    await insertTaskEvents(this.trx, [{ taskId, type: 'CANCEL_REQUESTED', state, eventTime: this.now, cause: kind === 'timeout' ? 'timeout passed: the agent is asked to stop the task' : cause }]);
+    this.after.log('info', { event: 'task.cancel_requested', taskId, consumerId, state, kind }, 'the agent is asked to stop the task');
     this.after.taskChanged(taskId);
     this.after.cancelRequested(consumerId);
     return true;
   }
 
   /**
-   * cancel / abandon / timeOut: ends the tasks still in the transition's
-   * guard in `to`, with their error and event. Returns how many it changed
-   * (for one task: 1 if this writer won).
+   * cancel / abandon: ends the tasks still in the transition's guard in
+   * `to`, with their error and event. Returns how many it changed (for one
+   * task: 1 if this writer won).
    */
-  async end(ids: string[], transition: 'cancel' | 'abandon' | 'timeOut' | 'notAccepted', to: TaskStateName, cause: string, error: TaskErrorInfo, columns: Record<string, unknown> = {}): Promise<number> {
+  async end(ids: string[], transition: 'cancel' | 'abandon' | 'notAccepted', to: TaskStateName, cause: string, error: TaskErrorInfo, columns: Record<string, unknown> = {}): Promise<number> {
     const { now } = this;
     const changed = await setTaskStates(this.trx, ids, guardOf(transition), targetOf(transition, to), {
       ...columns,
@@ -524,13 +568,18 @@ export class LifecycleTransaction {
     return changed;
   }
 
-  /** Ends every unfinished task of a consumer that is being unregistered: its agent can no longer connect to be asked. */
+  /**
+   * Ends every unfinished task of a consumer that is being unregistered:
+   * those no agent holds CANCELED; those its agent holds FAILED with
+   * OutcomeUnknown (abandon), as it can no longer connect to report.
+   */
   async endAllOf(consumerId: string, cause: string): Promise<number> {
-    const error = { type: 'Canceled', message: cause, detailsJson: '' };
+    const canceled = { type: 'Canceled', message: cause, detailsJson: '' };
+    const unknown = { type: OUTCOME_UNKNOWN, message: `${cause} while its agent held the task: what the host did is unknown`, detailsJson: '' };
     const tasks = await taskStatesOfConsumer(this.trx, this.dialect, consumerId, [...guardOf('cancel'), ...guardOf('abandon')]);
     const unheld = tasks.filter((t) => guardOf('cancel').includes(t.state)).map((t) => t.id);
     const held = tasks.filter((t) => guardOf('abandon').includes(t.state)).map((t) => t.id);
-    return (unheld.length ? await this.end(unheld, 'cancel', CANCELED, cause, error) : 0) + (held.length ? await this.end(held, 'abandon', CANCELED, cause, error) : 0);
+    return (unheld.length ? await this.end(unheld, 'cancel', CANCELED, cause, canceled) : 0) + (held.length ? await this.end(held, 'abandon', FAILED, `${cause}: outcome unknown`, unknown) : 0);
   }
 
   /**
@@ -563,10 +612,13 @@ function createdRecord(t: NewTask, handedOff: boolean): TaskRecord {
     progress: null,
     cancelRequestedTime: null,
     cancelReason: null,
+    cancelKind: null,
+    lateOutcome: null,
     groupId: t.groupId ?? null,
     scheduleId: t.scheduleId ?? null,
     fireTime: t.fireTime ?? null,
     traceparent: t.traceparent ?? null,
+    createdBy: t.createdBy ?? null,
   };
 }
 

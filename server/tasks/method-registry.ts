@@ -10,7 +10,11 @@ import type { NewHistoryEvent } from '../store/consumer-store';
 export interface MethodDefinition {
   /** Throws InvalidArgumentError naming the argument (e.g. "arguments_json.packages"). */
   validateArguments?(args: Record<string, unknown>): void;
-  /** History events to record when the task SUCCEEDED; written exactly once per task. */
+  /**
+   * History events to record when the agent reports success: when the task
+   * SUCCEEDED, or later as the late outcome of a task that had ended
+   * without it (`late`). Written exactly once per task.
+   */
   onSuccess?(task: SettledTask): NewHistoryEvent[];
 }
 
@@ -21,6 +25,8 @@ export interface SettledTask {
   arguments: Record<string, unknown>;
   result: unknown;
   settleTime: number;
+  /** The report came after the task had ended (a late outcome). */
+  late: boolean;
 }
 
 export class MethodRegistry {
@@ -54,23 +60,57 @@ function packagesArgument(args: Record<string, unknown>, required: boolean): voi
   if (args.dry_run !== undefined && typeof args.dry_run !== 'boolean') throw new InvalidArgumentError('arguments_json.dry_run', 'must be true or false');
 }
 
-function packagesHistory(type: string) {
-  return (task: SettledTask): NewHistoryEvent[] => [
-    {
-      consumerId: task.consumerId,
-      type,
-      eventTime: task.settleTime,
-      taskId: task.id,
-      detailsJson: JSON.stringify({
-        packages: (task.arguments.packages as string[] | undefined) ?? [],
-        dry_run: task.arguments.dry_run === true,
-        ...(task.result && typeof task.result === 'object' && 'changed' in (task.result as object) ? { changed: (task.result as { changed: unknown }).changed } : {}),
-      }),
-    },
-  ];
+/** One change a package manager made (or would make), as the agent reports it in result.changed. */
+interface PackageChange {
+  package: string;
+  action?: string;
+  from?: string;
+  to?: string;
 }
 
-/** The methods every server knows: packages.* write consumer history on success. */
+/** result.changed as a list of changes, or null when the agent did not say (an entry may be a bare package name). */
+function reportedChanges(result: unknown): PackageChange[] | null {
+  const changed = result && typeof result === 'object' ? (result as { changed?: unknown }).changed : undefined;
+  if (!Array.isArray(changed)) return null;
+  return changed.flatMap((c): PackageChange[] => {
+    if (typeof c === 'string') return [{ package: c }];
+    if (c && typeof c === 'object' && typeof (c as PackageChange).package === 'string') {
+      const { package: name, action, from, to } = c as PackageChange;
+      return [{ package: name, ...(typeof action === 'string' ? { action } : {}), ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) }];
+    }
+    return [];
+  });
+}
+
+/**
+ * History of a packages.* task: what the package manager changed, as the
+ * agent reported it ("packages", "changed"), apart from what was asked
+ * ("requested"). A dry run changed nothing: it is recorded as
+ * packages_simulated, never as a change.
+ */
+function packagesHistory(type: string) {
+  return (task: SettledTask): NewHistoryEvent[] => {
+    const dryRun = task.arguments.dry_run === true;
+    const changes = reportedChanges(task.result);
+    return [
+      {
+        consumerId: task.consumerId,
+        type: dryRun ? 'packages_simulated' : type,
+        eventTime: task.settleTime,
+        taskId: task.id,
+        detailsJson: JSON.stringify({
+          method: task.method,
+          requested: (task.arguments.packages as string[] | undefined) ?? [],
+          ...(changes ? { packages: [...new Set(changes.map((c) => c.package))], changed: changes } : {}),
+          dry_run: dryRun,
+          ...(task.late ? { late: true } : {}),
+        }),
+      },
+    ];
+  };
+}
+
+/** The methods every server knows: packages.* write consumer history on success (packages_simulated for a dry run). */
 export function builtinMethods(): MethodRegistry {
   return new MethodRegistry()
     .register('packages.install', { validateArguments: (a) => packagesArgument(a, true), onSuccess: packagesHistory('packages_installed') })

@@ -2,15 +2,15 @@ import type { Logger } from '../../shared/log';
 import { isDatabaseUnavailable, type Dialect } from '../store/database';
 import { Batcher, updateRowsById } from '../store/batching';
 import { insertHistoryEvents, type NewHistoryEvent } from '../store/consumer-store';
-import { insertTaskEvents, lockTasksForSettlement, type NewTaskEvent } from '../store/task-store';
+import { insertTaskEvents, lateOutcomeToJson, lockTasksForSettlement, type NewTaskEvent } from '../store/task-store';
 import { fitJson } from './bounded-json';
 import type { LifecycleTransaction } from './lifecycle';
 import type { MethodRegistry } from './method-registry';
 import { guardOf, TASK_STATES, targetOf, type TaskStateName } from './states';
-import type { TaskErrorInfo } from './task-record';
+import { OUTCOME_UNKNOWN, type StopKind, type TaskErrorInfo } from './task-record';
 import { dueTime, secondsBetween, type Metrics } from '../metrics';
 
-const { RUNNING, SUCCEEDED, FAILED, CANCELED } = TASK_STATES;
+const { RUNNING, SUCCEEDED, FAILED, CANCELED, TIMED_OUT } = TASK_STATES;
 
 /** What an agent reports about a task, always as the consumer its stream authenticated as. */
 export type AgentReport =
@@ -21,6 +21,8 @@ export type AgentReport =
 export type ReportOutcome =
   /** Recorded. For a reply: this reply settled the task. */
   | 'applied'
+  /** A reply for a task that had ended without it (OutcomeUnknown): recorded as its late outcome. */
+  | 'late'
   /** Already recorded (a repeated accept or reply): acknowledged, nothing changed. */
   | 'duplicate'
   /** The task has moved on (e.g. an accept or progress after it ended): nothing changed. */
@@ -58,7 +60,10 @@ interface HeldTask {
   state: TaskStateName;
   method: string;
   argumentsJson: string;
-  cancelRequested: boolean;
+  /** Why its agent was asked to stop it, if it was. */
+  stopKind: StopKind | null;
+  /** Ended without its agent's reply, and no late outcome recorded yet. */
+  awaitsLateOutcome: boolean;
   timeoutMs: number | null;
   createTime: number;
   notBeforeTime: number | null;
@@ -79,6 +84,11 @@ interface HeldTask {
  * task settled and writes nothing (the unique key on consumer_history
  * (task_id, type) backs this up in the store). Guarantee 4 (isolation): a
  * report for another consumer's task changes nothing.
+ *
+ * The agent's reply is the truth about the host: a reply for a task that
+ * ended without one (abandoned: FAILED, OutcomeUnknown) is not dropped but
+ * recorded once as its late outcome (lateOutcome), with the history a
+ * success writes, while the state stays.
  */
 export class Settlement {
   private readonly batcher: Batcher<AgentReport, ReportOutcome>;
@@ -138,28 +148,37 @@ export class Settlement {
   private async apply(tx: LifecycleTransaction, reports: AgentReport[]): Promise<ReportOutcome[]> {
     const tasks = await this.lockTasks(tx, [...new Set(reports.map((r) => r.taskId))]);
     const changes = new Map<string, Record<string, unknown>>();
+    const lateChanges = new Map<string, Record<string, unknown>>();
     const events: NewTaskEvent[] = [];
     const history: NewHistoryEvent[] = [];
     const outcomes = reports.map((report) => {
       const task = tasks.get(report.taskId);
       if (!task) return 'unknown_task' as const;
       if (task.consumerId !== report.consumerId) return 'foreign_task' as const;
+      if (report.kind === 'reply' && task.awaitsLateOutcome) {
+        lateChanges.set(task.id, this.lateOutcome(task, report, tx.now, events, history));
+        return 'late' as const;
+      }
       const change = changes.get(task.id) ?? {};
       const outcome = this.applyOne(task, report, tx.now, change, events, history);
       if (outcome === 'applied') changes.set(task.id, change);
       return outcome;
     });
+    // The rows are locked: any other count than all means our view is wrong, so undo everything.
     if (changes.size > 0) {
       // accept, progress and settle all leave only in-flight states: that union guards the one UPDATE.
       const inFlight = [...new Set([...guardOf('accept'), ...guardOf('progress'), ...guardOf('settle')])];
       const updated = await updateRowsById(tx.trx, 'tasks', changes, inFlight);
-      // The rows are locked: any other count means our view is wrong, so undo everything.
       if (updated !== changes.size) throw new Error(`settlement updated ${updated} of ${changes.size} tasks`);
+    }
+    if (lateChanges.size > 0) {
+      const updated = await updateRowsById(tx.trx, 'tasks', lateChanges, guardOf('lateOutcome'));
+      if (updated !== lateChanges.size) throw new Error(`settlement recorded ${updated} of ${lateChanges.size} late outcomes`);
     }
     await insertTaskEvents(tx.trx, events);
     await insertHistoryEvents(tx.trx, history);
 
-    for (const id of changes.keys()) tx.after.taskChanged(id);
+    for (const id of [...changes.keys(), ...lateChanges.keys()]) tx.after.taskChanged(id);
     outcomes.forEach((outcome, i) => {
       const r = reports[i];
       if (outcome === 'foreign_task') {
@@ -175,6 +194,8 @@ export class Settlement {
           if (task.startTime !== null) metrics.taskStage('running_to_settled', secondsBetween(task.startTime, tx.now));
           metrics.taskStage('create_to_settled', secondsBetween(dueTime(task), tx.now));
         });
+      } else if (outcome === 'late' && r.kind === 'reply') {
+        tx.after.log('warn', { event: 'task.late_outcome', taskId: r.taskId, consumerId: r.consumerId, state: tasks.get(r.taskId)!.state, ok: r.error === null, errorType: r.error?.type }, 'the agent reported the outcome of a task that had already ended; recorded as its late outcome');
       }
     });
     return outcomes;
@@ -189,8 +210,10 @@ export class Settlement {
         state: r.state,
         method: r.method,
         argumentsJson: r.arguments_json,
-        cancelRequested: r.cancel_requested_time != null,
+        // A request written before cancel_kind existed came from CancelTask.
+        stopKind: r.cancel_requested_time != null ? (r.cancel_kind ?? 'cancel') : null,
         timeoutMs: r.timeout_ms == null ? null : Number(r.timeout_ms),
+        awaitsLateOutcome: guardOf('lateOutcome').includes(r.state) && r.error_type === OUTCOME_UNKNOWN && !Number(r.has_late_outcome),
         createTime: Number(r.create_time),
         notBeforeTime: r.not_before_time == null ? null : Number(r.not_before_time),
         startTime: r.start_time == null ? null : Number(r.start_time),
@@ -223,30 +246,58 @@ export class Settlement {
         return 'applied';
       case 'reply': {
         if (!guardOf('settle').includes(task.state)) return 'duplicate';
-        const to = targetOf('settle', stateAfterReply(report, task.cancelRequested));
+        const to = targetOf('settle', stateAfterReply(report, task.stopKind));
         task.state = to;
         Object.assign(change, { state: to, end_time: now, update_time: now });
+        const error = to === TIMED_OUT ? timedOutError(report.error!) : report.error;
         if (to === SUCCEEDED) {
           change.result_json = report.resultJson ?? 'null';
-          const hook = this.options.methods.get(task.method)?.onSuccess;
-          if (hook) {
-            const rows = hook({ id: task.id, consumerId: task.consumerId, method: task.method, arguments: JSON.parse(task.argumentsJson), result: parseResult(report.resultJson), settleTime: now });
-            history.push(...rows.map((row) => ({ ...row, detailsJson: fitJson(row.detailsJson, MAX_HISTORY_DETAILS_BYTES) })));
-          }
+          history.push(...this.history(task, report.resultJson, now, false));
         } else {
-          Object.assign(change, { error_type: report.error!.type, error_message: report.error!.message, error_details_json: report.error!.detailsJson || null });
+          Object.assign(change, { error_type: error!.type, error_message: error!.message, error_details_json: error!.detailsJson || null });
         }
-        const cause = to === SUCCEEDED ? 'agent replied with a result' : to === CANCELED ? 'agent confirmed the cancellation' : 'agent replied with an error';
-        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error: report.error });
+        const cause =
+          to === SUCCEEDED ? 'agent replied with a result' : to === CANCELED ? 'agent confirmed the cancellation' : to === TIMED_OUT ? 'agent stopped the task: its timeout passed' : 'agent replied with an error';
+        events.push({ taskId: task.id, type: 'STATE_CHANGED', state: to, eventTime: now, cause, error });
         return 'applied';
       }
     }
   }
+
+  /** lateOutcome: the change, event and history of a reply for a task that ended without it. */
+  private lateOutcome(task: HeldTask, report: Extract<AgentReport, { kind: 'reply' }>, now: number, events: NewTaskEvent[], history: NewHistoryEvent[]): Record<string, unknown> {
+    task.awaitsLateOutcome = false;
+    const ok = report.error === null;
+    if (ok) history.push(...this.history(task, report.resultJson, now, true));
+    const cause = ok ? 'late outcome: the agent reports the task succeeded' : `late outcome: the agent reports ${report.error!.type}`;
+    events.push({ taskId: task.id, type: 'LATE_OUTCOME', state: task.state, eventTime: now, cause, error: report.error });
+    return { late_outcome_json: lateOutcomeToJson({ reportTime: now, resultJson: ok ? (report.resultJson ?? 'null') : null, error: report.error }), update_time: now };
+  }
+
+  /** The method's success hook: the history of what the agent did, on time or late. */
+  private history(task: HeldTask, resultJson: string | null, now: number, late: boolean): NewHistoryEvent[] {
+    const hook = this.options.methods.get(task.method)?.onSuccess;
+    if (!hook) return [];
+    const rows = hook({ id: task.id, consumerId: task.consumerId, method: task.method, arguments: JSON.parse(task.argumentsJson), result: parseResult(resultJson), settleTime: now, late });
+    return rows.map((row) => ({ ...row, detailsJson: fitJson(row.detailsJson, MAX_HISTORY_DETAILS_BYTES) }));
+  }
 }
 
-function stateAfterReply(reply: Extract<AgentReport, { kind: 'reply' }>, cancelRequested: boolean): TaskStateName {
+/**
+ * The state a reply settles a held task in: a result SUCCEEDED, whatever
+ * was asked; "Canceled" after a stop request CANCELED or TIMED_OUT by what
+ * asked; "TimedOut" TIMED_OUT; any other error FAILED.
+ */
+function stateAfterReply(reply: Extract<AgentReport, { kind: 'reply' }>, stopKind: StopKind | null): TaskStateName {
   if (!reply.error) return SUCCEEDED;
-  return reply.error.type === 'Canceled' && cancelRequested ? CANCELED : FAILED;
+  if (reply.error.type === 'TimedOut') return TIMED_OUT;
+  if (reply.error.type === 'Canceled' && stopKind) return stopKind === 'timeout' ? TIMED_OUT : CANCELED;
+  return FAILED;
+}
+
+/** A TIMED_OUT task's error: the server's type, with what the agent said. */
+function timedOutError(agentError: TaskErrorInfo): TaskErrorInfo {
+  return { type: 'TimedOut', message: `the task ran longer than its timeout; its agent stopped it (${agentError.type}: ${agentError.message})`, detailsJson: agentError.detailsJson };
 }
 
 /** The result as JSON for the success hook; a result that is not JSON is handed over as its text. */

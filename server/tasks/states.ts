@@ -14,11 +14,11 @@ export const TASK_STATES = {
   RUNNING: 'RUNNING',
   /** The agent replied with a result. Terminal. */
   SUCCEEDED: 'SUCCEEDED',
-  /** The agent replied with an error, or the task could not run. Terminal. */
+  /** The agent replied with an error, the task could not run, or what its agent did is unknown (OutcomeUnknown). Terminal. */
   FAILED: 'FAILED',
-  /** Canceled by a user or because its consumer was unregistered. Terminal. */
+  /** Canceled before an agent held it, or its agent confirmed a cancel request. Terminal. */
   CANCELED: 'CANCELED',
-  /** Ran past its timeout. Terminal. */
+  /** Ran past its timeout and its agent confirmed it stopped it. Terminal. */
   TIMED_OUT: 'TIMED_OUT',
   /** Its window closed before it started. Terminal. */
   EXPIRED: 'EXPIRED',
@@ -36,13 +36,15 @@ export const IN_FLIGHT_STATES: readonly TaskStateName[] = ['DISPATCHED', 'RUNNIN
 
 /**
  * The state graph: every legal edge, as a reader checks it against the
- * diagram in docs/design.md. Terminal states have none.
+ * diagram in docs/design.md. Terminal states have none. A task an agent
+ * holds (DISPATCHED, RUNNING) ends only by its agent's reply, or FAILED
+ * (OutcomeUnknown) when that reply never comes.
  */
 export const STATE_GRAPH: Readonly<Record<TaskStateName, readonly TaskStateName[]>> = {
   SCHEDULED: ['WAITING', 'CANCELED', 'EXPIRED'],
   WAITING: ['DISPATCHED', 'FAILED', 'CANCELED', 'EXPIRED'],
   // A reply without a prior "accepted" settles the task from DISPATCHED.
-  DISPATCHED: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'],
+  DISPATCHED: ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT'],
   RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT'],
   SUCCEEDED: [],
   FAILED: [],
@@ -51,7 +53,11 @@ export const STATE_GRAPH: Readonly<Record<TaskStateName, readonly TaskStateName[
   EXPIRED: [],
 };
 
-/** A named transition: the states it may leave (its guard) and those it may enter ('same': it records without moving). */
+/**
+ * A named transition: the states it may leave (its guard) and those it may
+ * enter ('same': it records without moving). Only a 'same' transition may
+ * name a terminal state in `from` (lateOutcome): nothing leaves one.
+ */
 export interface Transition {
   readonly from: readonly TaskStateName[];
   readonly to: readonly TaskStateName[] | 'same';
@@ -82,16 +88,27 @@ export const TRANSITIONS = {
   accept: { from: ['DISPATCHED'], to: ['RUNNING'] },
   /** The agent reported progress. */
   progress: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
-  /** The agent's reply. CANCELED only when a cancel was requested and the agent confirmed it. */
-  settle: { from: ['DISPATCHED', 'RUNNING'], to: ['SUCCEEDED', 'FAILED', 'CANCELED'] },
+  /**
+   * The agent's reply: a result SUCCEEDED; "Canceled" CANCELED or TIMED_OUT
+   * when the server asked it to stop (by CancelTask or the timeout);
+   * "TimedOut" TIMED_OUT; any other error FAILED.
+   */
+  settle: { from: ['DISPATCHED', 'RUNNING'], to: ['SUCCEEDED', 'FAILED', 'CANCELED', 'TIMED_OUT'] },
   /** CancelTask before any agent holds it. */
   cancel: { from: ['SCHEDULED', 'WAITING'], to: ['CANCELED'] },
-  /** CancelTask of a held task: recorded and passed to the agent, which settles it. */
+  /** CancelTask of a held task: recorded and passed to the agent (now or when it returns), whose reply settles it. */
   requestCancel: { from: ['DISPATCHED', 'RUNNING'], to: 'same' },
-  /** Ended while its agent holds it and cannot be asked (offline, or its consumer unregistered); the agent is told when it returns. */
-  abandon: { from: ['DISPATCHED', 'RUNNING'], to: ['CANCELED'] },
-  /** Ran past its timeout; its agent is told to stop. */
-  timeOut: { from: ['RUNNING'], to: ['TIMED_OUT'] },
+  /** Ran past its timeout: recorded as a stop request and passed to the agent, whose reply settles it. */
+  timeOut: { from: ['RUNNING'], to: 'same' },
+  /**
+   * Its agent did not answer a stop request within the abandon deadline, or
+   * its consumer was unregistered while the agent held it: FAILED with
+   * OutcomeUnknown, since nobody knows what the host did. The agent is told
+   * to stop when it returns.
+   */
+  abandon: { from: ['DISPATCHED', 'RUNNING'], to: ['FAILED'] },
+  /** The agent's reply for a task abandoned without it: recorded as its late outcome (and history); the state stays. */
+  lateOutcome: { from: ['FAILED'], to: 'same' },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

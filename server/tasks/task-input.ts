@@ -129,6 +129,8 @@ export interface TaskOrigin {
   groupId?: string;
   scheduleId?: string;
   fireTime?: number;
+  /** Who created it ("tok_... (name)"). */
+  createdBy?: string | null;
 }
 
 /** The task a validated request accepted at `now` becomes; the lifecycle gives it its first state. */
@@ -149,5 +151,6 @@ export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin =
     scheduleId: origin.scheduleId ?? null,
     fireTime: origin.fireTime ?? null,
     traceparent: v.traceparent ?? null,
+    createdBy: origin.createdBy ?? null,
   };
 }

@@ -6,7 +6,11 @@ import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
 import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';
-import { existingConsumerIds, matchingConsumerIds } from '../store/consumer-store';
+import { existingConsumerIds, labelsOfConsumers, listConsumers } from '../store/consumer-store';
+import type { NewAuditEvent } from '../store/audit-store';
+import type { Caller } from '../security/principal';
+import type { Permission } from '../security/permissions';
+import { assertConsumersInScope, assertMethodAllowed } from '../security/scope';
 import {
   countTasksByConsumerAndState,
   countTasksByState,
@@ -27,7 +31,7 @@ import { Batcher } from '../store/batching';
 import { isTerminal, TERMINAL_STATES, TASK_STATES, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
 import type { TaskLifecycle } from './lifecycle';
-import type { TaskEventRecord, TaskRecord } from './task-record';
+import type { TaskDraft, TaskEventRecord, TaskRecord } from './task-record';
 import { toTaskDraft, validateCreateTask, validateTaskFilter, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
@@ -87,7 +91,7 @@ export class TaskManager {
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
   private readonly lifecycle: TaskLifecycle;
-  private readonly createQueue: Batcher<ValidTaskInput, TaskRecord | NotFoundError>;
+  private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | NotFoundError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
@@ -109,19 +113,39 @@ export class TaskManager {
    * millisecond.
    * Each caller still hears OK only after its task is committed.
    */
-  async create(input: CreateTaskInput): Promise<TaskRecord> {
-    if (input.idempotencyKey) return (await this.createMany([input], (field) => field))[0];
+  async create(input: CreateTaskInput, caller: Caller): Promise<TaskRecord> {
+    if (input.idempotencyKey) return (await this.createMany([input], (field) => field, caller))[0];
     const [valid] = this.validateAll([input], this.clock.now(), (field) => field);
-    const outcome = await this.createQueue.submit(valid);
+    await this.assertInScope(caller, 'tasks.create', [valid]);
+    const outcome = await this.createQueue.submit({ valid, caller });
     if (outcome instanceof Error) throw outcome;
+    caller.recorded = true;
     return outcome;
   }
 
   /** All or nothing: one transaction for the whole batch. Errors name the entry ("requests[3].method"). */
-  async createBatch(inputs: CreateTaskInput[]): Promise<TaskRecord[]> {
+  async createBatch(inputs: CreateTaskInput[], caller: Caller): Promise<TaskRecord[]> {
     if (inputs.length === 0) throw new InvalidArgumentError('requests', 'must contain at least one request');
     if (inputs.length > MAX_BATCH_SIZE) throw new InvalidArgumentError('requests', `has ${inputs.length} entries; at most ${MAX_BATCH_SIZE} are allowed`);
-    return this.createMany(inputs, (field, i) => `requests[${i}].${field}`);
+    return this.createMany(inputs, (field, i) => `requests[${i}].${field}`, caller);
+  }
+
+  /**
+   * Refuses (PERMISSION_DENIED, before any write) targets outside the
+   * caller's scope: each method must match its patterns and each consumer
+   * its selector. A consumer that does not exist is left to the caller's
+   * NOT_FOUND. Unscoped callers cost no query.
+   */
+  private async assertInScope(caller: Caller, permission: Permission, targets: Array<{ consumerId: string; method: string }>): Promise<void> {
+    for (const t of targets) assertMethodAllowed(caller.principal, permission, t.method);
+    if (!caller.principal.scope.selector) return;
+    const labels = await labelsOfConsumers(this.db, [...new Set(targets.map((t) => t.consumerId))]);
+    assertConsumersInScope(caller.principal, permission, [...labels].map(([id, l]) => ({ id, labels: l })));
+  }
+
+  /** The audit row of `caller` creating `task`. */
+  private createdEvent(caller: Caller, task: TaskDraft | TaskRecord, now: number): NewAuditEvent {
+    return caller.auditEvent(`task/${task.id}`, now, { consumer_id: task.consumerId, method: task.method, group_id: task.groupId ?? undefined });
   }
 
   private validateAll(inputs: CreateTaskInput[], now: number, fieldName: FieldName): ValidTaskInput[] {
@@ -137,19 +161,23 @@ export class TaskManager {
     });
   }
 
-  /** A group of unkeyed single creates: each one fails alone (unknown consumer) or all commit together. */
-  private async flushCreates(group: ValidTaskInput[]): Promise<Array<TaskRecord | NotFoundError>> {
-    const known = await existingConsumerIds(this.db, [...new Set(group.map((v) => v.consumerId))]);
-    const insertable = group.filter((v) => known.has(v.consumerId));
-    const created = insertable.length ? await this.insertValidated(insertable, this.clock.now(), {}, true) : [];
+  /** A group of unkeyed single creates: each one fails alone (unknown consumer) or all commit together, each with its caller's audit row. */
+  private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | NotFoundError>> {
+    const known = await existingConsumerIds(this.db, [...new Set(group.map((g) => g.valid.consumerId))]);
+    const insertable = group.filter((g) => known.has(g.valid.consumerId));
+    const now = this.clock.now();
+    const drafts = insertable.map((g) => toTaskDraft(g.valid, now, { createdBy: g.caller.label }));
+    const audit = drafts.map((d, i) => this.createdEvent(insertable[i].caller, d, now));
+    const created = drafts.length ? await this.lifecycle.create(drafts, { handOff: true, audit }) : [];
     let next = 0;
-    return group.map((v) => (known.has(v.consumerId) ? created[next++] : new NotFoundError('consumer', v.consumerId, 'consumer_id')));
+    return group.map((g) => (known.has(g.valid.consumerId) ? created[next++] : new NotFoundError('consumer', g.valid.consumerId, 'consumer_id')));
   }
 
   /** Keyed creates and batches: idempotency first, then one transaction. */
-  private async createMany(inputs: CreateTaskInput[], fieldName: FieldName): Promise<TaskRecord[]> {
+  private async createMany(inputs: CreateTaskInput[], fieldName: FieldName, caller: Caller): Promise<TaskRecord[]> {
     const now = this.clock.now();
     const valid = this.validateAll(inputs, now, fieldName);
+    await this.assertInScope(caller, 'tasks.create', valid);
     const keyed = new Map<string, number>();
     valid.forEach((v, i) => {
       if (!v.idempotencyKey) return;
@@ -171,13 +199,14 @@ export class TaskManager {
       });
       let created: TaskRecord[];
       try {
-        created = await this.insertValidated(toInsert, now);
+        created = await this.insertValidated(toInsert, now, { createdBy: caller.label }, caller);
       } catch (err) {
         // Two identical retries raced on two servers: the unique key let one
         // win; go round again and answer with the winner's task.
         if (isUniqueViolation(err) && attempt < 3) continue;
         throw err;
       }
+      caller.recorded = true;
       let next = 0;
       return valid.map((_, i) => existing[i] ?? created[next++]);
     }
@@ -189,39 +218,48 @@ export class TaskManager {
    * before this returns, so an OK answer to CreateTask means the task is in
    * the store. Single creates may be handed straight to a local agent stream.
    */
-  private insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin = {}, handOff = false): Promise<TaskRecord[]> {
-    return this.lifecycle.create(valid.map((v) => toTaskDraft(v, now, origin)), { handOff });
+  private insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin, caller: Caller): Promise<TaskRecord[]> {
+    const drafts = valid.map((v) => toTaskDraft(v, now, origin));
+    return this.lifecycle.create(drafts, { audit: drafts.map((d) => this.createdEvent(caller, d, now)) });
   }
 
   /**
    * Fan-out: one task per consumer matching `selector` now, in one
    * transaction, under a new group id. Errors name "template.<field>".
    */
-  async createGroup(selector: Record<string, string>, template: CreateTaskInput): Promise<{ groupId: string; tasks: TaskRecord[] }> {
+  async createGroup(selector: Record<string, string>, template: CreateTaskInput, caller: Caller): Promise<{ groupId: string; tasks: TaskRecord[] }> {
     if (Object.keys(selector).length === 0) throw new InvalidArgumentError('consumer_selector', 'is required: at least one key=value');
     if (template.consumerId) throw new InvalidArgumentError('template.consumer_id', 'must be empty: the selector chooses the consumers');
     if (template.idempotencyKey) throw new InvalidArgumentError('template.idempotency_key', 'is not supported for groups');
     const now = this.clock.now();
-    const consumerIds = await matchingConsumerIds(this.db, selector, MAX_GROUP_SIZE + 1);
-    if (consumerIds.length > MAX_GROUP_SIZE) throw new FailedPreconditionError(`consumer_selector matches more than ${MAX_GROUP_SIZE} consumers; narrow it`);
+    const consumers = await listConsumers(this.db, selector, null, MAX_GROUP_SIZE + 1);
+    if (consumers.length > MAX_GROUP_SIZE) throw new FailedPreconditionError(`consumer_selector matches more than ${MAX_GROUP_SIZE} consumers; narrow it`);
     // Validate the template once, as if for a consumer, so errors name template fields.
-    const [checked] = this.validateAll([{ ...template, consumerId: consumerIds[0] ?? 'placeholder' }], now, (field) => `template.${field}`);
+    const [checked] = this.validateAll([{ ...template, consumerId: consumers[0]?.id ?? 'placeholder' }], now, (field) => `template.${field}`);
+    // Every consumer the selector reaches must be within the caller's scope: a fan-out is no way around it.
+    assertMethodAllowed(caller.principal, 'tasks.create', checked.method);
+    assertConsumersInScope(caller.principal, 'tasks.create', consumers);
     const groupId = crypto.randomUUID();
-    if (consumerIds.length === 0) {
+    if (consumers.length === 0) {
       this.logger.info({ event: 'task_group.empty', groupId, selector }, 'task group matched no consumer');
       return { groupId, tasks: [] };
     }
-    const tasks = await this.insertValidated(consumerIds.map((consumerId) => ({ ...checked, consumerId })), now, { groupId });
+    const tasks = await this.insertValidated(consumers.map((c) => ({ ...checked, consumerId: c.id })), now, { groupId, createdBy: caller.label }, caller);
+    caller.recorded = true;
     return { groupId, tasks };
   }
 
-  /** Cancels every unfinished task of a group; returns the group's tasks. */
-  async cancelGroup(groupId: string, reason: string): Promise<TaskRecord[]> {
+  /** Cancels every unfinished task of a group (each in its own transaction, with its audit row); returns the group's tasks. */
+  async cancelGroup(groupId: string, reason: string, caller: Caller): Promise<TaskRecord[]> {
     optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
     const members = await this.groupMembers(groupId);
+    if (caller.principal.scope.selector || caller.principal.scope.methods) {
+      const page = await this.list({ groupId }, MAX_GROUP_SIZE, '');
+      await this.assertInScope(caller, 'tasks.cancel', page.tasks.filter((t) => !isTerminal(t.state)));
+    }
     for (const member of members) {
       if (isTerminal(member.state)) continue;
-      await this.cancel(member.id, reason).catch((err) => {
+      await this.cancel(member.id, reason, caller, { group_id: groupId }).catch((err) => {
         // It ended on its own meanwhile: that is fine for a group cancel.
         if (!(err instanceof FailedPreconditionError)) throw err;
       });
@@ -363,20 +401,24 @@ export class TaskManager {
 
   /**
    * Cancels at once what no agent holds yet. For a dispatched or running
-   * task: if its agent is connected (on any server) the request is recorded
-   * and the agent told, and the task ends CANCELED when the agent confirms;
-   * if the agent is offline it ends CANCELED at once and the agent is told
-   * when it returns (see TaskLifecycle.cancel).
+   * task the request is recorded and its agent told, now or when it next
+   * connects; the task ends with what the agent reports, or FAILED
+   * (OutcomeUnknown) after the abandon deadline (see TaskLifecycle.cancel).
    */
-  async cancel(taskId: string, reason: string): Promise<TaskRecord> {
+  async cancel(taskId: string, reason: string, caller: Caller, details: Record<string, unknown> = {}): Promise<TaskRecord> {
     optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
     const cause = reason ? `canceled: ${reason}` : 'canceled by CancelTask';
     for (let attempt = 0; attempt < 5; attempt++) {
       const task = await this.get(taskId);
+      await this.assertInScope(caller, 'tasks.cancel', [task]);
       if (isTerminal(task.state)) {
         throw new FailedPreconditionError(`task ${taskId} has already ended (${task.state}); only unfinished tasks can be canceled`);
       }
-      if (await this.lifecycle.cancel(task, cause)) return this.get(taskId);
+      const audit = caller.auditEvent(`task/${taskId}`, this.clock.now(), { ...details, reason: reason || undefined });
+      if (await this.lifecycle.cancel(task, cause, audit)) {
+        caller.recorded = true;
+        return this.get(taskId);
+      }
       // Already asked: cancelling twice is not an error.
       if (!UNDISPATCHED_STATES.includes(task.state) && task.cancelRequestedTime !== null) return task;
       // Otherwise the task moved under us (e.g. was dispatched): look again.
@@ -388,7 +430,9 @@ export class TaskManager {
    * The task's events after `afterEventId`, then live ones, ending after the
    * terminal state. Each pass reads the task's state before its events, so
    * when the state is terminal every event up to the terminal one is already
-   * visible: the watcher cannot stop early, nor miss or repeat an event.
+   * visible: the watcher cannot stop early, nor miss or repeat an event. A
+   * pass that found the task already ended also yields what follows the
+   * terminal event (a late outcome) before it ends.
    */
   async *watch(taskId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<TaskEventRecord> {
     await this.get(taskId);
@@ -405,7 +449,7 @@ export class TaskManager {
         for (const event of events) {
           yield event;
           cursor = event.id;
-          if (event.type === 'STATE_CHANGED' && isTerminal(event.state)) return;
+          if (event.type === 'STATE_CHANGED' && isTerminal(event.state) && !endedBeforeRead) return;
         }
         if (events.length === pageSize) continue;
         if (endedBeforeRead || stateRow === null) return;

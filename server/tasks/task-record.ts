@@ -24,11 +24,30 @@ export interface TaskRecord {
   progress: TaskProgressInfo | null;
   cancelRequestedTime: number | null;
   cancelReason: string | null;
+  /** Why the agent was asked to stop it (set with cancelRequestedTime). */
+  cancelKind: StopKind | null;
+  /** What the agent reported after the task had ended without it. */
+  lateOutcome: LateOutcome | null;
   groupId: string | null;
   scheduleId: string | null;
   fireTime: number | null;
   /** The W3C trace context the task was created in, handed to its agent. */
   traceparent: string | null;
+  /** Who created it ("tok_... (name)"); null for tasks created before it was recorded. */
+  createdBy: string | null;
+}
+
+/** The error type of a task that ended without its agent's reply: nobody knows what the host did. */
+export const OUTCOME_UNKNOWN = 'OutcomeUnknown';
+
+/** Why the server asked an agent to stop a task it holds: CancelTask, or the task's timeout. */
+export type StopKind = 'cancel' | 'timeout';
+
+/** An agent's report received after its task ended without it: exactly one of resultJson or error. */
+export interface LateOutcome {
+  reportTime: number;
+  resultJson: string | null;
+  error: TaskErrorInfo | null;
 }
 
 export interface TaskErrorInfo {
@@ -50,6 +69,8 @@ export const TASK_EVENT_TYPES = {
   CANCEL_REQUESTED: 'CANCEL_REQUESTED',
   /** Sent to the agent again (a new stream, or not accepted in time); the state is unchanged. */
   REDELIVERED: 'REDELIVERED',
+  /** The agent reported an outcome after the task ended without it; the state is unchanged. */
+  LATE_OUTCOME: 'LATE_OUTCOME',
 } as const;
 export type TaskEventTypeName = (typeof TASK_EVENT_TYPES)[keyof typeof TASK_EVENT_TYPES];
 
@@ -82,6 +103,7 @@ export interface NewTask {
   scheduleId?: string | null;
   fireTime?: number | null;
   traceparent?: string | null;
+  createdBy?: string | null;
 }
 
 /** A validated request before the lifecycle gives it its first state. */

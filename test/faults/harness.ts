@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import { openDatabase, type Database } from '../../server/store/database';
+import { issueBootstrapToken } from '../../server/security/token-manager';
 import { call, connect, type TaskplaneClients } from '../../client/client';
 import { tempDir } from '../helpers/agent-process';
 import { spawn } from 'node:child_process';
@@ -136,6 +137,8 @@ export class FaultCluster {
   readonly work = tempDir('faults');
   readonly runsFile = path.join(this.work, 'runs');
   readonly db: Knex;
+  /** The admin API token every client of the suite sends (made once the first server has migrated). */
+  token = '';
   private readonly database: Database;
   private readonly stateRoot = path.join(this.work, 'agents');
 
@@ -161,7 +164,9 @@ export class FaultCluster {
     // The first migrates alone, then the others start together.
     await this.startServer(0);
     await Promise.all(this.servers.slice(1).map((s) => this.startServer(s.index)));
-    for (const s of this.servers) this.clients.push(connect(`127.0.0.1:${s.port}`));
+    // As an operator would once the schema is there: an admin token, written to the store directly.
+    this.token = (await issueBootstrapToken(this.db, Date.now(), { name: 'faults', role: 'admin', selector: null, methods: null, expireTime: null })).secret;
+    for (const s of this.servers) this.clients.push(connect(`127.0.0.1:${s.port}`, { token: this.token }));
     const count = this.options.agents ?? 50;
     const credentials: Array<{ consumerId: string; token: string }> = [];
     for (let i = 0; i < count; i++) {
@@ -193,11 +198,15 @@ export class FaultCluster {
       exitedEarly = true;
       if (!s.down) s.unexpectedExits.push(`server ${i} exited (code ${code}, signal ${signal}): ${s.output.slice(-4000)}`);
     });
-    const probe = connect(`127.0.0.1:${s.port}`);
+    const probe = connect(`127.0.0.1:${s.port}`, { token: this.token || null });
     try {
       await eventually(`server ${i} to answer`, async () => {
         if (exitedEarly) throw new Error(`server ${i} exited while starting: ${s.output.slice(-4000)}`);
-        return call(probe.consumers, 'listConsumers', { pageSize: 1 }, { deadline: Date.now() + 1000 }).then(() => true, () => false);
+        // Up when it answers: before the first token exists, an UNAUTHENTICATED answer is still an answer.
+        return call(probe.consumers, 'listConsumers', { pageSize: 1 }, { deadline: Date.now() + 1000 }).then(
+          () => true,
+          (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED,
+        );
       }, 60_000, 100);
     } finally {
       probe.close();

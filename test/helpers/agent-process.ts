@@ -12,6 +12,7 @@ export const TESTING_PLUGIN = path.resolve(__dirname, '..', 'fixtures', 'testing
 
 export interface AgentProcess {
   child: ChildProcess;
+  /** The state directory it was given, or the default it chose (from its log). */
   stateDir: string;
   output: () => string;
   /** SIGTERM, then waits for the exit. */
@@ -36,16 +37,29 @@ after(() => {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A real `taskplane agent` process with the testing plugin, resolved once it is connected. */
-export async function startAgentProcess(address: string, consumerId: string, credential: string, stateDir = tempDir('agent'), extraArgs: string[] = []): Promise<AgentProcess> {
+/**
+ * A real `taskplane agent` process with the testing plugin, resolved once it
+ * is connected. `stateDir` null: no --state-dir, the agent's default.
+ */
+export async function startAgentProcess(
+  address: string,
+  consumerId: string,
+  credential: string,
+  stateDir: string | null = tempDir('agent'),
+  extraArgs: string[] = [],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; logLevel?: string } = {},
+): Promise<AgentProcess> {
   const started = await startCli(
-    ['agent', '--server', address, '--consumer', consumerId, '--state-dir', stateDir, '--plugin', TESTING_PLUGIN, '--shutdown-grace', '5', ...extraArgs],
-    { TASKPLANE_TOKEN: credential, TASKPLANE_LOG_LEVEL: 'info' },
+    ['agent', '--server', address, '--consumer', consumerId, ...(stateDir === null ? [] : ['--state-dir', stateDir]), '--plugin', TESTING_PLUGIN, '--shutdown-grace', '5', ...extraArgs],
+    { TASKPLANE_TOKEN: credential, TASKPLANE_TOKEN_FILE: '', TASKPLANE_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
     /"event":"agent\.connected"/,
+    30_000,
+    options.cwd,
   );
+  const logged = /"event":"agent\.state"[^\n]*"stateDir":"([^"]+)"/.exec(started.output());
   return {
     child: started.child,
-    stateDir,
+    stateDir: stateDir ?? logged?.[1] ?? '',
     output: started.output,
     async stop() {
       if (started.child.exitCode !== null || started.child.signalCode !== null) return exited(started.child);

@@ -15,9 +15,16 @@ export class FakeAgent {
   private waiters: Array<() => void> = [];
   ended: grpc.StatusObject | null = null;
 
-  constructor(address: string, consumerId: string | null, credential: string | null, hello: { concurrency?: number; methods?: string[] } | null = {}) {
+  constructor(
+    address: string,
+    consumerId: string | null,
+    credential: string | null,
+    hello: { concurrency?: number; methods?: string[] } | null = {},
+    /** TLS, for a server that serves it (default: plaintext). */
+    channelCredentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  ) {
     const protos = loadTaskplaneProtos();
-    this.client = new protos.taskplane.v1.AgentService(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }) as any;
+    this.client = new protos.taskplane.v1.AgentService(address, channelCredentials, { 'grpc.use_local_subchannel_pool': 1 }) as any;
     const metadata = new grpc.Metadata();
     if (consumerId !== null) metadata.set('taskplane-consumer-id', consumerId);
     if (credential !== null) metadata.set('authorization', `Bearer ${credential}`);

@@ -30,10 +30,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   });
 }
 
-/** Starts a long-running `taskplane` process and resolves once a stderr log line matches `ready`. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 30_000): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+/** Starts a long-running `taskplane` process (in `cwd`, default ours) and resolves once a stderr log line matches `ready`. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 30_000, cwd?: string): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -2,6 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, type TaskplaneClients } from '../../client/client';
 import { createLogger, type Logger } from '../../shared/log';
 import { TaskplaneServer, type ServerOptions } from '../../server/server';
+import { openDatabase } from '../../server/store/database';
+import { issueBootstrapToken, type CreateTokenInput } from '../../server/security/token-manager';
 import { createTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 
 /** A real server on 127.0.0.1:0 with real clients, over a per-run database. */
@@ -9,6 +11,8 @@ export interface TestServer {
   store: TestStore;
   server: TaskplaneServer;
   address: string;
+  /** An admin API token made by bootstrap (as `token create --bootstrap` does); `clients` send it. */
+  token: string;
   clients: TaskplaneClients;
 }
 
@@ -32,7 +36,31 @@ export async function startServerOn(store: TestStore, options: Partial<ServerOpt
     ...options,
   });
   const address = `127.0.0.1:${server.port}`;
-  return { store, server, address, clients: connect(address) };
+  const { secret: token } = await issueBootstrapToken(server.db.knex, Date.now(), adminToken('test-admin'));
+  return { store, server, address, token, clients: connect(address, { token }) };
+}
+
+function adminToken(name: string): CreateTokenInput {
+  return { name, role: 'admin', selector: null, methods: null, expireTime: null };
+}
+
+/**
+ * An API token written to the store directly (`token create --bootstrap`),
+ * for servers running as processes. Admin and unscoped unless `input` says
+ * otherwise.
+ */
+export async function bootstrapToken(storeUrl: string, input: Partial<CreateTokenInput> = {}): Promise<string> {
+  const db = openDatabase(storeUrl);
+  try {
+    return (await issueBootstrapToken(db.knex, Date.now(), { ...adminToken('test-admin'), ...input })).secret;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Clients sending another token (a role or scope under test), to close when done. */
+export function clientsWith(t: TestServer, token: string | null): TaskplaneClients {
+  return connect(t.address, { token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } });
 }
 
 /**

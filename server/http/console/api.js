@@ -1,6 +1,6 @@
 // The console's only way to the server: the JSON API under /api/, and its
 // live views under /api/live/ (Server-Sent Events, read with fetch so that
-// every request can carry an Authorization header once tokens exist).
+// every request carries the Authorization header with the API token).
 
 /** Headers every request carries. */
 function headers(extra = {}) {
@@ -17,8 +17,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Every call needs an API token, as over gRPC. Without one (or with one the
+ * server refuses) ask for it: it is kept for this browser tab only, then
+ * the page starts again with it.
+ */
+function askForToken() {
+  const token = window.prompt('This console needs an API token (taskplane token create --name NAME --role viewer|operator|admin):');
+  if (!token) return;
+  sessionStorage.setItem('taskplane.token', token.trim());
+  location.reload();
+}
+
 async function answer(res) {
   const body = await res.json().catch(() => null);
+  if (res.status === 401) askForToken();
   if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'UNKNOWN', body?.error?.message ?? res.statusText);
   return body;
 }
@@ -46,6 +59,7 @@ export function live(path, onView, onStatus = () => {}) {
       try {
         const res = await fetch(`/api/live${path}`, { headers: headers({ accept: 'text/event-stream' }), signal });
         if (!res.ok) {
+          if (res.status === 401) askForToken();
           const body = await res.json().catch(() => null);
           const error = new ApiError(res.status, body?.error?.code ?? 'UNKNOWN', body?.error?.message ?? res.statusText);
           onStatus('failed', error);

@@ -9,6 +9,8 @@ export interface Consumer {
   'createTime'?: (_google_protobuf_Timestamp | null);
   'lastSeenTime'?: (_google_protobuf_Timestamp | null);
   'online'?: (boolean);
+  'credentialRevoked'?: (boolean);
+  'previousCredentialExpireTime'?: (_google_protobuf_Timestamp | null);
 }
 
 export interface Consumer__Output {
@@ -18,4 +20,6 @@ export interface Consumer__Output {
   'createTime': (_google_protobuf_Timestamp__Output | null);
   'lastSeenTime': (_google_protobuf_Timestamp__Output | null);
   'online': (boolean);
+  'credentialRevoked': (boolean);
+  'previousCredentialExpireTime': (_google_protobuf_Timestamp__Output | null);
 }

@@ -12,6 +12,10 @@ import type { ListConsumersRequest as _taskplane_v1_ListConsumersRequest, ListCo
 import type { ListConsumersResponse as _taskplane_v1_ListConsumersResponse, ListConsumersResponse__Output as _taskplane_v1_ListConsumersResponse__Output } from '../../taskplane/v1/ListConsumersResponse';
 import type { RegisterConsumerRequest as _taskplane_v1_RegisterConsumerRequest, RegisterConsumerRequest__Output as _taskplane_v1_RegisterConsumerRequest__Output } from '../../taskplane/v1/RegisterConsumerRequest';
 import type { RegisterConsumerResponse as _taskplane_v1_RegisterConsumerResponse, RegisterConsumerResponse__Output as _taskplane_v1_RegisterConsumerResponse__Output } from '../../taskplane/v1/RegisterConsumerResponse';
+import type { RevokeConsumerCredentialRequest as _taskplane_v1_RevokeConsumerCredentialRequest, RevokeConsumerCredentialRequest__Output as _taskplane_v1_RevokeConsumerCredentialRequest__Output } from '../../taskplane/v1/RevokeConsumerCredentialRequest';
+import type { RevokeConsumerCredentialResponse as _taskplane_v1_RevokeConsumerCredentialResponse, RevokeConsumerCredentialResponse__Output as _taskplane_v1_RevokeConsumerCredentialResponse__Output } from '../../taskplane/v1/RevokeConsumerCredentialResponse';
+import type { RotateConsumerCredentialRequest as _taskplane_v1_RotateConsumerCredentialRequest, RotateConsumerCredentialRequest__Output as _taskplane_v1_RotateConsumerCredentialRequest__Output } from '../../taskplane/v1/RotateConsumerCredentialRequest';
+import type { RotateConsumerCredentialResponse as _taskplane_v1_RotateConsumerCredentialResponse, RotateConsumerCredentialResponse__Output as _taskplane_v1_RotateConsumerCredentialResponse__Output } from '../../taskplane/v1/RotateConsumerCredentialResponse';
 
 export interface ConsumerServiceClient extends grpc.Client {
   DeleteConsumer(argument: _taskplane_v1_DeleteConsumerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_DeleteConsumerResponse__Output>): grpc.ClientUnaryCall;
@@ -59,6 +63,24 @@ export interface ConsumerServiceClient extends grpc.Client {
   registerConsumer(argument: _taskplane_v1_RegisterConsumerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RegisterConsumerResponse__Output>): grpc.ClientUnaryCall;
   registerConsumer(argument: _taskplane_v1_RegisterConsumerRequest, callback: grpc.requestCallback<_taskplane_v1_RegisterConsumerResponse__Output>): grpc.ClientUnaryCall;
   
+  RevokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeConsumerCredential(argument: _taskplane_v1_RevokeConsumerCredentialRequest, callback: grpc.requestCallback<_taskplane_v1_RevokeConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  
+  RotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  rotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  rotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  rotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  rotateConsumerCredential(argument: _taskplane_v1_RotateConsumerCredentialRequest, callback: grpc.requestCallback<_taskplane_v1_RotateConsumerCredentialResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface ConsumerServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -72,6 +94,10 @@ export interface ConsumerServiceHandlers extends grpc.UntypedServiceImplementati
   
   RegisterConsumer: grpc.handleUnaryCall<_taskplane_v1_RegisterConsumerRequest__Output, _taskplane_v1_RegisterConsumerResponse>;
   
+  RevokeConsumerCredential: grpc.handleUnaryCall<_taskplane_v1_RevokeConsumerCredentialRequest__Output, _taskplane_v1_RevokeConsumerCredentialResponse>;
+  
+  RotateConsumerCredential: grpc.handleUnaryCall<_taskplane_v1_RotateConsumerCredentialRequest__Output, _taskplane_v1_RotateConsumerCredentialResponse>;
+  
 }
 
 export interface ConsumerServiceDefinition extends grpc.ServiceDefinition {
@@ -80,4 +106,6 @@ export interface ConsumerServiceDefinition extends grpc.ServiceDefinition {
   ListConsumerHistory: MethodDefinition<_taskplane_v1_ListConsumerHistoryRequest, _taskplane_v1_ListConsumerHistoryResponse, _taskplane_v1_ListConsumerHistoryRequest__Output, _taskplane_v1_ListConsumerHistoryResponse__Output>
   ListConsumers: MethodDefinition<_taskplane_v1_ListConsumersRequest, _taskplane_v1_ListConsumersResponse, _taskplane_v1_ListConsumersRequest__Output, _taskplane_v1_ListConsumersResponse__Output>
   RegisterConsumer: MethodDefinition<_taskplane_v1_RegisterConsumerRequest, _taskplane_v1_RegisterConsumerResponse, _taskplane_v1_RegisterConsumerRequest__Output, _taskplane_v1_RegisterConsumerResponse__Output>
+  RevokeConsumerCredential: MethodDefinition<_taskplane_v1_RevokeConsumerCredentialRequest, _taskplane_v1_RevokeConsumerCredentialResponse, _taskplane_v1_RevokeConsumerCredentialRequest__Output, _taskplane_v1_RevokeConsumerCredentialResponse__Output>
+  RotateConsumerCredential: MethodDefinition<_taskplane_v1_RotateConsumerCredentialRequest, _taskplane_v1_RotateConsumerCredentialResponse, _taskplane_v1_RotateConsumerCredentialRequest__Output, _taskplane_v1_RotateConsumerCredentialResponse__Output>
 }

@@ -12,6 +12,7 @@ export interface Schedule {
   'nextFireTime'?: (_google_protobuf_Timestamp | null);
   'lastFireTime'?: (_google_protobuf_Timestamp | null);
   'missedFireCount'?: (number);
+  'createdBy'?: (string);
 }
 
 export interface Schedule__Output {
@@ -23,4 +24,5 @@ export interface Schedule__Output {
   'nextFireTime': (_google_protobuf_Timestamp__Output | null);
   'lastFireTime': (_google_protobuf_Timestamp__Output | null);
   'missedFireCount': (number);
+  'createdBy': (string);
 }

@@ -5,6 +5,7 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
 import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from '../../taskplane/v1/TaskError';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from '../../taskplane/v1/TaskProgress';
+import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome__Output as _taskplane_v1_TaskLateOutcome__Output } from '../../taskplane/v1/TaskLateOutcome';
 
 export interface Task {
   'id'?: (string);
@@ -29,6 +30,8 @@ export interface Task {
   'groupId'?: (string);
   'scheduleId'?: (string);
   'fireTime'?: (_google_protobuf_Timestamp | null);
+  'lateOutcome'?: (_taskplane_v1_TaskLateOutcome | null);
+  'createdBy'?: (string);
   'traceparent'?: (string);
 }
 
@@ -55,5 +58,7 @@ export interface Task__Output {
   'groupId': (string);
   'scheduleId': (string);
   'fireTime': (_google_protobuf_Timestamp__Output | null);
+  'lateOutcome': (_taskplane_v1_TaskLateOutcome__Output | null);
+  'createdBy': (string);
   'traceparent': (string);
 }

@@ -6,6 +6,7 @@ export const TaskEventType = {
   TASK_EVENT_TYPE_PROGRESS: 'TASK_EVENT_TYPE_PROGRESS',
   TASK_EVENT_TYPE_CANCEL_REQUESTED: 'TASK_EVENT_TYPE_CANCEL_REQUESTED',
   TASK_EVENT_TYPE_REDELIVERED: 'TASK_EVENT_TYPE_REDELIVERED',
+  TASK_EVENT_TYPE_LATE_OUTCOME: 'TASK_EVENT_TYPE_LATE_OUTCOME',
 } as const;
 
 export type TaskEventType =
@@ -19,5 +20,7 @@ export type TaskEventType =
   | 3
   | 'TASK_EVENT_TYPE_REDELIVERED'
   | 4
+  | 'TASK_EVENT_TYPE_LATE_OUTCOME'
+  | 5
 
 export type TaskEventType__Output = typeof TaskEventType[keyof typeof TaskEventType]

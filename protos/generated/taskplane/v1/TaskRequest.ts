@@ -11,6 +11,7 @@ export interface TaskRequest {
   'notBeforeTime'?: (_google_protobuf_Timestamp | null);
   'notAfterTime'?: (_google_protobuf_Timestamp | null);
   'timeoutDuration'?: (_google_protobuf_Duration | null);
+  'previouslyAccepted'?: (boolean);
   'traceparent'?: (string);
 }
 
@@ -22,5 +23,6 @@ export interface TaskRequest__Output {
   'notBeforeTime': (_google_protobuf_Timestamp__Output | null);
   'notAfterTime': (_google_protobuf_Timestamp__Output | null);
   'timeoutDuration': (_google_protobuf_Duration__Output | null);
+  'previouslyAccepted': (boolean);
   'traceparent': (string);
 }
