@@ -27,6 +27,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
 }
 
 const MAX_ERROR_MESSAGE = 300;
+const SQL_STATEMENT = /^\s*(select|insert|update|delete|replace|with|set|begin|start|commit|rollback|savepoint|release|create|alter|drop|pragma)\b/i;
 
 /**
  * Errors as log fields, without what must never reach a log: a database
@@ -39,8 +40,11 @@ const MAX_ERROR_MESSAGE = 300;
 export function serializeError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & { code?: unknown; errno?: unknown; sqlState?: unknown; sqlMessage?: unknown; sql?: unknown };
-  const fromDatabase = e.sql !== undefined || e.sqlMessage !== undefined || typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code);
-  const message = fromDatabase ? String(e.sqlMessage ?? e.message.split(' - ').pop() ?? '') : e.message;
+  const fromDatabase = e.sql !== undefined || e.sqlMessage !== undefined || (typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code));
+  // knex puts the statement first in the message of any error a query met (a lost connection included): "<sql> - <reason>".
+  const startsWithSql = SQL_STATEMENT.test(e.message);
+  const message =
+    e.sqlMessage !== undefined ? String(e.sqlMessage) : fromDatabase || startsWithSql ? (e.message.includes(' - ') ? e.message.slice(e.message.lastIndexOf(' - ') + 3) : '(database error)') : e.message;
   return {
     type: e.name,
     message: message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}...` : message,
