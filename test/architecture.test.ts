@@ -10,8 +10,9 @@ import path from 'node:path';
  *    from one another, only from themselves, shared/ and protos/ (the server
  *    also owns migrations/); shared/ imports only shared/ and protos/.
  *    bin/, test/ and bench/ may import anything.
- *    Within server/, only the gRPC edge (server/grpc/, server/cli/,
- *    server/server.ts) imports gRPC packages, server/grpc/ or the generated
+ *    Within server/, only the edges (server/grpc/, server/http/, which
+ *    proves its callers with the gRPC edge's Guard, server/cli/ and
+ *    server/server.ts) import gRPC packages, server/grpc/ or the generated
  *    proto types: the agent hub, dispatcher, lifecycle and store do not know
  *    how they are served.
  * 2. SQL is built only in server/store/ (and migrations/): no other file of
@@ -232,8 +233,8 @@ describe('architecture', () => {
       assertNone(forbiddenImports('shared', ['shared', 'protos']), 'forbidden import(s)');
     });
 
-    it('below the gRPC edge nothing knows gRPC: no @grpc/ package, server/grpc/ or generated proto type outside server/grpc/, server/cli/ and server/server.ts', () => {
-      const edge = (file: string) => file.startsWith('server/grpc/') || file.startsWith('server/cli/') || file === 'server/server.ts';
+    it('below the edges nothing knows gRPC: no @grpc/ package, server/grpc/ or generated proto type outside server/grpc/, server/http/ (which proves its callers with the gRPC edge\'s Guard), server/cli/ and server/server.ts', () => {
+      const edge = (file: string) => file.startsWith('server/grpc/') || file.startsWith('server/http/') || file.startsWith('server/cli/') || file === 'server/server.ts';
       const offenders = sourceFiles('server')
         .filter((file) => !edge(file))
         .flatMap(importsOf)

@@ -171,7 +171,7 @@ describe('the console in a real browser', function () {
       await there.click('[data-action="cancel-task"]');
       await there.fill('input[name="reason"]', 'not mine to cancel');
       await there.click('[data-action="confirm-cancel"]');
-      await there.getByText(/tasks\.cancel/).first().waitFor(WAIT);
+      await there.getByText(/PERMISSION_DENIED: tasks\.cancel/).first().waitFor(WAIT);
       await screenshot(there, 'viewer-refused');
       assert.equal((await call(t.clients.tasks, 'getTask', { taskId: task!.id })).task!.state, 'TASK_STATE_RUNNING', 'the refusal changed nothing');
       await call(t.clients.tasks, 'cancelTask', { taskId: task!.id });

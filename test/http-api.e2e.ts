@@ -395,3 +395,29 @@ describeOnEachStore(
   },
   { httpListen: '127.0.0.1:0', httpAuthorize: recordingAuthorize },
 );
+
+describeOnEachStore(
+  'the console API with API tokens, as the server runs it',
+  (ctx) => {
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    it('refuses a call without a token (401) and serves one with a token, as gRPC does; /metrics too', async () => {
+      refused(await http(ctx(), 'GET', '/api/consumers'), 401, 'UNAUTHENTICATED', /authorization/);
+      refused(await http(ctx(), 'GET', '/metrics'), 401, 'UNAUTHENTICATED', /authorization/);
+      refused(await http(ctx(), 'GET', '/api/consumers', undefined, bearer('tpt_not-a-token')), 401, 'UNAUTHENTICATED', /.+/);
+      assert.equal((await http(ctx(), 'GET', '/api/consumers', undefined, bearer(ctx().token))).status, 200);
+      assert.equal((await http(ctx(), 'GET', '/metrics', undefined, bearer(ctx().token))).status, 200);
+    });
+
+    it("refuses a viewer's cancel with 403 naming the permission, changing nothing", async () => {
+      await call(ctx().clients.consumers, 'registerConsumer', { consumerId: 'api-token-1' });
+      const { task } = await call(ctx().clients.tasks, 'createTask', { consumerId: 'api-token-1', method: 'testing.echo' });
+      const { secret } = await call(ctx().clients.tokens, 'createToken', { name: 'looker', role: 'TOKEN_ROLE_VIEWER' });
+      assert.equal((await http(ctx(), 'GET', `/api/tasks/${task!.id}`, undefined, bearer(secret))).status, 200, 'a viewer reads');
+      refused(await http(ctx(), 'POST', `/api/tasks/${task!.id}/cancel`, {}, bearer(secret)), 403, 'PERMISSION_DENIED', /^tasks\.cancel: /);
+      assert.equal((await call(ctx().clients.tasks, 'getTask', { taskId: task!.id })).task!.state, 'TASK_STATE_WAITING');
+      assert.equal((await http(ctx(), 'POST', `/api/tasks/${task!.id}/cancel`, {}, bearer(ctx().token))).status, 200, 'an admin cancels');
+    });
+  },
+  { httpListen: '127.0.0.1:0' },
+);

@@ -3,6 +3,8 @@ import {
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
   TaskplaneError,
   UnauthenticatedError,
 } from '../errors';
@@ -35,8 +37,9 @@ const MAX_MESSAGE = 1024;
  * The one place domain errors become HTTP statuses, as server/grpc/status.ts
  * does for gRPC: each domain error has the gRPC code it has there and the
  * HTTP status google.rpc.Code maps that code to (INVALID_ARGUMENT and
- * FAILED_PRECONDITION 400, UNAUTHENTICATED 401, NOT_FOUND 404,
- * ALREADY_EXISTS 409, UNAVAILABLE 503, INTERNAL 500). An unreachable
+ * FAILED_PRECONDITION 400, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
+ * NOT_FOUND 404, ALREADY_EXISTS 409, RESOURCE_EXHAUSTED 429, UNAVAILABLE
+ * 503, INTERNAL 500). An unreachable
  * database is 503 (retry later); anything unexpected is logged and reaches
  * the client as a generic 500, so no stack trace or SQL leaks out.
  */
@@ -61,6 +64,8 @@ function statusFor(err: TaskplaneError): [number, string] {
   if (err instanceof AlreadyExistsError) return [409, 'ALREADY_EXISTS'];
   if (err instanceof FailedPreconditionError) return [400, 'FAILED_PRECONDITION'];
   if (err instanceof UnauthenticatedError) return [401, 'UNAUTHENTICATED'];
+  if (err instanceof PermissionDeniedError) return [403, 'PERMISSION_DENIED'];
+  if (err instanceof ResourceExhaustedError) return [429, 'RESOURCE_EXHAUSTED'];
   return [500, 'INTERNAL'];
 }
 
