@@ -145,11 +145,14 @@ describe('fault suite: the defects of the issue', function () {
 
   // Defect 5 (per-stream write queues were unbounded; a reader that stops reading grew the server).
   it('5. an agent that stops reading is cut off once its queue passes its bound', async () => {
-    const { agent } = await agentFor();
+    const { consumerId, agent } = await agentFor();
     try {
       // Replies for unknown ids are each acked; the agent reads none of the acks.
-      (agent as unknown as { stream: { pause(): void } }).stream.pause();
+      agent.stopReading();
       for (let i = 0; i < 200_000 && !agent.ended; i++) agent.send({ reply: { taskId: `unknown-${i}`, resultJson: '{}' } });
+      // The server ends the stream (its consumer goes offline); a client that does not read sees the status only once it reads again.
+      await eventually('the stream cut off', async () => (await ts.server.db.knex('consumers').where({ id: consumerId }).first()).session_id === null, 30_000, 100);
+      agent.resumeReading();
       const status = await agent.closed(30_000);
       assert.notEqual(status.code, grpc.status.OK);
     } finally {
