@@ -272,6 +272,17 @@ for (const kind of STORE_KINDS) {
       assert.equal(deliveries.length, 3, 'one event per delivery');
     });
 
+    it('sends again, on a stream still open, what its consumer has in flight that the stream does not hold (a claim whose commit the server did not hear)', async () => {
+      const c = await consumer(true);
+      const [heldTask, lostTask] = [await create(c.id), await create(c.id)];
+      const claimed = await claimOne(c);
+      assert.deepEqual(claimed.map((t) => t.id).sort(), [heldTask.id, lostTask.id].sort());
+      const again = await lifecycle.redeliverUnheld(c.id, (id) => id === heldTask.id);
+      assert.deepEqual(again.map((t) => [t.id, t.attempt]), [[lostTask.id, 2]], 'only the task the stream does not hold, as a new attempt');
+      assert.equal((await db.knex('task_events').where({ task_id: heldTask.id, type: 'REDELIVERED' })).length, 0);
+      assert.equal((await db.knex('task_events').where({ task_id: lostTask.id, type: 'REDELIVERED' })).length, 1);
+    });
+
     it('hands a new task to a live stream in its creating transaction only when nothing older waits', async () => {
       const c = await consumer(true);
       const sent: TaskRecord[] = [];

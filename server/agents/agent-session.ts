@@ -77,6 +77,8 @@ export class AgentSession {
   private ended = false;
   /** Whether WAITING tasks may be there for this consumer (cleared by a claim that found no more). */
   mayHaveWork = true;
+  /** A claim or hand-off for this stream failed with its commit's outcome unknown: compare what it holds with the store. */
+  needsResync = false;
   /** Bumped on every wake-up, so a claim that raced one does not clear mayHaveWork. */
   workGeneration = 0;
 
@@ -168,7 +170,9 @@ export class AgentSession {
       send: (task) => {
         if (finish() && !this.ended) onSend(task);
       },
-      release: () => void finish(),
+      release: (outcomeUnknown) => {
+        if (finish() && outcomeUnknown) this.needsResync = true;
+      },
     };
   }
 

@@ -149,6 +149,9 @@ export class Dispatcher implements TaskHandOff {
       try {
         results = await this.options.lifecycle.claim(batch.map((s) => ({ consumerId: s.consumerId, sessionId: s.sessionId, canRun: (m: string) => s.canRun(m), limit: s.freeSlots })));
       } catch (err) {
+        // A lost connection may have lost only the answer: the claim may have committed, and its tasks wait DISPATCHED
+        // for a stream that never got them. The poll compares these streams with the store once it answers.
+        for (const session of batch) session.needsResync = true;
         this.options.logger.error({ event: 'dispatch.failed', err, consumers: batch.length }, 'dispatch failed; the poll will try again');
         return;
       }
@@ -262,6 +265,10 @@ export class Dispatcher implements TaskHandOff {
     await lifecycle.abandonOverdue();
     const local = sessions.all().filter((s) => !s.closed);
     if (local.length === 0) return;
+    for (const session of local.filter((s) => s.needsResync)) {
+      for (const task of await lifecycle.redeliverUnheld(session.consumerId, (id) => session.holds(id))) this.send(session, task, 'its claim had an unknown outcome');
+      session.needsResync = false;
+    }
     const withRoom = local.filter((s) => s.freeSlots > 0).map((s) => s.consumerId);
     for (const consumerId of await lifecycle.consumersWithWork(withRoom)) this.workArrived(consumerId);
     await this.deliverCancellations(local);

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Logger } from '../../shared/log';
 import type { ChangeNotifier } from '../notifier';
-import type { Dialect } from '../store/database';
+import { isDatabaseUnavailable, type Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
 import { insertHistoryEvents } from '../store/consumer-store';
 import { insertAuditEvents, type NewAuditEvent } from '../store/audit-store';
@@ -43,7 +43,8 @@ export const DEFAULT_ABANDON_AFTER_MS = 3600_000;
 export interface HandOffSlot {
   sessionId: string;
   send(task: TaskRecord): void;
-  release(): void;
+  /** `outcomeUnknown`: the creating transaction failed in a way that may have committed (a lost connection). */
+  release(outcomeUnknown?: boolean): void;
 }
 
 /** Local agent streams that can take a new task at once (the agent hub). */
@@ -175,7 +176,9 @@ export class TaskLifecycle {
       });
       this.metrics.createBatch(tasks.length, (performance.now() - started) / 1000);
     } catch (err) {
-      for (const slot of slots) slot?.release();
+      // A connection lost during COMMIT leaves its outcome unknown: the task may be DISPATCHED to the stream without having been sent.
+      const unknown = isDatabaseUnavailable(err);
+      for (const slot of slots) slot?.release(unknown);
       throw err;
     }
     const records = tasks.map((t) => createdRecord(t, handed.has(t.id)));
@@ -220,11 +223,24 @@ export class TaskLifecycle {
    * and a REDELIVERED event.
    */
   redeliver(consumerId: string): Promise<TaskRecord[]> {
+    return this.redeliverWhere(consumerId, () => true, 'sent again on a new stream');
+  }
+
+  /**
+   * redeliver, on a stream that is still open: what its consumer has in
+   * flight that the stream does not hold (`held`), after a claim or hand-off
+   * whose commit may have happened although this server saw it fail.
+   */
+  redeliverUnheld(consumerId: string, held: (taskId: string) => boolean): Promise<TaskRecord[]> {
+    return this.redeliverWhere(consumerId, (t) => !held(t.id), 'sent again: the outcome of its claim was unknown');
+  }
+
+  private redeliverWhere(consumerId: string, include: (task: TaskRecord) => boolean, cause: string): Promise<TaskRecord[]> {
     return this.transaction(async (tx) => {
       // A task never accepted whose agent was asked to stop it is not sent
       // again, so it cannot start now: the agent only hears the cancellation.
-      const held = (await tasksOfConsumerIn(tx.trx, consumerId, guardOf('redeliver'))).map(rowToTask).filter((t) => !(t.state === DISPATCHED && t.cancelRequestedTime !== null));
-      return tx.redeliver(held, 'redeliver', 'sent again on a new stream');
+      const held = (await tasksOfConsumerIn(tx.trx, consumerId, guardOf('redeliver'))).map(rowToTask).filter((t) => !(t.state === DISPATCHED && t.cancelRequestedTime !== null) && include(t));
+      return tx.redeliver(held, 'redeliver', cause);
     });
   }
 
