@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../shared/exit-codes';
+import { UsageError } from '../common/exit-codes';
 import type { ProcessGroupRecord } from './process-groups';
 
 /** The outcome the agent sends back for a task: exactly one of result or error. */
@@ -116,6 +116,7 @@ export class Journal {
     const entry = this.entries.get(taskId);
     if (!entry || entry.acked) return;
     entry.acked = true;
+    // A failed write of this record costs one more send of a reply the server already has (it acks duplicates): nothing to do.
     void this.append({ t: 'acked', id: taskId }).catch(() => {});
   }
 

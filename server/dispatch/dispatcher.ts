@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import type { AgentSession } from '../agents/agent-session';
 import type { HandOffSlot, TaskHandOff, TaskLifecycle } from '../tasks/lifecycle';
@@ -284,6 +284,7 @@ export class Dispatcher implements TaskHandOff {
     this.stopped = true;
     for (const off of this.unsubscribe) off();
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    await this.claimLoop?.catch(() => {});
+    // claimLoop never rejects: startClaimLoop logs its failures.
+    await this.claimLoop;
   }
 }

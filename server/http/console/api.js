@@ -29,8 +29,13 @@ function askForToken() {
   location.reload();
 }
 
+/** The JSON body of an answer, or null when it has none (a proxy's error page, a cut connection): the status still says what happened. */
+function bodyOf(res) {
+  return res.json().catch(() => null);
+}
+
 async function answer(res) {
-  const body = await res.json().catch(() => null);
+  const body = await bodyOf(res);
   if (res.status === 401) askForToken();
   if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'UNKNOWN', body?.error?.message ?? res.statusText);
   return body;
@@ -60,7 +65,7 @@ export function live(path, onView, onStatus = () => {}) {
         const res = await fetch(`/api/live${path}`, { headers: headers({ accept: 'text/event-stream' }), signal });
         if (!res.ok) {
           if (res.status === 401) askForToken();
-          const body = await res.json().catch(() => null);
+          const body = await bodyOf(res);
           const error = new ApiError(res.status, body?.error?.code ?? 'UNKNOWN', body?.error?.message ?? res.statusText);
           onStatus('failed', error);
           if (res.status < 500) return;
@@ -83,6 +88,7 @@ export function live(path, onView, onStatus = () => {}) {
 
 async function readEvents(body, signal, onView, onStatus) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // Leaving the page: a stream that is already closed cannot be cancelled again, and nothing is waiting for it.
   signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
   let buffer = '';
   for (;;) {
