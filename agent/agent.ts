@@ -4,11 +4,11 @@ import type { AgentServiceClient } from '../protos/generated/taskplane/v1/AgentS
 import type { ConnectRequest } from '../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse__Output } from '../protos/generated/taskplane/v1/ConnectResponse';
 import type { TaskRequest__Output } from '../protos/generated/taskplane/v1/TaskRequest';
-import type { Logger } from '../shared/log';
-import { durationMs, msToTimestamp, timestampMs } from '../shared/proto-time';
-import { OrderedWriter } from '../shared/ordered-writer';
-import { traceIdOf } from '../shared/trace-context';
-import { resolveTransport, type TransportFlags } from '../shared/transport';
+import type { Logger } from '../common/log';
+import { durationMs, msToTimestamp, timestampMs } from '../common/proto-time';
+import { OrderedWriter } from '../common/ordered-writer';
+import { traceIdOf } from '../common/trace-context';
+import { resolveTransport, type TransportFlags } from '../common/transport';
 import { Journal, type SavedReply } from './journal';
 import { TaskFailure, type PluginRegistry } from './plugin-api';
 import { recordGroup, stopGroup, type GroupStop } from './process-groups';
@@ -21,7 +21,7 @@ export interface AgentOptions {
   consumerId: string;
   /** The credential from RegisterConsumer. Never logged. Empty: the TLS client certificate names the consumer (mutual TLS). */
   token: string;
-  /** TLS: CA to trust, own certificate and key; an https:// server turns TLS on too (shared/transport.ts). */
+  /** TLS: CA to trust, own certificate and key; an https:// server turns TLS on too (common/transport.ts). */
   tls?: Omit<TransportFlags, 'server'>;
   stateDir: string;
   plugins: PluginRegistry;

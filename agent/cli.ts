@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Command } from '../shared/command';
-import { EXIT, UsageError } from '../shared/exit-codes';
-import { createLogger } from '../shared/log';
+import type { Command } from '../common/command';
+import { EXIT, UsageError } from '../common/exit-codes';
+import { createLogger } from '../common/log';
 import { Agent, parseServerList } from './agent';
 import { PluginRegistry } from './plugin-api';
 import { packagesPlugin } from './plugins/packages';

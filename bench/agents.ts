@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { Agent, type AgentExit } from '../agent/agent';
 import { PluginRegistry } from '../agent/plugin-api';
-import { createLogger } from '../shared/log';
+import { createLogger } from '../common/log';
 
 export interface StartMessage {
   type: 'start';

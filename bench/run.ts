@@ -37,7 +37,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { service as healthService } from 'grpc-health-check';
 import knexFactory, { type Knex } from 'knex';
 import { call, connect, type TaskplaneClients } from '../client/client';
-import { msToTimestamp } from '../shared/proto-time';
+import { msToTimestamp } from '../common/proto-time';
 import { openDatabase } from '../server/store/database';
 import { migrateToLatest } from '../server/store/migrate';
 import { issueBootstrapToken } from '../server/security/token-manager';

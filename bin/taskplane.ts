@@ -5,8 +5,8 @@ import { clientCommands } from '../client/cli';
 import { migrateCommand } from '../server/cli/migrate-command';
 import { serverCommand } from '../server/cli/server-command';
 import { tokenBootstrapCommand } from '../server/cli/token-bootstrap-command';
-import type { Command } from '../shared/command';
-import { EXIT, exitCodeForStatus, UsageError } from '../shared/exit-codes';
+import type { Command } from '../common/command';
+import { EXIT, exitCodeForStatus, UsageError } from '../common/exit-codes';
 
 /**
  * The `taskplane` binary (package.json "bin"): picks the command and turns

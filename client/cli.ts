@@ -1,4 +1,4 @@
-import type { Command } from '../shared/command';
+import type { Command } from '../common/command';
 import { CONSUMER_USAGE, runConsumer } from './commands/consumer';
 import { runSchedule, SCHEDULE_USAGE } from './commands/schedule';
 import { runTask, TASK_USAGE } from './commands/task';

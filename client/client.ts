@@ -5,7 +5,7 @@ import type { ConsumerServiceClient } from '../protos/generated/taskplane/v1/Con
 import type { ScheduleServiceClient } from '../protos/generated/taskplane/v1/ScheduleService';
 import type { TokenServiceClient } from '../protos/generated/taskplane/v1/TokenService';
 import type { AuditServiceClient } from '../protos/generated/taskplane/v1/AuditService';
-import { resolveTransport, type TransportFlags } from '../shared/transport';
+import { resolveTransport, type TransportFlags } from '../common/transport';
 
 export const DEFAULT_SERVER = '127.0.0.1:50051';
 
@@ -27,7 +27,7 @@ export interface TaskplaneClients {
 export interface ConnectOptions {
   /** The API token sent with every call ("authorization: Bearer <token>"). */
   token?: string | null;
-  /** TLS: CA to trust, own certificate and key (mutual TLS); see shared/transport.ts. An https:// address turns TLS on too. */
+  /** TLS: CA to trust, own certificate and key (mutual TLS); see common/transport.ts. An https:// address turns TLS on too. */
   tls?: Omit<TransportFlags, 'server'>;
   channelOptions?: grpc.ChannelOptions;
 }

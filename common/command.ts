@@ -6,6 +6,6 @@
 export interface Command {
   /** Printed for `taskplane <command> --help`. */
   usage: string;
-  /** Runs with the arguments after the command's name; resolves to the exit code (shared/exit-codes.ts). */
+  /** Runs with the arguments after the command's name; resolves to the exit code (common/exit-codes.ts). */
   run(args: string[]): Promise<number>;
 }

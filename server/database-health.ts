@@ -1,4 +1,4 @@
-import type { Logger } from '../shared/log';
+import type { Logger } from '../common/log';
 
 export interface DatabaseHealthOptions {
   /** One round trip to the database; rejects when it does not answer. */

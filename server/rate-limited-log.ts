@@ -1,4 +1,4 @@
-import type { Logger } from '../shared/log';
+import type { Logger } from '../common/log';
 
 /**
  * Warnings that a misbehaving peer can cause at will (reports for unknown

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock';
 import { ConsumerManager } from './consumers/consumer-manager';
 import { consumerServiceHandlers } from './grpc/consumer-service';
 import { taskServiceHandlers } from './grpc/task-service';
-import type { Logger } from '../shared/log';
+import type { Logger } from '../common/log';
 import { redactDatabaseUrl } from './config';
 import { ChangeNotifier } from './notifier';
 import { PageTokens } from './paging';
@@ -304,6 +304,7 @@ export class TaskplaneServer {
     if (!this.databaseHealth?.isAnswering) return { ready: false, checks: { database: 'unreachable' } };
     let timer: NodeJS.Timeout | undefined;
     const pending = await Promise.race([
+      // null: the database did not answer, which readiness reports below as unreachable.
       pendingMigrations(this.db).catch(() => null),
       new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2000))),
     ]);

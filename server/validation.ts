@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors';
-import { traceparentProblem } from '../shared/trace-context';
+import { traceparentProblem } from '../common/trace-context';
 
 /**
  * Field rules shared by every service. Each check throws an

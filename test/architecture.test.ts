@@ -7,8 +7,8 @@ import path from 'node:path';
  * database):
  *
  * 1. Each role stands on its own. server/, agent/ and client/ import nothing
- *    from one another, only from themselves, shared/ and protos/ (the server
- *    also owns migrations/); shared/ imports only shared/ and protos/.
+ *    from one another, only from themselves, common/ and protos/ (the server
+ *    also owns migrations/); common/ imports only common/ and protos/.
  *    bin/, test/ and bench/ may import anything.
  *    Within server/, only the edges (server/grpc/, server/http/, which
  *    proves its callers with the gRPC edge's Guard, server/cli/ and
@@ -16,7 +16,7 @@ import path from 'node:path';
  *    proto types: the agent hub, dispatcher, lifecycle and store do not know
  *    how they are served.
  * 2. SQL is built only in server/store/ (and migrations/): no other file of
- *    server/, agent/, client/, shared/ or bin/ calls the query builder or
+ *    server/, agent/, client/, common/ or bin/ calls the query builder or
  *    holds SQL text.
  *
  * Both are read from the text with the small scanner below, not a compiler:
@@ -117,7 +117,7 @@ interface Import {
   file: string;
   line: number;
   specifier: string;
-  /** The top-level folder a relative specifier lands in ("server", "shared"...), or null for a package. */
+  /** The top-level folder a relative specifier lands in ("server", "common"...), or null for a package. */
   target: string | null;
 }
 
@@ -218,19 +218,19 @@ describe('architecture', () => {
 
   describe('each role stands on its own', () => {
     it('the agent imports nothing from the server or the client', () => {
-      assertNone(forbiddenImports('agent', ['agent', 'shared', 'protos']), 'forbidden import(s)');
+      assertNone(forbiddenImports('agent', ['agent', 'common', 'protos']), 'forbidden import(s)');
     });
 
     it('the client imports nothing from the server or the agent', () => {
-      assertNone(forbiddenImports('client', ['client', 'shared', 'protos']), 'forbidden import(s)');
+      assertNone(forbiddenImports('client', ['client', 'common', 'protos']), 'forbidden import(s)');
     });
 
     it('the server imports nothing from the client or the agent', () => {
-      assertNone(forbiddenImports('server', ['server', 'shared', 'protos', 'migrations']), 'forbidden import(s)');
+      assertNone(forbiddenImports('server', ['server', 'common', 'protos', 'migrations']), 'forbidden import(s)');
     });
 
-    it('shared code imports nothing from the server, the agent or the client', () => {
-      assertNone(forbiddenImports('shared', ['shared', 'protos']), 'forbidden import(s)');
+    it('common code imports nothing from the server, the agent or the client', () => {
+      assertNone(forbiddenImports('common', ['common', 'protos']), 'forbidden import(s)');
     });
 
     it('below the edges nothing knows gRPC: no @grpc/ package, server/grpc/ or generated proto type outside server/grpc/, server/http/ (which proves its callers with the gRPC edge\'s Guard), server/cli/ and server/server.ts', () => {
@@ -250,7 +250,7 @@ describe('architecture', () => {
 
     it('the import scan finds one- and multi-line imports and resolves them to folders (so the rules above are not vacuous)', () => {
       const targets = new Set(sourceFiles('bin').flatMap(importsOf).map((i) => i.target));
-      for (const role of ['server', 'agent', 'client', 'shared']) assert.ok(targets.has(role), `bin/ imports from ${role}/`);
+      for (const role of ['server', 'agent', 'client', 'common']) assert.ok(targets.has(role), `bin/ imports from ${role}/`);
       const multiLine = importsOf('client/commands/task.ts').find((i) => i.specifier === './common');
       assert.equal(multiLine?.target, 'client', 'a multi-line import is found');
       const required = importsOf('server/store/migrate.ts');
@@ -264,7 +264,7 @@ describe('architecture', () => {
     });
 
     it('the agent, the client, shared code and bin/ build no SQL', () => {
-      assertNone(sqlOutsideStore(['agent', 'client', 'shared', 'bin']), 'line(s) building SQL');
+      assertNone(sqlOutsideStore(['agent', 'client', 'common', 'bin']), 'line(s) building SQL');
     });
 
     it('the SQL scan recognises the store\'s own queries (so the rules above are not vacuous)', () => {

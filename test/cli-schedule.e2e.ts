@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { call } from '../client/client';
-import { EXIT } from '../shared/exit-codes';
+import { EXIT } from '../common/exit-codes';
 import { FakeAgent } from './helpers/fake-agent';
 import { CLI, runCli as runCliProcess, type CliResult } from './helpers/processes';
 import { eventually, startServerOn, type TestServer } from './helpers/server';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT } from '../shared/exit-codes';
+import { EXIT } from '../common/exit-codes';
 import { tempDir } from './helpers/agent-process';
 import { exited, runCli, startCli, type CliResult } from './helpers/processes';
 import { startServerOn, type TestServer } from './helpers/server';

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { call } from '../client/client';
-import { EXIT } from '../shared/exit-codes';
+import { EXIT } from '../common/exit-codes';
 import { startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, STORE_KINDS } from './helpers/stores';
 import type { Task__Output } from '../protos/generated/taskplane/v1/Task';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../client/client';
-import { timestampMs } from '../shared/proto-time';
+import { timestampMs } from '../common/proto-time';
 import { FakeAgent } from './helpers/fake-agent';
 import { FakeClock } from './helpers/fake-clock';
 import { describeOnEachStore, expectStatus } from './helpers/server';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CronSchedule, CronSpecError, formatInZone } from '../shared/cron-schedule';
+import { CronSchedule, CronSpecError, formatInZone } from '../common/cron-schedule';
 
 const utc = (ms: number) => new Date(ms).toISOString();
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { serializeError } from '../shared/log';
+import { serializeError } from '../common/log';
 
 /** No log line carries SQL text or values: errors are logged by what an operator can act on. */
 describe('error serialization for the log', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../client/client';
-import { createLogger } from '../shared/log';
+import { createLogger } from '../common/log';
 import { startAgentProcess, waitForState } from './helpers/agent-process';
 import { FakeAgent } from './helpers/fake-agent';
 import { runCli, type CliResult } from './helpers/processes';

@@ -12,7 +12,7 @@ import { TOKEN_CACHE_MS } from '../server/security/token-manager';
 import { FakeAgent } from './helpers/fake-agent';
 import { FakeClock } from './helpers/fake-clock';
 import { MAX_CONCURRENT_STREAMS } from '../server/server';
-import { timestampMs } from '../shared/proto-time';
+import { timestampMs } from '../common/proto-time';
 
 /**
  * The permission table (server/grpc/permission-table.ts), walked: every

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { assertListenSecure, isLoopback } from '../server/config';
 import { RateLimiter } from '../server/security/rate-limit';
 import { methodAllowed, scopeNotWithin, validateMethodPatterns } from '../server/security/scope';
-import { resolveTransport } from '../shared/transport';
+import { resolveTransport } from '../common/transport';
 
 describe('scopes: method patterns', () => {
   const scope = (methods: string[] | null) => ({ selector: null, methods });

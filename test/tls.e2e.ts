@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { call, connect, type ConnectOptions, type TaskplaneClients } from '../client/client';
-import { EXIT } from '../shared/exit-codes';
+import { EXIT } from '../common/exit-codes';
 import { TestCa } from './helpers/certificates';
 import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';

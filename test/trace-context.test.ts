@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newTraceparent, traceIdOf, traceparentProblem } from '../shared/trace-context';
+import { newTraceparent, traceIdOf, traceparentProblem } from '../common/trace-context';
 
 const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 

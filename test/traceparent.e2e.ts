@@ -5,7 +5,7 @@ import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, waitForState } from './helpers/agent-process';
 import { runCli } from './helpers/processes';
 import { describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
-import { traceIdOf } from '../shared/trace-context';
+import { traceIdOf } from '../common/trace-context';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const OTHER_SPAN = '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01';

@@ -1,5 +1,5 @@
 import { call } from '../client';
-import type { Output } from '../../shared/output';
+import type { Output } from '../../common/output';
 import type { AuditEvent__Output } from '../../protos/generated/taskplane/v1/AuditEvent';
 import type { ListAuditEventsResponse__Output } from '../../protos/generated/taskplane/v1/ListAuditEventsResponse';
 import { CLIENT_FLAGS_USAGE, formatTime, nextPageHint, outputFor, PAGING_OPTIONS, parsePageSize, parseTime, parseVerb, readPages, runVerb, unaryOptions, withClients } from './common';

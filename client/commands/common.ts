@@ -2,13 +2,13 @@ import type * as grpc from '@grpc/grpc-js';
 import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type TaskplaneClients } from '../client';
-import { UsageError } from '../../shared/exit-codes';
-import { Output, outputFormat } from '../../shared/output';
+import { UsageError } from '../../common/exit-codes';
+import { Output, outputFormat } from '../../common/output';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
-import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../shared/proto-time';
-import { formatInZone } from '../../shared/cron-schedule';
-import { durationTextMs } from '../../shared/duration-text';
+import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../common/proto-time';
+import { formatInZone } from '../../common/cron-schedule';
+import { durationTextMs } from '../../common/duration-text';
 
 /**
  * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every

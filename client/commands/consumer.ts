@@ -1,5 +1,5 @@
 import { call, type TaskplaneClients } from '../client';
-import type { Output } from '../../shared/output';
+import type { Output } from '../../common/output';
 import type { Consumer__Output } from '../../protos/generated/taskplane/v1/Consumer';
 import type { HistoryEvent__Output } from '../../protos/generated/taskplane/v1/HistoryEvent';
 import type { ListConsumersResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumersResponse';

@@ -1,6 +1,6 @@
 import { call, type TaskplaneClients } from '../client';
-import { UsageError } from '../../shared/exit-codes';
-import type { Output } from '../../shared/output';
+import { UsageError } from '../../common/exit-codes';
+import type { Output } from '../../common/output';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Schedule__Output } from '../../protos/generated/taskplane/v1/Schedule';

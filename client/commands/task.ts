@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { call, type TaskplaneClients } from '../client';
-import { TRACEPARENT } from '../../shared/trace-context';
-import { EXIT, UsageError } from '../../shared/exit-codes';
-import type { Output } from '../../shared/output';
+import { TRACEPARENT } from '../../common/trace-context';
+import { EXIT, UsageError } from '../../common/exit-codes';
+import type { Output } from '../../common/output';
 import { TaskState, type TaskState__Output } from '../../protos/generated/taskplane/v1/TaskState';
 import type { Task__Output } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent__Output } from '../../protos/generated/taskplane/v1/TaskEvent';
@@ -31,7 +31,7 @@ import {
   runVerb,
   withClients,
 } from './common';
-import { durationMs, msToTimestamp, timestampMs } from '../../shared/proto-time';
+import { durationMs, msToTimestamp, timestampMs } from '../../common/proto-time';
 
 export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consumers and follow them
 

@@ -1,10 +1,10 @@
 import { call } from '../client';
-import { UsageError } from '../../shared/exit-codes';
-import type { Output } from '../../shared/output';
+import { UsageError } from '../../common/exit-codes';
+import type { Output } from '../../common/output';
 import type { Token__Output } from '../../protos/generated/taskplane/v1/Token';
 import type { TokenRole } from '../../protos/generated/taskplane/v1/TokenRole';
 import type { ListTokensResponse__Output } from '../../protos/generated/taskplane/v1/ListTokensResponse';
-import { durationMs, msToTimestamp } from '../../shared/proto-time';
+import { durationMs, msToTimestamp } from '../../common/proto-time';
 import {
   CLIENT_FLAGS_USAGE,
   details,

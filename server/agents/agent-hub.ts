@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Clock } from '../clock';
 import type { ConsumerSessions } from '../consumers/consumer-sessions';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import { Dispatcher, type SessionDirectory } from '../dispatch/dispatcher';
 import type { TaskLifecycle } from '../tasks/lifecycle';

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { redactDatabaseUrl, serverConfig } from '../config';
 import { openDatabase } from '../store/database';
 import { migrateToLatest, pendingMigrations } from '../store/migrate';
-import type { Command } from '../../shared/command';
-import { createLogger } from '../../shared/log';
-import { Output, outputFormat } from '../../shared/output';
+import type { Command } from '../../common/command';
+import { createLogger } from '../../common/log';
+import { Output, outputFormat } from '../../common/output';
 
 const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
 

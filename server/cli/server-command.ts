@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { redactDatabaseUrl, serverConfig, type ServerFlags } from '../config';
 import { TaskplaneServer } from '../server';
-import type { Command } from '../../shared/command';
-import { createLogger } from '../../shared/log';
+import type { Command } from '../../common/command';
+import { createLogger } from '../../common/log';
 
 const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--http-listen HOST:PORT] [--database-url URL] [--migrate] [--tls-cert FILE --tls-key FILE] [flags]
 

@@ -5,10 +5,10 @@ import { assertSchemaCurrent, migrateToLatest } from '../store/migrate';
 import { issueBootstrapToken } from '../security/token-manager';
 import { ROLES, type Role } from '../security/principal';
 import { systemClock } from '../clock';
-import type { Command } from '../../shared/command';
-import { UsageError } from '../../shared/exit-codes';
-import { durationTextMs } from '../../shared/duration-text';
-import { Output, outputFormat } from '../../shared/output';
+import type { Command } from '../../common/command';
+import { UsageError } from '../../common/exit-codes';
+import { durationTextMs } from '../../common/duration-text';
+import { Output, outputFormat } from '../../common/output';
 
 const BOOTSTRAP_USAGE = `taskplane token create --bootstrap --name NAME --role viewer|operator|admin
     [--selector KEY=VALUE ...] [--methods PATTERN ...] [--expires DURATION]

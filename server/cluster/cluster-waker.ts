@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import { streamServersOf } from '../store/server-store';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import { transactionWithRetry } from '../store/batching';
 import { deleteServerLease, insertServerLease, lapsedServers, reapServer, releaseOrphanedSessions, renewServerLease } from '../store/server-store';
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '../errors';
 import type { Clock } from '../clock';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { PageTokens } from '../paging';
 import { insertAuditEvents } from '../store/audit-store';
 import { isUniqueViolation, type Dialect } from '../store/database';

@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import type { AgentChannel, MessageToAgent, StreamEnd } from '../agents/agent-session';
 import type { MessageFromAgent } from '../agents/agent-hub';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { TaskErrorInfo } from '../tasks/task-record';
 import type { ConnectRequest__Output } from '../../protos/generated/taskplane/v1/ConnectRequest';
 import type { ConnectResponse } from '../../protos/generated/taskplane/v1/ConnectResponse';
-import { msToDuration, msToTimestamp } from '../../shared/proto-time';
-import { OrderedWriter } from '../../shared/ordered-writer';
+import { msToDuration, msToTimestamp } from '../../common/proto-time';
+import { OrderedWriter } from '../../common/ordered-writer';
 
 export type AgentStream = grpc.ServerDuplexStream<ConnectRequest__Output, ConnectResponse>;
 

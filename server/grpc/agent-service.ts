@@ -2,7 +2,7 @@ import type { AgentHub } from '../agents/agent-hub';
 import type { AgentCapabilities } from '../agents/agent-session';
 import type { ConsumerManager } from '../consumers/consumer-manager';
 import { FailedPreconditionError, InvalidArgumentError, UnauthenticatedError } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { AgentServiceHandlers } from '../../protos/generated/taskplane/v1/AgentService';
 import type { AgentHello__Output } from '../../protos/generated/taskplane/v1/AgentHello';
 import { toServiceError } from './status';

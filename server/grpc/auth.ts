@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../clock';
 import { PermissionDeniedError, ResourceExhaustedError, TaskplaneError, UnauthenticatedError } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { AuditLog } from '../security/audit-log';
 import { ROLE_PERMISSIONS, roleAllows } from '../security/permissions';
 import { Caller, ROLES, type CallContext } from '../security/principal';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { AgentHub } from '../agents/agent-hub';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import { loadClusterProtos } from '../../protos/loader';
 import type { ClusterServiceHandlers, ClusterServiceClient } from '../../protos/generated/taskplane/v1/ClusterService';
 import type { WakeSender } from '../cluster/cluster-waker';

@@ -2,7 +2,7 @@ import type { ConsumerManager } from '../consumers/consumer-manager';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';
 import { consumerToProto, durationToMs, historyEventToProto, timeRange } from './convert';
-import { msToTimestamp } from '../../shared/proto-time';
+import { msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
 import type { RegisterConsumerRequest__Output } from '../../protos/generated/taskplane/v1/RegisterConsumerRequest';

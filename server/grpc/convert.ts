@@ -8,11 +8,11 @@ import type { Task } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { Consumer } from '../../protos/generated/taskplane/v1/Consumer';
 import type { HistoryEvent } from '../../protos/generated/taskplane/v1/HistoryEvent';
-import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../shared/proto-time';
+import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../common/proto-time';
 
 /**
  * Translation between proto messages and domain records. No logic beyond
- * shape and units; the unit arithmetic is shared/proto-time.ts, and what
+ * shape and units; the unit arithmetic is common/proto-time.ts, and what
  * arrives from a client is range-checked here first.
  */
 

@@ -3,7 +3,7 @@ import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
 import { durationToMs, timestampToMs } from './convert';
-import { msToDuration, msToTimestamp } from '../../shared/proto-time';
+import { msToDuration, msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
 import type { ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';

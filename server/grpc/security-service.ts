@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../security/principal';
 import type { TokenRecord } from '../security/token-record';
 import type { TokenManager } from '../security/token-manager';
 import { optionalText, pageSize, parseLabelSelector } from '../validation';
-import { msToTimestamp } from '../../shared/proto-time';
+import { msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import { timeRange, timestampToMs } from './convert';
 import type { TokenServiceHandlers } from '../../protos/generated/taskplane/v1/TokenService';

@@ -17,7 +17,7 @@ import type { WatchTaskRequest__Output } from '../../protos/generated/taskplane/
 import type { WatchTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupRequest';
 import type { TaskEventRecord } from '../tasks/task-record';
 import type * as grpc from '@grpc/grpc-js';
-import { TRACEPARENT } from '../../shared/trace-context';
+import { TRACEPARENT } from '../../common/trace-context';
 
 /** TaskService: translates messages and statuses; the logic is TaskManager's. Every handler is guarded (auth.ts). */
 export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): TaskServiceHandlers {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 
 /** The server's certificate files (PEM). With `clientCaFile`, clients must present a certificate signed by it (mutual TLS). */
 export interface TlsFiles {

@@ -6,7 +6,7 @@ import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import type { TaskRecord } from '../tasks/task-record';
 import { optionalTraceparent, pageSize, parseLabelSelector, truncate } from '../validation';
-import { TRACEPARENT } from '../../shared/trace-context';
+import { TRACEPARENT } from '../../common/trace-context';
 import { PERMISSIONS, type Permission } from './authorize';
 import type { Caller } from '../security/principal';
 import {

@@ -8,7 +8,7 @@ import {
   TaskplaneError,
   UnauthenticatedError,
 } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import { isDatabaseUnavailable } from '../store/database';
 
 /**

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ChangeNotifier } from '../notifier';
 import { Wake } from '../wake';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 
 export interface LiveViewsOptions {
   notifier: ChangeNotifier;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { PageTokens } from '../paging';
 import { consumerExists, consumerMatches, labelsOfConsumers, listConsumers } from '../store/consumer-store';
 import { insertAuditEvents } from '../store/audit-store';
@@ -12,7 +12,7 @@ import { deleteSchedule, findSchedule, insertSchedule, listScheduleFires, listSc
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
 import { validateLabels } from '../validation';
-import { CronSchedule, CronSpecError, formatInZone } from '../../shared/cron-schedule';
+import { CronSchedule, CronSpecError, formatInZone } from '../../common/cron-schedule';
 import type { ScheduleRecord, ScheduleSpec } from './schedule-record';
 
 const MAX_CATCH_UP_WINDOW_MS = 366 * 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { PageTokens } from '../paging';
 import { insertAuditEvents, listAuditEvents, type AuditEventRecord, type AuditFilter, type NewAuditEvent } from '../store/audit-store';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError, UnauthenticatedError } from '../errors';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { PageTokens } from '../paging';
 import { insertAuditEvents } from '../store/audit-store';
 import { insertClusterSetting } from '../store/cluster-meta-store';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import type { RateLimitedLog } from '../rate-limited-log';
 import { NO_METRICS, type Metrics } from '../metrics';

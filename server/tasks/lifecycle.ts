@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import { isDatabaseUnavailable, type Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import { isDatabaseUnavailable, type Dialect } from '../store/database';
 import { Batcher, updateRowsById } from '../store/batching';
 import { insertHistoryEvents, type NewHistoryEvent } from '../store/consumer-store';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Clock } from '../clock';
-import type { Logger } from '../../shared/log';
+import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { Agent } from '../../agent/agent';
 import { PluginRegistry } from '../../agent/plugin-api';
-import { createLogger } from '../../shared/log';
+import { createLogger } from '../../common/log';
 import { register } from '../fixtures/testing-plugin';
 
 export interface AgentsStart {

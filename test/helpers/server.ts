@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, type TaskplaneClients } from '../../client/client';
-import { createLogger, type Logger } from '../../shared/log';
+import { createLogger, type Logger } from '../../common/log';
 import { TaskplaneServer, type ServerOptions } from '../../server/server';
 import { openDatabase } from '../../server/store/database';
 import { issueBootstrapToken, type CreateTokenInput } from '../../server/security/token-manager';
