@@ -30,13 +30,15 @@ export interface ConnectOptions {
   /** TLS: CA to trust, own certificate and key (mutual TLS); see common/transport.ts. An https:// address turns TLS on too. */
   tls?: Omit<TransportFlags, 'server'>;
   channelOptions?: grpc.ChannelOptions;
+  /** Client interceptors run on every call, after the one that adds the token (tracing, counting). */
+  interceptors?: grpc.Interceptor[];
 }
 
 export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAULT_SERVER, options: ConnectOptions = {}): TaskplaneClients {
   const protos = loadTaskplaneProtos();
   const { target, credentials } = resolveTransport({ server: address, ...options.tls });
   const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES, 'grpc.max_send_message_length': MAX_SEND_BYTES, ...options.channelOptions };
-  const clientOptions: grpc.ClientOptions = { ...channelOptions, interceptors: options.token ? [bearer(options.token)] : [] };
+  const clientOptions: grpc.ClientOptions = { ...channelOptions, interceptors: [...(options.token ? [bearer(options.token)] : []), ...(options.interceptors ?? [])] };
   const v1 = protos.taskplane.v1;
   const tasks = new v1.TaskService(target, credentials, clientOptions);
   // The other service clients share the TaskService client's channel (one

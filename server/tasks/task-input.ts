@@ -22,8 +22,8 @@ export interface CreateTaskInput {
 export interface ValidTaskInput extends CreateTaskInput {
   /** Arguments normalised to compact JSON. */
   argumentsJson: string;
-  /** Fingerprint of the request, to tell an idempotent retry from a conflicting reuse of its key. */
-  requestHash: string;
+  /** Fingerprint of a keyed request, to tell an idempotent retry from a conflicting reuse of its key (null without a key). */
+  requestHash: string | null;
 }
 
 export const METHOD_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}\.[A-Za-z][A-Za-z0-9_]{0,62}$/;
@@ -54,22 +54,24 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
   optionalText('idempotency_key', input.idempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH);
   if (input.traceparent) optionalTraceparent('traceparent', [input.traceparent]);
   const normalised = { ...input, argumentsJson };
-  // The trace context is not part of the request: a retry may come from a new span.
-  const requestHash = crypto
-    .createHash('sha256')
-    .update(
-      stableStringify({
-        consumerId: normalised.consumerId,
-        method: normalised.method,
-        arguments: JSON.parse(argumentsJson),
-        notBeforeTime: normalised.notBeforeTime,
-        notAfterTime: normalised.notAfterTime,
-        timeoutMs: normalised.timeoutMs,
-        labels: normalised.labels,
-      }),
-    )
-    .digest('hex');
+  // Only a keyed request is ever compared with an earlier one; hashing the
+  // others would be measurable work on the create path for nothing.
+  const requestHash = input.idempotencyKey ? fingerprint(normalised) : null;
   return { ...normalised, requestHash };
+}
+
+/** The request as its idempotency key stands for it. The trace context is not part of it: a retry may come from a new span. */
+function fingerprint(input: CreateTaskInput): string {
+  const canonical = stableStringify({
+    consumerId: input.consumerId,
+    method: input.method,
+    arguments: JSON.parse(input.argumentsJson),
+    notBeforeTime: input.notBeforeTime,
+    notAfterTime: input.notAfterTime,
+    timeoutMs: input.timeoutMs,
+    labels: input.labels,
+  });
+  return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
 const MAX_ARGUMENTS_DEPTH = 64;
@@ -142,7 +144,7 @@ export function toTaskDraft(v: ValidTaskInput, now: number, origin: TaskOrigin =
     argumentsJson: v.argumentsJson,
     labels: v.labels,
     idempotencyKey: v.idempotencyKey || null,
-    requestHash: v.idempotencyKey ? v.requestHash : null,
+    requestHash: v.requestHash,
     createTime: now,
     notBeforeTime: v.notBeforeTime,
     notAfterTime: v.notAfterTime,
