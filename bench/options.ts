@@ -8,6 +8,8 @@ export const PHASES = ['throughput', 'latency', 'history', 'release', 'cross-ser
 /** Phases run when --phases is not given (cross-server starts a second server, so it is asked for by name). */
 export const DEFAULT_PHASES = ['throughput', 'latency', 'history', 'release'];
 export type Phase = (typeof PHASES)[number];
+export const CREATE_MODES = ['batched', 'single'] as const;
+export type CreateMode = (typeof CREATE_MODES)[number];
 
 export interface BenchOptions {
   /** Measured seconds of the throughput phase (after the warm-up). */
@@ -25,6 +27,8 @@ export interface BenchOptions {
   concurrency: number;
   /** CreateTask calls in flight in the closed loops. */
   inFlight: number;
+  /** How producers create: through the client library's TaskCreator (batched) or one CreateTask call per task (single). */
+  creates: CreateMode;
   /** Throughput phase: at most this many created tasks not yet SUCCEEDED (0: no bound, creates run ahead). */
   maxOutstanding: number;
   /** Where the agents' state directories (journals) go; default the system temp dir. */
@@ -61,6 +65,10 @@ and resource use. Every flag also reads an environment variable.
                                                  (2000; 0 = no bound)
   --agent-state-dir DIR BENCH_AGENT_STATE_DIR    parent of the agents' journals (system temp dir); /dev/shm
                                                  models agents on their own hosts (no shared disk)
+  --creates MODE        BENCH_CREATES            batched: producers create through the client library's
+                                                 TaskCreator, which sends the creates of one event-loop
+                                                 turn as one BatchCreateTasks call (default); single: one
+                                                 CreateTask call per task
   --client-channels N   BENCH_CLIENT_CHANNELS    gRPC connections of the bench clients (2)
   --phases LIST         BENCH_PHASES             comma-separated subset of throughput,latency,history,release,
                                                  cross-server (default: all but cross-server, which starts a
@@ -89,6 +97,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       'max-outstanding': { type: 'string' },
       'agent-state-dir': { type: 'string' },
       'client-channels': { type: 'string' },
+      creates: { type: 'string' },
       phases: { type: 'string' },
       'mysql-url': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -110,6 +119,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   for (const p of phases) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases: unknown phase "${p}" (known: ${PHASES.join(', ')})`);
   const concurrency = num('concurrency', values.concurrency, 'BENCH_AGENT_CONCURRENCY', 8, 1);
   if (concurrency > 256) throw new Error('--concurrency must be at most 256 (AgentHello.concurrency)');
+  const creates = values.creates ?? env.BENCH_CREATES ?? 'batched';
+  if (!(CREATE_MODES as readonly string[]).includes(creates)) throw new Error(`--creates (BENCH_CREATES) must be one of ${CREATE_MODES.join(', ')}, not "${creates}"`);
   const cpuProf = values['cpu-prof'] ?? env.BENCH_CPU_PROF ?? '';
   return {
     durationS: num('duration', values.duration, 'BENCH_DURATION', 15, 0.1, false),
@@ -120,6 +131,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     consumers: num('consumers', values.consumers, 'BENCH_CONSUMERS', 50, 1),
     concurrency,
     inFlight: num('in-flight', values['in-flight'], 'BENCH_IN_FLIGHT', 200, 1),
+    creates: creates as CreateMode,
     maxOutstanding: num('max-outstanding', values['max-outstanding'], 'BENCH_MAX_OUTSTANDING', 2000, 0),
     agentStateDir: values['agent-state-dir'] ?? env.BENCH_AGENT_STATE_DIR ?? null,
     clientChannels: num('client-channels', values['client-channels'], 'BENCH_CLIENT_CHANNELS', 2, 1),

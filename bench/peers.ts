@@ -10,8 +10,10 @@
  *   of --concurrency each in one process; BullMQ: as many Worker instances of
  *   the same concurrency in one process);
  * - the same payload (an empty JSON object) and the same work (none);
- * - single adds, because taskplane's bench creates with single CreateTask
- *   calls (the server group-commits them).
+ * - the same batching of adds (--creates): "batched" (the default) sends
+ *   the adds asked for in one event-loop turn together, taskplane through
+ *   its client library's TaskCreator (one BatchCreateTasks call) and BullMQ
+ *   through Queue.addBulk; "single" makes one call per task on both sides.
  *
  * BullMQ runs on its own redis-server, started here on a free port and
  * stopped after: once without persistence, once with AOF everysec.
@@ -38,6 +40,9 @@ const USAGE = `npm run bench:peers -- [flags]
   --consumers N     taskplane agents / BullMQ workers (50)
   --concurrency N   tasks each runs at once (8)
   --in-flight N     calls in flight in the closed loop (200)
+  --creates MODE    batched (default): the adds of one event-loop turn go together
+                    (taskplane: TaskCreator / BatchCreateTasks; BullMQ: addBulk);
+                    single: one call per task on both sides
   --output FILE     JSON report (bench/results/peers.json)
   --skip-taskplane  only the BullMQ side (to check it alone)`;
 
@@ -48,6 +53,7 @@ interface Options {
   consumers: number;
   concurrency: number;
   inFlight: number;
+  creates: 'batched' | 'single';
   output: string;
   skipTaskplane: boolean;
 }
@@ -62,6 +68,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       consumers: { type: 'string' },
       concurrency: { type: 'string' },
       'in-flight': { type: 'string' },
+      creates: { type: 'string' },
       output: { type: 'string' },
       'skip-taskplane': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -80,9 +87,15 @@ function parseOptions(argv: string[]): Options | 'help' {
     consumers: num('consumers', values.consumers, 50),
     concurrency: num('concurrency', values.concurrency, 8),
     inFlight: num('in-flight', values['in-flight'], 200),
+    creates: parseCreates(values.creates),
     output: path.resolve(values.output ?? path.join(BENCH_SOURCE_DIR, 'results', 'peers.json')),
     skipTaskplane: values['skip-taskplane'] ?? false,
   };
+}
+
+function parseCreates(text = 'batched'): Options['creates'] {
+  if (text !== 'batched' && text !== 'single') throw new Error(`--creates: "${text}" is neither batched nor single`);
+  return text;
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -169,11 +182,28 @@ async function runBullmq(opts: Options, persistence: 'none' | 'aof-everysec', ph
   const pids = { producer: process.pid, worker: worker.pid ?? null, redis: redis.child.pid ?? null };
   const result: PeerResult = { cpuPerTaskUs: {} };
   let seq = 0;
+  // --creates batched: the adds of one turn leave together, as one addBulk.
+  let turn: Array<{ name: string; data: object; opts: { jobId: string; removeOnComplete: boolean }; added: () => void; failed: (err: unknown) => void }> = [];
+  const addInTurn = (jobId: string) =>
+    new Promise<void>((added, failed) => {
+      if (turn.length === 0) {
+        setImmediate(() => {
+          const jobs = turn;
+          turn = [];
+          queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts }))).then(
+            () => jobs.forEach((j) => j.added()),
+            (err) => jobs.forEach((j) => j.failed(err)),
+          );
+        });
+      }
+      turn.push({ name: 'noop', data: {}, opts: { jobId, removeOnComplete: true }, added, failed });
+    });
   /** Adds one job; resolves with its completion time. */
   const add = async (): Promise<number> => {
     const jobId = `j${++seq}`;
     const done = new Promise<number>((resolve) => completions.set(jobId, resolve));
-    await queue.add('noop', {}, { jobId, removeOnComplete: true });
+    if (opts.creates === 'batched') await addInTurn(jobId);
+    else await queue.add('noop', {}, { jobId, removeOnComplete: true });
     const at = await done;
     completions.delete(jobId);
     return at;
@@ -248,6 +278,7 @@ function runTaskplane(opts: Options, phases: string, rate: number): any {
     '--consumers', String(opts.consumers),
     '--concurrency', String(opts.concurrency),
     '--in-flight', String(opts.inFlight),
+    '--creates', opts.creates,
     '--output', output,
   ];
   execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -281,7 +312,7 @@ async function main(): Promise<void> {
     return;
   }
   const redisVersion = execFileSync('redis-server', ['--version']).toString().trim();
-  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores`);
+  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores; ${opts.creates} adds`);
   const taskplane = opts.skipTaskplane ? null : taskplaneResult(opts);
   log('BullMQ, no persistence ...');
   const bullmq = await runBullmq(opts, 'none', { throughput: true, rates: opts.rates });

@@ -37,11 +37,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { service as healthService } from 'grpc-health-check';
 import knexFactory, { type Knex } from 'knex';
 import { call, connect, type TaskplaneClients } from '../client/client';
+import { TaskCreator } from '../client/task-creator';
+import type { CreateTaskRequest } from '../protos/generated/taskplane/v1/CreateTaskRequest';
+import type { Task__Output } from '../protos/generated/taskplane/v1/Task';
 import { msToTimestamp } from '../common/proto-time';
 import { openDatabase } from '../server/store/database';
 import { migrateToLatest } from '../server/store/migrate';
 import { issueBootstrapToken } from '../server/security/token-manager';
-import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './options';
+import { BENCH_USAGE, parseBenchOptions, type BenchOptions, type CreateMode } from './options';
 import { DbMeter, MachineMeter, type DbUsage, type MachineUsage } from './dbstat';
 import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procstat';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
@@ -386,11 +389,30 @@ interface Load {
   clients: TaskplaneClients[];
   consumerIds: string[];
   next: number;
+  /** How the phases' producers create: see --creates. */
+  creates: CreateMode;
 }
 
-function nextTarget(load: Load): { client: TaskplaneClients; consumerId: string } {
+type CreateTask = (request: CreateTaskRequest) => Promise<Task__Output>;
+
+/**
+ * CreateTask through `client` as --creates says: "batched" goes through the
+ * client library's TaskCreator (the creates of one turn share one
+ * BatchCreateTasks call), "single" makes one unary call per task.
+ */
+function creatorFor(client: TaskplaneClients, mode: CreateMode): CreateTask {
+  if (mode === 'single') return (request) => call(client.tasks, 'createTask', request, { deadline: Date.now() + 30_000 }).then((r) => r.task!);
+  const creator = new TaskCreator(client.tasks);
+  return (request) => creator.create(request);
+}
+
+const creators = new WeakMap<TaskplaneClients, CreateTask>();
+
+function nextTarget(load: Load): { create: CreateTask; consumerId: string } {
   const i = load.next++;
-  return { client: load.clients[i % load.clients.length], consumerId: load.consumerIds[i % load.consumerIds.length] };
+  const client = load.clients[i % load.clients.length];
+  if (!creators.has(client)) creators.set(client, creatorFor(client, load.creates));
+  return { create: creators.get(client)!, consumerId: load.consumerIds[i % load.consumerIds.length] };
 }
 
 interface CreateStats {
@@ -442,10 +464,10 @@ async function closedLoop(
         await sleep(5);
         continue;
       }
-      const { client, consumerId } = nextTarget(load);
+      const { create, consumerId } = nextTarget(load);
       const t = performance.now();
       try {
-        await call(client.tasks, 'createTask', { consumerId, method, argumentsJson }, { deadline: Date.now() + 30_000 });
+        await create({ consumerId, method, argumentsJson });
         stats.ok++;
         const done = Date.now();
         if (done >= windowStart && done < endAt) {
@@ -571,7 +593,7 @@ async function throughputPhase({ opts, db, load, pids, serverAddress, metricsUrl
   const startAt = Date.now();
   const windowStart = startAt + opts.warmupS * 1000;
   const windowEnd = windowStart + opts.durationS * 1000;
-  log(`throughput: closed loop, ${opts.inFlight} CreateTask in flight${opts.maxOutstanding > 0 ? `, at most ${opts.maxOutstanding} tasks unfinished` : ''}, ${opts.warmupS} s warm-up + ${opts.durationS} s measured ...`);
+  log(`throughput: closed loop, ${opts.inFlight} creates in flight (${opts.creates})${opts.maxOutstanding > 0 ? `, at most ${opts.maxOutstanding} tasks unfinished` : ''}, ${opts.warmupS} s warm-up + ${opts.durationS} s measured ...`);
   let meter: Promise<PhaseMeter> | null = null;
   const scrapes = new ScrapeProbe(metricsUrl);
   const meterTimer = setTimeout(() => {
@@ -749,17 +771,17 @@ async function latencyPhase({ opts, db, load, pids, serverAddress }: PhaseContex
       if (i >= warmCount) skipped++;
       return;
     }
-    const { client, consumerId } = nextTarget(load);
+    const { create, consumerId } = nextTarget(load);
     const sendAt = performance.now();
     const record: Sent = { id: null, intendedEpochMs: epoch0 + (intended - perf0), lagMs: sendAt - intended, createMs: NaN };
     if (i >= warmCount) sent.push(record);
     outstanding++;
     pending.push(
-      call(client.tasks, 'createTask', { consumerId, method: 'bench.noop', argumentsJson: '{}' }, { deadline: Date.now() + 30_000 }).then(
-        (res) => {
+      create({ consumerId, method: 'bench.noop', argumentsJson: '{}' }).then(
+        (task) => {
           outstanding--;
           record.createMs = performance.now() - sendAt;
-          record.id = res.task?.id ?? null;
+          record.id = task.id;
         },
         (err) => {
           outstanding--;
@@ -1219,7 +1241,7 @@ async function main(): Promise<number> {
     }
     const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
     if (serverB) pids.serverB = serverB.child.pid ?? null;
-    const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0 }, pids };
+    const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0, creates: opts.creates }, pids };
     const phases: Record<string, unknown> = {};
     report.phases = phases;
     for (const phase of opts.phases) {
