@@ -22,9 +22,9 @@ export interface ClusterWakerOptions {
 /** Wake-up lookups and calls in flight at once; more wait and are merged into the next round. */
 const MAX_IN_FLIGHT = 2;
 /**
- * How long a consumer's stream server, once read, is used without reading
- * it again. Streams rarely move; when one has, the old server ignores the
- * wake and the new one's poll finds the work.
+ * How long a consumer's stream server, once read, is used before it is read
+ * again (in the background). Streams rarely move; when one has, the old
+ * server ignores the wake and the new one's poll finds the work.
  */
 const OWNER_TTL_MS = 1_000;
 const MAX_CACHED_OWNERS = 100_000;
@@ -48,6 +48,9 @@ export class ClusterWaker {
   private lastFailureLog = 0;
   private readonly owners = new Map<string, { serverId: string; address: string; readAt: number }>();
   private failuresSinceLog = 0;
+  /** Cached owners due for a fresh read, and the read under way. */
+  private readonly stale = new Set<string>();
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly options: ClusterWakerOptions) {
     this.unsubscribe = [
@@ -108,24 +111,55 @@ export class ClusterWaker {
     }
   }
 
-  /** The server holding each consumer's stream, if another one: from the cache while fresh, else one read for the rest. */
+  /**
+   * The server holding each consumer's stream, if another one. A cached
+   * owner is used at once, even when older than OWNER_TTL_MS, so no wake-up
+   * waits on a read of an owner it knows; stale entries are read again in
+   * the background. Only consumers never seen cost a read before the wake.
+   */
   private async ownersOf(consumerIds: string[]): Promise<Map<string, { serverId: string; address: string }>> {
     const now = Date.now();
     const out = new Map<string, { serverId: string; address: string }>();
     const unknown: string[] = [];
     for (const id of consumerIds) {
       const cached = this.owners.get(id);
-      if (cached && now - cached.readAt < OWNER_TTL_MS) out.set(id, cached);
-      else unknown.push(id);
+      if (!cached) unknown.push(id);
+      else {
+        out.set(id, cached);
+        if (now - cached.readAt >= OWNER_TTL_MS) this.stale.add(id);
+      }
     }
-    if (unknown.length === 0) return out;
-    const read = await streamServersOf(this.options.db, unknown, this.options.serverId);
-    if (this.owners.size > MAX_CACHED_OWNERS) this.owners.clear();
-    for (const [id, owner] of read) {
-      out.set(id, owner);
-      this.owners.set(id, { ...owner, readAt: now });
-    }
+    this.refreshStale();
+    if (unknown.length > 0) for (const [id, owner] of await this.readOwners(unknown)) out.set(id, owner);
     return out;
+  }
+
+  /** Reads the owners of stale entries again, one read at a time, off the wake-up path. */
+  private refreshStale(): void {
+    if (this.refreshing || this.stale.size === 0 || this.stopped) return;
+    const ids = [...this.stale];
+    this.stale.clear();
+    const refresh = this.readOwners(ids)
+      .then(() => undefined, (err) => this.failed(err))
+      .finally(() => {
+        this.refreshing = null;
+        this.flushes.delete(refresh);
+      });
+    this.refreshing = refresh;
+    this.flushes.add(refresh);
+  }
+
+  /** One read of these consumers' stream servers into the cache; a consumer with no stream elsewhere leaves it. */
+  private async readOwners(consumerIds: string[]): Promise<Map<string, { serverId: string; address: string }>> {
+    const readAt = Date.now();
+    const read = await streamServersOf(this.options.db, consumerIds, this.options.serverId);
+    if (this.owners.size > MAX_CACHED_OWNERS) this.owners.clear();
+    for (const id of consumerIds) {
+      const owner = read.get(id);
+      if (owner) this.owners.set(id, { ...owner, readAt });
+      else this.owners.delete(id);
+    }
+    return read;
   }
 
   /** One log line per interval, not per failure: a dead server's address fails until its lease is reaped. */
