@@ -18,7 +18,11 @@
  * BullMQ runs on its own redis-server, started here on a free port and
  * stopped after: once without persistence, once with AOF everysec.
  * taskplane runs through bench/run.ts (MySQL with
- * innodb_flush_log_at_trx_commit=1, agents journaling every task to disk).
+ * innodb_flush_log_at_trx_commit=1, agents journaling every task with
+ * fdatasync). The agents' journals go to /dev/shm unless --agent-state-dir
+ * says otherwise: on a fleet each agent has its own disk, and fifty journals
+ * sharing one disk here would measure that disk, not the pipeline (the
+ * journal's guarantee is unchanged; only where its fsyncs land moves).
  * One table with the ratios is printed and written as JSON.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -43,6 +47,8 @@ const USAGE = `npm run bench:peers -- [flags]
   --creates MODE    batched (default): the adds of one event-loop turn go together
                     (taskplane: TaskCreator / BatchCreateTasks; BullMQ: addBulk);
                     single: one call per task on both sides
+  --agent-state-dir DIR  parent of the agents' journals (/dev/shm: one disk per
+                    agent, as on a fleet; give a disk path to share one disk)
   --output FILE     JSON report (bench/results/peers.json)
   --skip-taskplane  only the BullMQ side (to check it alone)`;
 
@@ -54,6 +60,7 @@ interface Options {
   concurrency: number;
   inFlight: number;
   creates: 'batched' | 'single';
+  agentStateDir: string;
   output: string;
   skipTaskplane: boolean;
 }
@@ -69,6 +76,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       concurrency: { type: 'string' },
       'in-flight': { type: 'string' },
       creates: { type: 'string' },
+      'agent-state-dir': { type: 'string' },
       output: { type: 'string' },
       'skip-taskplane': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -88,6 +96,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     concurrency: num('concurrency', values.concurrency, 8),
     inFlight: num('in-flight', values['in-flight'], 200),
     creates: parseCreates(values.creates),
+    agentStateDir: values['agent-state-dir'] ?? '/dev/shm',
     output: path.resolve(values.output ?? path.join(BENCH_SOURCE_DIR, 'results', 'peers.json')),
     skipTaskplane: values['skip-taskplane'] ?? false,
   };
@@ -279,6 +288,7 @@ function runTaskplane(opts: Options, phases: string, rate: number): any {
     '--concurrency', String(opts.concurrency),
     '--in-flight', String(opts.inFlight),
     '--creates', opts.creates,
+    '--agent-state-dir', opts.agentStateDir,
     '--output', output,
   ];
   execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -312,7 +322,7 @@ async function main(): Promise<void> {
     return;
   }
   const redisVersion = execFileSync('redis-server', ['--version']).toString().trim();
-  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores; ${opts.creates} adds`);
+  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores; ${opts.creates} adds; agents' journals in ${opts.agentStateDir}`);
   const taskplane = opts.skipTaskplane ? null : taskplaneResult(opts);
   log('BullMQ, no persistence ...');
   const bullmq = await runBullmq(opts, 'none', { throughput: true, rates: opts.rates });
