@@ -64,15 +64,18 @@ describeOnEachStore('consumer capabilities', (ctx) => {
   it('accepts an unoffered method when the request says it knows better (allow_unknown_method)', async () => {
     const credential = await register(ctx().clients, 'cap-force');
     agents.push(await connect(ctx(), 'cap-force', credential, OFFERED));
+    await expectStatus(create(ctx().clients, 'cap-force', 'packages.instal'), grpc.status.FAILED_PRECONDITION);
     const { task } = await create(ctx().clients, 'cap-force', 'packages.instal', { allowUnknownMethod: true });
     assert.equal(task!.method, 'packages.instal');
     assert.equal(await taskCount(ctx().clients, 'cap-force'), 1);
   });
 
-  it('accepts any method for a consumer whose agent never connected', async () => {
-    await register(ctx().clients, 'cap-never');
+  it('accepts any method for a consumer whose agent never connected, and checks from its first hello on', async () => {
+    const credential = await register(ctx().clients, 'cap-never');
     const { task } = await create(ctx().clients, 'cap-never', 'packages.instal');
     assert.equal(task!.state, 'TASK_STATE_WAITING');
+    agents.push(await connect(ctx(), 'cap-never', credential, OFFERED));
+    await expectStatus(create(ctx().clients, 'cap-never', 'packages.instal'), grpc.status.FAILED_PRECONDITION);
   });
 
   it('checks every request of a batch (all or nothing) and every consumer of a fan-out', async () => {
