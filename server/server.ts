@@ -6,6 +6,7 @@ import { LOADER_OPTIONS, loadPackageDefinition, loadTaskplaneProtos, PROTO_FILES
 import { systemClock, type Clock } from './clock';
 import { ConsumerManager } from './consumers/consumer-manager';
 import { consumerServiceHandlers } from './grpc/consumer-service';
+import { ConsumerTimeline } from './consumers/consumer-timeline';
 import { taskServiceHandlers } from './grpc/task-service';
 import type { Logger } from '../common/log';
 import { redactDatabaseUrl } from './config';
@@ -64,7 +65,7 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   watchPollMs?: number;
   /** Agent stream tuning (see AgentHubOptions). */
-  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends'>>;
+  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends' | 'lastSeenIntervalMs'>>;
   /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
   agentStreamQueueLimit?: number;
   /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */
@@ -240,7 +241,7 @@ export class TaskplaneServer {
       const edge = (service: string) => new GuardedService(`taskplane.v1.${service}`, guard, logger, server.liveStreams);
       // Every method of every service has a rule in server/grpc/permission-table.ts, or the server does not start.
       addGuardedService(grpcServer, v1.TaskService.service, taskServiceHandlers(tasks, edge('TaskService')) as grpc.UntypedServiceImplementation);
-      addGuardedService(grpcServer, v1.ConsumerService.service, consumerServiceHandlers(consumers, edge('ConsumerService')) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.ConsumerService.service, consumerServiceHandlers(consumers, new ConsumerTimeline(db.knex, clock, consumers, schedules, pageTokens), edge('ConsumerService')) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, audit, clock, { maxQueuedPerStream: options.agentStreamQueueLimit }) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.ScheduleService.service, scheduleServiceHandlers(schedules, edge('ScheduleService')) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.TokenService.service, tokenServiceHandlers(tokens, edge('TokenService')) as grpc.UntypedServiceImplementation);

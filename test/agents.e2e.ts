@@ -8,7 +8,7 @@ import { FakeAgent } from './helpers/fake-agent';
 import { startAgentProcess, tempDir, waitForState } from './helpers/agent-process';
 import { exited } from './helpers/processes';
 import { FakeClock } from './helpers/fake-clock';
-import { clientsWith, describeOnEachStore, eventually, type TestServer } from './helpers/server';
+import { clientsWith, describeOnEachStore, eventually, expectStatus, type TestServer } from './helpers/server';
 
 async function register(t: TestServer, consumerId: string): Promise<string> {
   return (await call(t.clients.consumers, 'registerConsumer', { consumerId })).credential;
@@ -89,7 +89,11 @@ describeOnEachStore(
         const runner = clientsWith(ctx(), secret);
         let agent = await startAgentProcess(ctx().address, 'cmd-host', credential);
         try {
-          const refused = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] });
+          // Refused at creation: the agent's hello did not offer it.
+          const atCreate = await expectStatus(create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] }), grpc.status.FAILED_PRECONDITION);
+          assert.match(atCreate.details, /^method "system\.run" is not offered by consumer cmd-host's agent \(taskplane-agent\/[^)]+\); it offers: .*packages\.install/);
+          // Forced, it still never runs: the server fails it without sending it.
+          const refused = await create(runner, 'cmd-host', 'system.run', { command: 'echo', args: ['hi'] }, { allowUnknownMethod: true });
           await waitForState(ctx().clients, refused.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), refused.id)).error!.type, 'UnknownMethod');
         } finally {
@@ -128,7 +132,8 @@ describeOnEachStore(
         const credential = await register(ctx(), 'plain-host');
         const agent = await startAgentProcess(ctx().address, 'plain-host', credential);
         try {
-          const task = await create(ctx().clients, 'plain-host', 'nosuch.method');
+          // Forced past the check at creation (consumer-capabilities.e2e.ts), it fails at dispatch.
+          const task = await create(ctx().clients, 'plain-host', 'nosuch.method', {}, { allowUnknownMethod: true });
           await waitForState(ctx().clients, task.id, ['TASK_STATE_FAILED']);
           assert.equal((await getTask(ctx(), task.id)).error!.type, 'UnknownMethod');
         } finally {

@@ -99,6 +99,7 @@ describeOnEachStore(
         return (c) => call(c.consumers, 'deleteConsumer', { consumerId });
       },
       'taskplane.v1.ConsumerService/ListConsumerHistory': async (w) => (c) => call(c.consumers, 'listConsumerHistory', { consumerId: consumerFor(w) }),
+      'taskplane.v1.ConsumerService/GetConsumerTimeline': async (w) => (c) => call(c.consumers, 'getConsumerTimeline', { consumerId: consumerFor(w) }),
       'taskplane.v1.ConsumerService/RotateConsumerCredential': async (w) => {
         const consumerId = await consumer(w);
         return (c) => call(c.consumers, 'rotateConsumerCredential', { consumerId });

@@ -4,6 +4,8 @@ import type { Consumer__Output } from '../../protos/generated/taskplane/v1/Consu
 import type { HistoryEvent__Output } from '../../protos/generated/taskplane/v1/HistoryEvent';
 import type { ListConsumersResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumersResponse';
 import type { ListConsumerHistoryResponse__Output } from '../../protos/generated/taskplane/v1/ListConsumerHistoryResponse';
+import type { TimelineEntry__Output } from '../../protos/generated/taskplane/v1/TimelineEntry';
+import { UsageError } from '../../common/exit-codes';
 import {
   PAGING_OPTIONS,
   CLIENT_FLAGS_USAGE,
@@ -46,6 +48,12 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
       Ends the consumer's credentials at once and ends its agent's stream
       (UNAUTHENTICATED); nothing connects until rotate-credential issues a new
       one. --previous-only ends only the one kept by the last rotation.
+  timeline ID [--before TIME | --after TIME | --page-token TOKEN] [--page-size N]
+      Its tasks (at their creation), its history and the upcoming fires of the
+      schedules that target it (each with its window, on the schedule's own
+      clock), on one time axis, oldest first. One page (20 by default): the
+      newest entries before --before, the oldest at or after --after, or,
+      without either, centred on now. The hints under it page older or newer.
   history ID [--type TYPE ...] [--since TIME] [--until TIME]
              [--page-size N] [--page-token TOKEN] [--all]
       What happened to the consumer, newest first: events of the given types
@@ -59,7 +67,8 @@ Times are printed as ISO 8601 UTC.
 (register: {consumer, credential}; get: {consumer}; delete: {};
 rotate-credential: {credential, previousCredentialExpireTime, consumer};
 revoke-credential: {consumer};
-list: {consumers, nextPageToken}; history: {events, nextPageToken}). With
+list: {consumers, nextPageToken}; history: {events, nextPageToken};
+timeline: {entries, olderPageToken, newerPageToken}). With
 --all, the pages are merged into one object of the same shape.
 
 ${CLIENT_FLAGS_USAGE}`;
@@ -72,6 +81,7 @@ export async function runConsumer(args: string[]): Promise<number> {
     list,
     delete: remove,
     history,
+    timeline,
     'rotate-credential': rotateCredential,
     'revoke-credential': revokeCredential,
   });
@@ -153,6 +163,28 @@ async function history(args: string[]): Promise<number> {
   return 0;
 }
 
+async function timeline(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb(
+    'consumer timeline',
+    args,
+    { before: { type: 'string' }, after: { type: 'string' }, 'page-size': { type: 'string' }, 'page-token': { type: 'string' } },
+    ['ID'],
+  );
+  const out = outputFor(values);
+  const anchors = (['before', 'after', 'page-token'] as const).filter((flag) => values[flag] !== undefined);
+  if (anchors.length > 1) throw new UsageError(`consumer timeline: give at most one of --before, --after and --page-token, not --${anchors.join(' and --')}`);
+  const request = {
+    consumerId: positionals[0],
+    beforeTime: parseTime('--before', values.before),
+    afterTime: parseTime('--after', values.after),
+    pageSize: values['page-size'] === undefined ? TIMELINE_PAGE_SIZE : parsePageSize(values['page-size']),
+    pageToken: values['page-token'] ?? '',
+  };
+  const response = await withClients(values, (c) => call(c.consumers, 'getConsumerTimeline', request, unaryOptions()));
+  out.result(response, () => timelineTable(out, response.entries) + timelinePageHints(response));
+  return 0;
+}
+
 async function rotateCredential(args: string[]): Promise<number> {
   const { values, positionals } = parseVerb('consumer rotate-credential', args, { grace: { type: 'string' } }, ['ID']);
   const out = outputFor(values);
@@ -191,6 +223,8 @@ function consumerDetails(consumer: Consumer__Output): [string, string][] {
     ['created', formatTime(consumer.createTime)],
     ['online', consumer.online ? 'yes' : 'no'],
     ['last seen', consumer.lastSeenTime ? formatTime(consumer.lastSeenTime) : 'never'],
+    ['agent', consumer.helloTime ? `${consumer.agentVersion || 'unknown version'} (hello at ${formatTime(consumer.helloTime)})` : 'never connected: any method is accepted'],
+    ['methods', consumer.methods.join(', ')],
     ['credential', consumer.credentialRevoked ? 'revoked' : ''],
     ['previous credential', consumer.previousCredentialExpireTime ? `valid until ${formatTime(consumer.previousCredentialExpireTime)}` : ''],
   ];
@@ -206,4 +240,33 @@ function historyTable(out: Output, events: HistoryEvent__Output[]): string {
   if (events.length === 0) return 'no history events';
   const rows = events.map((e) => ({ time: formatTime(e.eventTime), type: e.type, task: e.taskId, details: e.detailsJson === '{}' ? '' : e.detailsJson }));
   return out.table(rows, ['time', 'type', 'task', 'details']);
+}
+
+/** A page of the timeline is a screenful, not the 100 rows other lists default to. */
+const TIMELINE_PAGE_SIZE = 20;
+
+function timelineTable(out: Output, entries: TimelineEntry__Output[]): string {
+  if (entries.length === 0) return 'nothing on the timeline here';
+  const rows = entries.map((e) => ({ time: formatTime(e.time), ...timelineColumns(e) }));
+  return out.table(rows, ['time', 'kind', 'what', 'state', 'details']);
+}
+
+function timelineColumns(entry: TimelineEntry__Output): Record<string, string> {
+  if (entry.task) {
+    const t = entry.task;
+    const ended = t.endTime ? `ended ${formatTime(t.endTime)}` : t.notBeforeTime ? `not before ${formatTime(t.notBeforeTime)}` : '';
+    return { kind: 'task', what: `${t.method} ${t.id}`, state: t.state.replace(/^TASK_STATE_/, ''), details: ended };
+  }
+  if (entry.historyEvent) {
+    const h = entry.historyEvent;
+    return { kind: 'history', what: h.type, state: '', details: [h.taskId && `task ${h.taskId}`, h.detailsJson === '{}' ? '' : h.detailsJson].filter(Boolean).join(' ') };
+  }
+  const f = entry.upcomingFire!;
+  const local = f.fire?.windowEndTimeLocal ? `${f.fire.fireTimeLocal} until ${f.fire.windowEndTimeLocal}` : `${f.fire?.fireTimeLocal ?? ''}`;
+  return { kind: 'fire', what: `${f.method} schedule ${f.scheduleId}`, state: 'upcoming', details: `${local} (${f.timeZone})` };
+}
+
+function timelinePageHints(page: { olderPageToken: string; newerPageToken: string }): string {
+  const hints = [page.olderPageToken && `older: --page-token ${page.olderPageToken}`, page.newerPageToken && `newer: --page-token ${page.newerPageToken}`].filter(Boolean);
+  return hints.length ? `\n(${hints.join('; ')})` : '';
 }

@@ -39,6 +39,7 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
          [--args JSON | --args-file PATH] [--timeout DURATION]
          [--at TIME | --in DURATION] [--until TIME | --for DURATION]
          [--label KEY=VALUE ...] [--idempotency-key KEY] [--traceparent TRACEPARENT]
+         [--force]
       Creates one task for --consumer; when this returns, the task is stored
       durably. With --selector instead, creates one task for every consumer
       carrying all the given labels now, in one transaction, as one group, and
@@ -53,6 +54,10 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       --not-after are the same as --at and --until.
       Repeating a create with the same --idempotency-key returns the first task
       (not with --selector).
+      A method the consumer's agent did not offer in its last hello is refused
+      (exit 4, naming the methods it offers): a misspelled method would wait
+      forever. --force creates it anyway (e.g. ahead of an agent upgrade); a
+      consumer whose agent never connected accepts any method.
       --traceparent (default: the TRACEPARENT environment variable) is a W3C
       trace context, e.g. 00-<32 hex>-<16 hex>-01: the tasks carry it to their
       agents and plugins, so a CI job's trace continues on the hosts.
@@ -140,6 +145,7 @@ async function create(args: string[]): Promise<number> {
     label: { type: 'string', multiple: true },
     'idempotency-key': { type: 'string' },
     traceparent: { type: 'string' },
+    force: { type: 'boolean' },
   });
   const out = outputFor(values);
   const metadata = new grpc.Metadata();
@@ -154,6 +160,7 @@ async function create(args: string[]): Promise<number> {
     ...taskWindow(values, Date.now()),
     timeoutDuration: parseDuration('--timeout', values.timeout),
     labels: parseLabels('--label', values.label),
+    allowUnknownMethod: values.force ?? false,
   };
   if (values.selector !== undefined) {
     if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector');

@@ -45,6 +45,13 @@ export interface AgentHubOptions {
   pollIntervalMs?: number;
   /** A task's progress is written at most this often (default 1 s); reports in between are coalesced. */
   progressIntervalMs?: number;
+  /**
+   * How often the consumers of agents heard since (heartbeats included) get
+   * their last_seen_time written (default 15 s): one batched UPDATE per
+   * interval per server, never one per heartbeat. It is the resolution of
+   * last seen while an agent is connected.
+   */
+  lastSeenIntervalMs?: number;
   metrics?: Metrics;
   /** False while this server holds no lease (server/cluster/server-lease.ts): new streams are refused. */
   admitting?: () => boolean;
@@ -76,6 +83,7 @@ export class AgentHub implements SessionDirectory {
   readonly dispatcher: Dispatcher;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly fenceTimer: NodeJS.Timeout;
+  private readonly lastSeenTimer: NodeJS.Timeout;
   private stopped = false;
   readonly heartbeatIntervalMs: number;
   readonly livenessTimeoutMs: number;
@@ -102,6 +110,11 @@ export class AgentHub implements SessionDirectory {
     // Streams replaced or unregistered through another server end here at the next check.
     this.fenceTimer = setInterval(() => void this.checkFences().catch((err) => options.logger.error({ event: 'agent.fence_check_failed', err }, 'could not check agent streams against the store')), options.pollIntervalMs ?? 250);
     this.fenceTimer.unref();
+    this.lastSeenTimer = setInterval(
+      () => void this.recordSeen().catch((err) => options.logger.error({ event: 'agent.last_seen_failed', err }, 'could not record when agents were last seen')),
+      options.lastSeenIntervalMs ?? 15_000,
+    );
+    this.lastSeenTimer.unref();
   }
 
   get(consumerId: string): AgentSession | undefined {
@@ -129,7 +142,7 @@ export class AgentHub implements SessionDirectory {
       return null;
     }
     const session = new AgentSession(channel, consumerId, capabilities, proof);
-    if (!(await consumerSessions.takeOver(consumerId, session.sessionId))) {
+    if (!(await consumerSessions.takeOver(consumerId, session.sessionId, capabilities))) {
       channel.end('unregistered', `consumer "${consumerId}" is not registered`);
       return null;
     }
@@ -226,6 +239,14 @@ export class AgentHub implements SessionDirectory {
     );
   }
 
+  /** Writes "seen now" for the consumers whose live streams were heard since the last pass: one batched write, whatever the number of heartbeats. */
+  private async recordSeen(): Promise<void> {
+    const heard = this.all().filter((s) => !s.closed && s.heardSinceSeen);
+    if (heard.length === 0) return;
+    for (const s of heard) s.heardSinceSeen = false;
+    await this.options.consumerSessions.seen(heard.map((s) => ({ consumerId: s.consumerId, sessionId: s.sessionId })));
+  }
+
   /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server). */
   private async checkFences(): Promise<void> {
     const local = this.all().filter((s) => !s.closed);
@@ -270,6 +291,7 @@ export class AgentHub implements SessionDirectory {
     this.stopped = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.fenceTimer);
+    clearInterval(this.lastSeenTimer);
     this.warnings.stop();
     const dispatcherStopped = this.dispatcher.stop();
     const sessions = this.all();

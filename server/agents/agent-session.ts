@@ -112,9 +112,13 @@ export class AgentSession {
     return this.held.get(taskId);
   }
 
+  /** Heard since the hub last wrote its consumer's last_seen_time. */
+  heardSinceSeen = false;
+
   /** Any message from the agent proves it is alive. */
   heard(): void {
     this.lastHeardAt = Date.now();
+    this.heardSinceSeen = true;
   }
 
   silentFor(now = Date.now()): number {

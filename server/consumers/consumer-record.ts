@@ -11,6 +11,16 @@ export interface ConsumerRecord {
   credentialRevoked?: boolean;
   /** Until when the credential replaced by the last rotation still works (null: none). */
   previousCredentialExpireTime?: number | null;
+  /** What its agent said in its last hello; null: it never connected. */
+  agent?: AgentHelloRecord | null;
+}
+
+/** An agent's last hello, as kept per consumer: what CreateTask checks methods against. */
+export interface AgentHelloRecord {
+  agentVersion: string;
+  /** "class.method", sorted. */
+  methods: string[];
+  helloTime: number;
 }
 
 export interface HistoryEventRecord {

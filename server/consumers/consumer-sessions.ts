@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Dialect } from '../store/database';
-import { releaseConsumer, sessionsOf, takeOverConsumer } from '../store/dispatch-store';
+import { markSessionsSeen, releaseConsumer, sessionsOf, takeOverConsumer } from '../store/dispatch-store';
 import { sessionFencesOf } from '../store/consumer-store';
 import type { StoredCredentials } from './credentials';
 
@@ -20,9 +20,20 @@ export class ConsumerSessions {
     private readonly serverId: string,
   ) {}
 
-  /** Makes `sessionId` the consumer's live stream (online, seen now); false if the consumer is not registered. */
-  takeOver(consumerId: string, sessionId: string): Promise<boolean> {
-    return takeOverConsumer(this.db, consumerId, sessionId, this.serverId, this.clock.now());
+  /**
+   * Makes `sessionId` the consumer's live stream (online, seen now) and
+   * keeps what its agent's hello offered (what CreateTask checks methods
+   * against); false if the consumer is not registered.
+   */
+  takeOver(consumerId: string, sessionId: string, agent: { agentVersion: string; methods: Iterable<string> } | null = null): Promise<boolean> {
+    const now = this.clock.now();
+    const hello = agent && { agentVersion: agent.agentVersion, methods: [...agent.methods].sort(), helloTime: now };
+    return takeOverConsumer(this.db, consumerId, sessionId, this.serverId, now, hello);
+  }
+
+  /** These live streams' agents were heard: their consumers were seen now (a stream replaced or released meanwhile is left alone). */
+  seen(sessions: Array<{ consumerId: string; sessionId: string }>): Promise<void> {
+    return markSessionsSeen(this.db, sessions, this.clock.now());
   }
 
   /** The stream ended: offline, unless a newer stream has taken over meanwhile. */

@@ -1,7 +1,8 @@
 import type { ConsumerManager } from '../consumers/consumer-manager';
+import type { ConsumerTimeline } from '../consumers/consumer-timeline';
 import { pageSize, parseLabelSelector } from '../validation';
 import { InvalidArgumentError } from '../errors';
-import { consumerToProto, durationToMs, historyEventToProto, timeRange } from './convert';
+import { consumerToProto, durationToMs, historyEventToProto, timeRange, timelineEntryToProto, timestampToMs } from './convert';
 import { msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ConsumerServiceHandlers } from '../../protos/generated/taskplane/v1/ConsumerService';
@@ -12,11 +13,12 @@ import type { DeleteConsumerRequest__Output } from '../../protos/generated/taskp
 import type { ListConsumerHistoryRequest__Output } from '../../protos/generated/taskplane/v1/ListConsumerHistoryRequest';
 import type { RotateConsumerCredentialRequest__Output } from '../../protos/generated/taskplane/v1/RotateConsumerCredentialRequest';
 import type { RevokeConsumerCredentialRequest__Output } from '../../protos/generated/taskplane/v1/RevokeConsumerCredentialRequest';
+import type { GetConsumerTimelineRequest__Output } from '../../protos/generated/taskplane/v1/GetConsumerTimelineRequest';
 
 const MAX_HISTORY_TYPES = 100;
 
 /** ConsumerService: translates messages and statuses; the logic is ConsumerManager's. Every handler is guarded (auth.ts). */
-export function consumerServiceHandlers(consumers: ConsumerManager, edge: GuardedService): ConsumerServiceHandlers {
+export function consumerServiceHandlers(consumers: ConsumerManager, timeline: ConsumerTimeline, edge: GuardedService): ConsumerServiceHandlers {
   return {
     RegisterConsumer: edge.unary('RegisterConsumer', async (req: RegisterConsumerRequest__Output, caller) => {
       const { consumer, credential } = await consumers.register({ consumerId: req.consumerId, displayName: req.displayName, labels: req.labels }, caller);
@@ -53,5 +55,16 @@ export function consumerServiceHandlers(consumers: ConsumerManager, edge: Guarde
     RevokeConsumerCredential: edge.unary('RevokeConsumerCredential', async (req: RevokeConsumerCredentialRequest__Output, caller) => ({
       consumer: consumerToProto(await consumers.revokeCredential(req.consumerId, req.previousOnly, caller)),
     })),
+
+    GetConsumerTimeline: edge.unary('GetConsumerTimeline', async (req: GetConsumerTimelineRequest__Output) => {
+      const page = await timeline.page({
+        consumerId: req.consumerId,
+        beforeTime: timestampToMs('before_time', req.beforeTime),
+        afterTime: timestampToMs('after_time', req.afterTime),
+        pageSize: pageSize('page_size', req.pageSize),
+        pageToken: req.pageToken,
+      });
+      return { entries: page.entries.map(timelineEntryToProto), olderPageToken: page.olderPageToken, newerPageToken: page.newerPageToken };
+    }),
   };
 }

@@ -8,6 +8,10 @@ import type { Task } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { Consumer } from '../../protos/generated/taskplane/v1/Consumer';
 import type { HistoryEvent } from '../../protos/generated/taskplane/v1/HistoryEvent';
+import type { ScheduledFire } from '../../protos/generated/taskplane/v1/ScheduledFire';
+import type { TimelineEntry } from '../../protos/generated/taskplane/v1/TimelineEntry';
+import type { PreviewedFire } from '../scheduling/schedule-manager';
+import type { TimelineEntryRecord } from '../consumers/consumer-timeline';
 import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../common/proto-time';
 
 /**
@@ -120,7 +124,26 @@ export function consumerToProto(consumer: ConsumerRecord): Consumer {
     online: consumer.online ?? false,
     credentialRevoked: consumer.credentialRevoked ?? false,
     previousCredentialExpireTime: msToTimestamp(consumer.previousCredentialExpireTime ?? null),
+    agentVersion: consumer.agent?.agentVersion ?? '',
+    methods: consumer.agent?.methods ?? [],
+    helloTime: msToTimestamp(consumer.agent?.helloTime ?? null),
   };
+}
+
+export function scheduledFireToProto(fire: PreviewedFire): ScheduledFire {
+  return { fireTime: msToTimestamp(fire.fireTime), fireTimeLocal: fire.fireTimeLocal, windowEndTime: msToTimestamp(fire.windowEnd), windowEndTimeLocal: fire.windowEndLocal };
+}
+
+export function timelineEntryToProto(entry: TimelineEntryRecord): TimelineEntry {
+  const time = msToTimestamp(entry.time);
+  switch (entry.kind) {
+    case 'task':
+      return { time, task: taskToProto(entry.task) };
+    case 'history':
+      return { time, historyEvent: historyEventToProto(entry.event) };
+    case 'fire':
+      return { time, upcomingFire: { scheduleId: entry.fire.scheduleId, method: entry.fire.method, timeZone: entry.fire.timeZone, fire: scheduledFireToProto(entry.fire.fire) } };
+  }
 }
 
 export function historyEventToProto(event: HistoryEventRecord): HistoryEvent {

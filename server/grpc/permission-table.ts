@@ -37,6 +37,7 @@ export const RPC_RULES: Readonly<Record<string, RpcRule>> = {
   'taskplane.v1.ConsumerService/ListConsumerHistory': read('consumers.read', 'consumer.history'),
   'taskplane.v1.ConsumerService/RotateConsumerCredential': change('consumers.manage', 'consumer.rotate_credential'),
   'taskplane.v1.ConsumerService/RevokeConsumerCredential': change('consumers.manage', 'consumer.revoke_credential'),
+  'taskplane.v1.ConsumerService/GetConsumerTimeline': read('consumers.read', 'consumer.timeline'),
 
   'taskplane.v1.ScheduleService/CreateSchedule': create('schedules.manage', 'schedule.create'),
   'taskplane.v1.ScheduleService/GetSchedule': read('schedules.read', 'schedule.get'),

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
-import { durationToMs, timestampToMs } from './convert';
+import { durationToMs, scheduledFireToProto, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
@@ -42,12 +42,7 @@ export function scheduleServiceHandlers(schedules: ScheduleManager, edge: Guarde
       const preview = await schedules.preview(source, req.count, timestampToMs('after_time', req.afterTime));
       return {
         timeZone: preview.timeZone,
-        fires: preview.fires.map((f) => ({
-          fireTime: msToTimestamp(f.fireTime),
-          fireTimeLocal: f.fireTimeLocal,
-          windowEndTime: msToTimestamp(f.windowEnd),
-          windowEndTimeLocal: f.windowEndLocal,
-        })),
+        fires: preview.fires.map(scheduledFireToProto),
       };
     }),
   };

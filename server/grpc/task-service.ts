@@ -86,7 +86,7 @@ export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): T
 }
 
 function emptyTemplate(): CreateTaskRequest__Output {
-  return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '' };
+  return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '', allowUnknownMethod: false };
 }
 
 /** The caller's W3C trace context, from the call's "traceparent" metadata (one for every task the call creates). */
@@ -105,5 +105,6 @@ function createInput(req: CreateTaskRequest__Output, traceparent: string | null)
     timeoutMs: durationToMs('timeout_duration', req.timeoutDuration),
     labels: req.labels,
     idempotencyKey: req.idempotencyKey,
+    allowUnknownMethod: req.allowUnknownMethod,
   };
 }

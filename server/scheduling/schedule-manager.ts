@@ -230,12 +230,49 @@ export class ScheduleManager {
     while (fires.length < (count || 5)) {
       const fire = ScheduleManager.nextFire(spec, cron, cursor);
       if (fire === null) break;
-      const windowEnd = spec.windowMs === null ? null : fire + spec.windowMs;
-      fires.push({ fireTime: fire, fireTimeLocal: formatInZone(fire, spec.timeZone), windowEnd, windowEndLocal: windowEnd === null ? '' : formatInZone(windowEnd, spec.timeZone) });
+      fires.push(previewedFire(spec, fire));
       cursor = fire;
     }
     return { timeZone: spec.timeZone, fires };
   }
+
+  /**
+   * The fires of `schedule` strictly after `after` and strictly before
+   * `before`, earliest first: the first `limit` of them, or with `latest`
+   * the last `limit`. Found by walking forward (as preview does, so DST is
+   * handled the same way); `latest` walks windows that grow back from
+   * `before`, so the cost follows the fires returned, not the span.
+   */
+  firesBetween(schedule: ScheduleRecord, after: number, before: number, limit: number, latest = false): PreviewedFire[] {
+    const { spec } = schedule;
+    const cron = parseSpecCron(spec.cron, spec.timeZone);
+    const walk = (from: number, max: number) => {
+      const found: number[] = [];
+      for (let cursor = from; found.length < max; ) {
+        const fire = ScheduleManager.nextFire(spec, cron, cursor);
+        if (fire === null || fire >= before) break;
+        found.push(fire);
+        cursor = fire;
+      }
+      return found;
+    };
+    let times: number[];
+    if (!latest) times = walk(after, limit);
+    else {
+      for (let span = 3600_000; ; span *= 4) {
+        const from = Math.max(after, before - span);
+        times = walk(from, Number.MAX_SAFE_INTEGER).slice(-limit);
+        if (times.length >= limit || from === after) break;
+      }
+    }
+    return times.map((fire) => previewedFire(spec, fire));
+  }
+}
+
+/** A fire with its window, on the zone's wall clock and in UTC. */
+function previewedFire(spec: ScheduleSpec, fire: number): PreviewedFire {
+  const windowEnd = spec.windowMs === null ? null : fire + spec.windowMs;
+  return { fireTime: fire, fireTimeLocal: formatInZone(fire, spec.timeZone), windowEnd, windowEndLocal: windowEnd === null ? '' : formatInZone(windowEnd, spec.timeZone) };
 }
 
 /** The scope a schedule's fires keep to: its owner's, or null when unscoped. */

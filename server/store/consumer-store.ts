@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
+import type { AgentHelloRecord, ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
 import type { StoredCredentials } from '../consumers/credentials';
 import type { Dialect } from './database';
 import { insertChunked } from './task-store';
@@ -18,7 +18,18 @@ function rowToConsumer(row: Row): ConsumerRecord {
     online: row.session_id != null,
     credentialRevoked: row.credential_hash === REVOKED,
     previousCredentialExpireTime: row.previous_credential_hash != null && row.previous_credential_expire_time != null ? Number(row.previous_credential_expire_time) : null,
+    agent: rowToAgentHello(row),
   };
+}
+
+function rowToAgentHello(row: Row): AgentHelloRecord | null {
+  if (row.hello_time == null) return null;
+  return { agentVersion: row.agent_version ?? '', methods: JSON.parse(row.agent_methods_json ?? '[]'), helloTime: Number(row.hello_time) };
+}
+
+/** The columns that keep an agent's last hello, as takeOverConsumer writes them. */
+export function agentHelloColumns(hello: AgentHelloRecord): Row {
+  return { agent_version: hello.agentVersion, agent_methods_json: JSON.stringify(hello.methods), hello_time: hello.helloTime };
 }
 
 // consumers.credential_hash is NOT NULL (older servers read it): a revoked credential is the empty string, which no hash equals.
@@ -34,7 +45,7 @@ function rowToCredentials(row: Row): StoredCredentials {
 
 const CREDENTIAL_COLUMNS = ['credential_hash', 'previous_credential_hash', 'previous_credential_expire_time'];
 
-function rowToHistory(row: Row): HistoryEventRecord {
+export function rowToHistory(row: Row): HistoryEventRecord {
   return {
     id: Number(row.id),
     consumerId: row.consumer_id,
@@ -67,12 +78,17 @@ export async function consumerExists(db: Knex, id: string): Promise<boolean> {
   return (await db('consumers').select('id').where({ id }).first()) !== undefined;
 }
 
-/** The ids among `ids` that are registered consumers. */
-export async function existingConsumerIds(db: Knex, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
+/**
+ * The registered consumers among `ids`, each with its agent's last hello
+ * (null: never connected). One read by primary key per 500: it replaces the
+ * existence check on the create path, so knowing the methods costs no
+ * extra query.
+ */
+export async function agentHellosOf(db: Knex, ids: string[]): Promise<Map<string, AgentHelloRecord | null>> {
+  const found = new Map<string, AgentHelloRecord | null>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db('consumers').select('id').whereIn('id', ids.slice(i, i + 500));
-    for (const r of rows) found.add(r.id);
+    const rows = await db('consumers').select('id', 'agent_version', 'agent_methods_json', 'hello_time').whereIn('id', ids.slice(i, i + 500));
+    for (const r of rows) found.set(r.id, rowToAgentHello(r));
   }
   return found;
 }

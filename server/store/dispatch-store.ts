@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Dialect } from './database';
 import type { TaskStateName } from '../tasks/states';
+import type { AgentHelloRecord } from '../consumers/consumer-record';
+import { agentHelloColumns } from './consumer-store';
 
 /**
  * SQL of delivery: which stream speaks for a consumer, the rows a claim
@@ -11,10 +13,27 @@ import type { TaskStateName } from '../tasks/states';
 
 type Row = Record<string, any>;
 
-/** Makes `sessionId`, held by server `serverId`, the consumer's live stream; false if the consumer is gone. */
-export async function takeOverConsumer(db: Knex, consumerId: string, sessionId: string, serverId: string, now: number): Promise<boolean> {
-  const updated = await db('consumers').where({ id: consumerId }).update({ session_id: sessionId, session_server_id: serverId, last_seen_time: now });
+/** Makes `sessionId`, held by server `serverId`, the consumer's live stream, keeping its agent's hello; false if the consumer is gone. */
+export async function takeOverConsumer(db: Knex, consumerId: string, sessionId: string, serverId: string, now: number, hello: AgentHelloRecord | null): Promise<boolean> {
+  const updated = await db('consumers')
+    .where({ id: consumerId })
+    .update({ session_id: sessionId, session_server_id: serverId, last_seen_time: now, ...(hello ? agentHelloColumns(hello) : {}) });
   return updated === 1;
+}
+
+/**
+ * The agents of `sessionIds` were heard: their consumers were seen at
+ * `now`. Only rows whose live stream is still one of them change, so a
+ * stream replaced or released meanwhile does not move last_seen_time.
+ */
+export async function markSessionsSeen(db: Knex, sessions: Array<{ consumerId: string; sessionId: string }>, now: number): Promise<void> {
+  for (let i = 0; i < sessions.length; i += 500) {
+    const chunk = sessions.slice(i, i + 500);
+    await db('consumers')
+      .whereIn('id', chunk.map((s) => s.consumerId))
+      .whereIn('session_id', chunk.map((s) => s.sessionId))
+      .update({ last_seen_time: now });
+  }
 }
 
 /** Marks the consumer offline, unless a newer stream has taken over meanwhile. */

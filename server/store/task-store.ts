@@ -196,7 +196,7 @@ const LARGE_TASK_COLUMNS = new Set(['arguments_json', 'result_json', 'error_deta
 /** The other columns of tasks, per database (read once: the schema does not change under a running server). */
 const smallTaskColumns = new WeakMap<Knex, Promise<string[]>>();
 
-function smallColumnsOf(db: Knex): Promise<string[]> {
+export function smallColumnsOf(db: Knex): Promise<string[]> {
   let columns = smallTaskColumns.get(db);
   if (!columns) {
     columns = db('tasks').columnInfo().then((info) => Object.keys(info).filter((c) => !LARGE_TASK_COLUMNS.has(c)));

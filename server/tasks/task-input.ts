@@ -17,6 +17,8 @@ export interface CreateTaskInput {
   idempotencyKey: string;
   /** The caller's W3C trace context, stored with the task and handed to its agent (null or absent: none). */
   traceparent?: string | null;
+  /** Create it even if the consumer's agent does not offer the method (server/tasks/offered-methods.ts). */
+  allowUnknownMethod?: boolean;
 }
 
 export interface ValidTaskInput extends CreateTaskInput {

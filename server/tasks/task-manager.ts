@@ -6,7 +6,8 @@ import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import type { PageTokens } from '../paging';
 import { isUniqueViolation } from '../store/database';
-import { existingConsumerIds, labelsOfConsumers, listConsumers } from '../store/consumer-store';
+import { agentHellosOf, labelsOfConsumers, listConsumers } from '../store/consumer-store';
+import { assertMethodOffered } from './offered-methods';
 import type { NewAuditEvent } from '../store/audit-store';
 import type { Caller } from '../security/principal';
 import type { Permission } from '../security/permissions';
@@ -91,7 +92,7 @@ export class TaskManager {
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
   private readonly lifecycle: TaskLifecycle;
-  private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | NotFoundError>;
+  private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | NotFoundError | FailedPreconditionError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
@@ -161,16 +162,30 @@ export class TaskManager {
     });
   }
 
-  /** A group of unkeyed single creates: each one fails alone (unknown consumer) or all commit together, each with its caller's audit row. */
-  private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | NotFoundError>> {
-    const known = await existingConsumerIds(this.db, [...new Set(group.map((g) => g.valid.consumerId))]);
-    const insertable = group.filter((g) => known.has(g.valid.consumerId));
+  /**
+   * A group of unkeyed single creates: each one fails alone (unknown
+   * consumer, a method its agent does not offer) or all commit together,
+   * each with its caller's audit row. The agents' hellos come with the
+   * existence check, in the same read.
+   */
+  private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | NotFoundError | FailedPreconditionError>> {
+    const hellos = await agentHellosOf(this.db, [...new Set(group.map((g) => g.valid.consumerId))]);
+    const refusals = group.map(({ valid }) => {
+      if (!hellos.has(valid.consumerId)) return new NotFoundError('consumer', valid.consumerId, 'consumer_id');
+      try {
+        assertMethodOffered('method', valid.consumerId, valid.method, hellos.get(valid.consumerId), valid.allowUnknownMethod ?? false);
+        return null;
+      } catch (err) {
+        return err as FailedPreconditionError;
+      }
+    });
+    const insertable = group.filter((_, i) => refusals[i] === null);
     const now = this.clock.now();
     const drafts = insertable.map((g) => toTaskDraft(g.valid, now, { createdBy: g.caller.label }));
     const audit = drafts.map((d, i) => this.createdEvent(insertable[i].caller, d, now));
     const created = drafts.length ? await this.lifecycle.create(drafts, { handOff: true, audit }) : [];
     let next = 0;
-    return group.map((g) => (known.has(g.valid.consumerId) ? created[next++] : new NotFoundError('consumer', g.valid.consumerId, 'consumer_id')));
+    return refusals.map((refusal) => refusal ?? created[next++]);
   }
 
   /** Keyed creates and batches: idempotency first, then one transaction. */
@@ -193,9 +208,12 @@ export class TaskManager {
       const toInsert = fresh.filter((v): v is ValidTaskInput => v !== null);
       if (toInsert.length === 0) return existing as TaskRecord[];
 
-      const known = await existingConsumerIds(this.db, [...new Set(toInsert.map((v) => v.consumerId))]);
+      const hellos = await agentHellosOf(this.db, [...new Set(toInsert.map((v) => v.consumerId))]);
       fresh.forEach((v, i) => {
-        if (v && !known.has(v.consumerId)) throw new NotFoundError('consumer', v.consumerId, fieldName('consumer_id', i));
+        if (v && !hellos.has(v.consumerId)) throw new NotFoundError('consumer', v.consumerId, fieldName('consumer_id', i));
+      });
+      fresh.forEach((v, i) => {
+        if (v) assertMethodOffered(fieldName('method', i), v.consumerId, v.method, hellos.get(v.consumerId), v.allowUnknownMethod ?? false);
       });
       let created: TaskRecord[];
       try {
@@ -241,6 +259,8 @@ export class TaskManager {
     // Every consumer the selector reaches must be within the caller's scope: a fan-out is no way around it.
     assertMethodAllowed(caller.principal, 'tasks.create', checked.method);
     assertConsumersInScope(caller.principal, 'tasks.create', consumers);
+    // All or nothing, like the rest of a group: one host whose agent lacks the method refuses the fan-out.
+    for (const c of consumers) assertMethodOffered('template.method', c.id, checked.method, c.agent, checked.allowUnknownMethod ?? false);
     const groupId = crypto.randomUUID();
     if (consumers.length === 0) {
       this.logger.info({ event: 'task_group.empty', groupId, selector }, 'task group matched no consumer');

@@ -11,6 +11,9 @@ export interface Consumer {
   'online'?: (boolean);
   'credentialRevoked'?: (boolean);
   'previousCredentialExpireTime'?: (_google_protobuf_Timestamp | null);
+  'agentVersion'?: (string);
+  'methods'?: (string)[];
+  'helloTime'?: (_google_protobuf_Timestamp | null);
 }
 
 export interface Consumer__Output {
@@ -22,4 +25,7 @@ export interface Consumer__Output {
   'online': (boolean);
   'credentialRevoked': (boolean);
   'previousCredentialExpireTime': (_google_protobuf_Timestamp__Output | null);
+  'agentVersion': (string);
+  'methods': (string)[];
+  'helloTime': (_google_protobuf_Timestamp__Output | null);
 }

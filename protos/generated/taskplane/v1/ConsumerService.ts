@@ -6,6 +6,8 @@ import type { DeleteConsumerRequest as _taskplane_v1_DeleteConsumerRequest, Dele
 import type { DeleteConsumerResponse as _taskplane_v1_DeleteConsumerResponse, DeleteConsumerResponse__Output as _taskplane_v1_DeleteConsumerResponse__Output } from '../../taskplane/v1/DeleteConsumerResponse';
 import type { GetConsumerRequest as _taskplane_v1_GetConsumerRequest, GetConsumerRequest__Output as _taskplane_v1_GetConsumerRequest__Output } from '../../taskplane/v1/GetConsumerRequest';
 import type { GetConsumerResponse as _taskplane_v1_GetConsumerResponse, GetConsumerResponse__Output as _taskplane_v1_GetConsumerResponse__Output } from '../../taskplane/v1/GetConsumerResponse';
+import type { GetConsumerTimelineRequest as _taskplane_v1_GetConsumerTimelineRequest, GetConsumerTimelineRequest__Output as _taskplane_v1_GetConsumerTimelineRequest__Output } from '../../taskplane/v1/GetConsumerTimelineRequest';
+import type { GetConsumerTimelineResponse as _taskplane_v1_GetConsumerTimelineResponse, GetConsumerTimelineResponse__Output as _taskplane_v1_GetConsumerTimelineResponse__Output } from '../../taskplane/v1/GetConsumerTimelineResponse';
 import type { ListConsumerHistoryRequest as _taskplane_v1_ListConsumerHistoryRequest, ListConsumerHistoryRequest__Output as _taskplane_v1_ListConsumerHistoryRequest__Output } from '../../taskplane/v1/ListConsumerHistoryRequest';
 import type { ListConsumerHistoryResponse as _taskplane_v1_ListConsumerHistoryResponse, ListConsumerHistoryResponse__Output as _taskplane_v1_ListConsumerHistoryResponse__Output } from '../../taskplane/v1/ListConsumerHistoryResponse';
 import type { ListConsumersRequest as _taskplane_v1_ListConsumersRequest, ListConsumersRequest__Output as _taskplane_v1_ListConsumersRequest__Output } from '../../taskplane/v1/ListConsumersRequest';
@@ -35,6 +37,15 @@ export interface ConsumerServiceClient extends grpc.Client {
   getConsumer(argument: _taskplane_v1_GetConsumerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetConsumerResponse__Output>): grpc.ClientUnaryCall;
   getConsumer(argument: _taskplane_v1_GetConsumerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetConsumerResponse__Output>): grpc.ClientUnaryCall;
   getConsumer(argument: _taskplane_v1_GetConsumerRequest, callback: grpc.requestCallback<_taskplane_v1_GetConsumerResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  GetConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  GetConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  GetConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  getConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  getConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  getConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
+  getConsumerTimeline(argument: _taskplane_v1_GetConsumerTimelineRequest, callback: grpc.requestCallback<_taskplane_v1_GetConsumerTimelineResponse__Output>): grpc.ClientUnaryCall;
   
   ListConsumerHistory(argument: _taskplane_v1_ListConsumerHistoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_taskplane_v1_ListConsumerHistoryResponse__Output>): grpc.ClientUnaryCall;
   ListConsumerHistory(argument: _taskplane_v1_ListConsumerHistoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_taskplane_v1_ListConsumerHistoryResponse__Output>): grpc.ClientUnaryCall;
@@ -88,6 +99,8 @@ export interface ConsumerServiceHandlers extends grpc.UntypedServiceImplementati
   
   GetConsumer: grpc.handleUnaryCall<_taskplane_v1_GetConsumerRequest__Output, _taskplane_v1_GetConsumerResponse>;
   
+  GetConsumerTimeline: grpc.handleUnaryCall<_taskplane_v1_GetConsumerTimelineRequest__Output, _taskplane_v1_GetConsumerTimelineResponse>;
+  
   ListConsumerHistory: grpc.handleUnaryCall<_taskplane_v1_ListConsumerHistoryRequest__Output, _taskplane_v1_ListConsumerHistoryResponse>;
   
   ListConsumers: grpc.handleUnaryCall<_taskplane_v1_ListConsumersRequest__Output, _taskplane_v1_ListConsumersResponse>;
@@ -103,6 +116,7 @@ export interface ConsumerServiceHandlers extends grpc.UntypedServiceImplementati
 export interface ConsumerServiceDefinition extends grpc.ServiceDefinition {
   DeleteConsumer: MethodDefinition<_taskplane_v1_DeleteConsumerRequest, _taskplane_v1_DeleteConsumerResponse, _taskplane_v1_DeleteConsumerRequest__Output, _taskplane_v1_DeleteConsumerResponse__Output>
   GetConsumer: MethodDefinition<_taskplane_v1_GetConsumerRequest, _taskplane_v1_GetConsumerResponse, _taskplane_v1_GetConsumerRequest__Output, _taskplane_v1_GetConsumerResponse__Output>
+  GetConsumerTimeline: MethodDefinition<_taskplane_v1_GetConsumerTimelineRequest, _taskplane_v1_GetConsumerTimelineResponse, _taskplane_v1_GetConsumerTimelineRequest__Output, _taskplane_v1_GetConsumerTimelineResponse__Output>
   ListConsumerHistory: MethodDefinition<_taskplane_v1_ListConsumerHistoryRequest, _taskplane_v1_ListConsumerHistoryResponse, _taskplane_v1_ListConsumerHistoryRequest__Output, _taskplane_v1_ListConsumerHistoryResponse__Output>
   ListConsumers: MethodDefinition<_taskplane_v1_ListConsumersRequest, _taskplane_v1_ListConsumersResponse, _taskplane_v1_ListConsumersRequest__Output, _taskplane_v1_ListConsumersResponse__Output>
   RegisterConsumer: MethodDefinition<_taskplane_v1_RegisterConsumerRequest, _taskplane_v1_RegisterConsumerResponse, _taskplane_v1_RegisterConsumerRequest__Output, _taskplane_v1_RegisterConsumerResponse__Output>

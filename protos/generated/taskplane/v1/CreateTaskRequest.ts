@@ -12,6 +12,7 @@ export interface CreateTaskRequest {
   'timeoutDuration'?: (_google_protobuf_Duration | null);
   'labels'?: ({[key: string]: string});
   'idempotencyKey'?: (string);
+  'allowUnknownMethod'?: (boolean);
 }
 
 export interface CreateTaskRequest__Output {
@@ -23,4 +24,5 @@ export interface CreateTaskRequest__Output {
   'timeoutDuration': (_google_protobuf_Duration__Output | null);
   'labels': ({[key: string]: string});
   'idempotencyKey': (string);
+  'allowUnknownMethod': (boolean);
 }
