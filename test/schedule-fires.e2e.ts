@@ -232,6 +232,18 @@ describe('schedule fires', () => {
         assert.deepEqual(await allFires(ctx().clients, minutely.id), []);
       });
 
+      it('refuses a bad fires listing or trigger, naming the field', async () => {
+        const s = await schedule(nightly({ consumerSelector: ['role=nobody'] }), true);
+        const cases: [() => Promise<unknown>, RegExp][] = [
+          [() => call(ctx().clients.schedules, 'listScheduleFires', { scheduleId: s.id, outcome: 99 as never }), /^outcome: "99" is not a known outcome/],
+          [() => call(ctx().clients.schedules, 'listScheduleFires', { scheduleId: s.id, pageSize: 5000 }), /^page_size: /],
+          [() => call(ctx().clients.schedules, 'listScheduleFires', { scheduleId: '' }), /^schedule_id: is required/],
+          [() => call(ctx().clients.schedules, 'triggerSchedule', { scheduleId: '' }), /^schedule_id: is required/],
+        ];
+        for (const [attempt, message] of cases) assert.match((await expectStatus(attempt(), grpc.status.INVALID_ARGUMENT)).details, message);
+        assert.deepEqual(await allFires(ctx().clients, s.id), []);
+      });
+
       it('deleting a consumer an unpaused schedule targets by id is refused naming it; forced, it pauses the schedule and says so', async () => {
         clock.set('2027-01-05T12:00:00Z');
         const id = await consumer({ role: 'db' });
