@@ -74,7 +74,7 @@ export const SCHEDULE_USAGE = `taskplane schedule <verb> [flags]: run tasks on a
       yet (or were missed), oldest first, as caught-up fires run: the overlap
       policy applies and each task's window starts at its fire time. Running
       it again creates nothing new. --to must not be in the future; at most
-      1000 fires per call.
+      500 fires per call.
   preview [ID] [--count N] [--after TIME] [SPEC FLAGS]
       "When will it run?": the next N fires (default 5, at most 100) after
       TIME (default now), each on the zone's wall clock, in UTC, and with the

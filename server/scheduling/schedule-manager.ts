@@ -19,8 +19,8 @@ import type { FireOutcome, ScheduleRecord, ScheduleSpec } from './schedule-recor
 const MAX_CATCH_UP_WINDOW_MS = 366 * 24 * 3600 * 1000;
 const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
 const MAX_PREVIEW = 100;
-/** A backfill runs at most this many fires (each is a transaction); a longer range is refused. */
-export const MAX_BACKFILL_FIRES = 1000;
+/** A backfill runs at most this many fires, each its own transaction, so one call ends well within a client deadline (measured: 500 took 8 s on SQLite, 17 s on MySQL, on a busy 2-core machine); a longer range is refused. */
+export const MAX_BACKFILL_FIRES = 500;
 /** A trigger whose millisecond is taken tries the next ones, this many in all. */
 const MAX_TRIGGER_ATTEMPTS = 5;
 
