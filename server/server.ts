@@ -217,7 +217,7 @@ export class TaskplaneServer {
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {
         if (next !== null) notifier.dueTimeChanged(next);
-      });
+      }, scheduler.fires);
 
       const grpcServer = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,

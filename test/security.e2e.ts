@@ -135,6 +135,19 @@ describeOnEachStore(
         const scheduleId = await schedule(w);
         return (c) => call(c.schedules, 'previewSchedule', { scheduleId });
       },
+      'taskplane.v1.ScheduleService/ListScheduleFires': async (w) => {
+        const scheduleId = await schedule(w);
+        return (c) => call(c.schedules, 'listScheduleFires', { scheduleId });
+      },
+      'taskplane.v1.ScheduleService/TriggerSchedule': async (w) => {
+        const scheduleId = await schedule(w);
+        return (c) => call(c.schedules, 'triggerSchedule', { scheduleId });
+      },
+      'taskplane.v1.ScheduleService/BackfillSchedule': async (w) => {
+        const scheduleId = await schedule(w);
+        const now = Math.floor(Date.now() / 1000);
+        return (c) => call(c.schedules, 'backfillSchedule', { scheduleId, fromTime: { seconds: String(now - 2 * 86400) }, toTime: { seconds: String(now) } });
+      },
 
       'taskplane.v1.TokenService/CreateToken': async (w) => (c) => call(c.tokens, 'createToken', tokenRequest(w)),
       'taskplane.v1.TokenService/ListTokens': async () => (c) => call(c.tokens, 'listTokens', {}),

@@ -36,9 +36,11 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
   list [--label KEY=VALUE ...] [--page-size N] [--page-token TOKEN] [--all]
       Consumers ordered by id, carrying all the given labels. One page (100 by
       default) unless --all, which reads every page.
-  delete ID
+  delete ID [--force]
       Unregisters the consumer: its credential stops working and its tasks that
-      have not started are canceled. Its history stays readable.
+      have not started are canceled. Its history stays readable. Refused while
+      an unpaused schedule targets the consumer by id (the error names them);
+      --force deletes anyway and pauses those schedules.
   rotate-credential ID [--grace DURATION]
       Issues a new agent credential, shown only this once, and keeps the
       previous one working for --grace (default 24h; 0s ends it at once) so
@@ -64,7 +66,7 @@ TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
 Times are printed as ISO 8601 UTC.
 
 --output json prints the response message of the call as one JSON object
-(register: {consumer, credential}; get: {consumer}; delete: {};
+(register: {consumer, credential}; get: {consumer}; delete: {pausedScheduleIds};
 rotate-credential: {credential, previousCredentialExpireTime, consumer};
 revoke-credential: {consumer};
 list: {consumers, nextPageToken}; history: {events, nextPageToken};
@@ -129,10 +131,11 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function remove(args: string[]): Promise<number> {
-  const { values, positionals } = parseVerb('consumer delete', args, {}, ['ID']);
+  const { values, positionals } = parseVerb('consumer delete', args, { force: { type: 'boolean' } }, ['ID']);
   const out = outputFor(values);
-  const response = await withClients(values, (c) => call(c.consumers, 'deleteConsumer', { consumerId: positionals[0] }, unaryOptions()));
-  out.result(response, () => `consumer ${positionals[0]} deleted; its tasks that had not started are canceled`);
+  const response = await withClients(values, (c) => call(c.consumers, 'deleteConsumer', { consumerId: positionals[0], force: values.force ?? false }, unaryOptions()));
+  const paused = response.pausedScheduleIds.map((id) => `\nschedule ${id} paused: it targeted this consumer`).join('');
+  out.result(response, () => `consumer ${positionals[0]} deleted; its tasks that had not started are canceled${paused}`);
   return 0;
 }
 

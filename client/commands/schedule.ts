@@ -8,6 +8,9 @@ import type { ScheduleSpec, ScheduleSpec__Output } from '../../protos/generated/
 import type { ScheduledFire__Output } from '../../protos/generated/taskplane/v1/ScheduledFire';
 import type { ListSchedulesResponse__Output } from '../../protos/generated/taskplane/v1/ListSchedulesResponse';
 import type { PreviewScheduleResponse__Output } from '../../protos/generated/taskplane/v1/PreviewScheduleResponse';
+import type { ListScheduleFiresRequest } from '../../protos/generated/taskplane/v1/ListScheduleFiresRequest';
+import type { ListScheduleFiresResponse__Output } from '../../protos/generated/taskplane/v1/ListScheduleFiresResponse';
+import type { ScheduleFire__Output } from '../../protos/generated/taskplane/v1/ScheduleFire';
 import {
   argumentsJson,
   CLIENT_FLAGS_USAGE,
@@ -58,6 +61,20 @@ export const SCHEDULE_USAGE = `taskplane schedule <verb> [flags]: run tasks on a
       Fires again, from the next fire after now.
   delete ID
       Deletes the schedule; tasks it has created are not touched.
+  fires ID [--outcome OUTCOME] [--page-size N] [--page-token TOKEN] [--all]
+      The schedule's recorded fires, newest first: each fire's time, outcome
+      (created, skipped-overlap, empty-selection, missed), what made it happen
+      (scheduled, catch-up, manual, backfill), its group and task count, and
+      why it came out so. --outcome: only fires with that outcome.
+  trigger ID
+      Fires the schedule now, once (recorded as a manual fire), paused or
+      not. The overlap policy applies; the next scheduled fire stays.
+  backfill ID --from TIME --to TIME
+      Runs the fires whose times fall in [--from, --to) and are not recorded
+      yet (or were missed), oldest first, as caught-up fires run: the overlap
+      policy applies and each task's window starts at its fire time. Running
+      it again creates nothing new. --to must not be in the future; at most
+      500 fires per call.
   preview [ID] [--count N] [--after TIME] [SPEC FLAGS]
       "When will it run?": the next N fires (default 5, at most 100) after
       TIME (default now), each on the zone's wall clock, in UTC, and with the
@@ -95,8 +112,9 @@ DURATION is like 30s, 10m, 2h, 1h30m, 2d.
 
 --output json prints the response message of the call as one JSON object
 (create, get, update, pause, resume: {schedule}; delete: {}; list:
-{schedules, nextPageToken}, with --all the pages merged into one object of
-that shape; preview: {fires, timeZone}).
+{schedules, nextPageToken}, fires: {fires, nextPageToken}, with --all the
+pages merged into one object of that shape; trigger: {fire}; backfill:
+{fires, alreadyRecordedCount}; preview: {fires, timeZone}).
 
 ${CLIENT_FLAGS_USAGE}`;
 
@@ -124,6 +142,13 @@ type SpecFlags = { [K in keyof typeof SPEC_OPTIONS]?: (typeof SPEC_OPTIONS)[K] e
 
 const OVERLAP_POLICIES = { skip: 'SCHEDULE_OVERLAP_POLICY_SKIP', allow: 'SCHEDULE_OVERLAP_POLICY_ALLOW' } as const;
 const CATCH_UP_POLICIES = { skip: 'SCHEDULE_CATCH_UP_POLICY_SKIP', latest: 'SCHEDULE_CATCH_UP_POLICY_LATEST', all: 'SCHEDULE_CATCH_UP_POLICY_ALL' } as const;
+const FIRE_OUTCOMES = {
+  created: 'SCHEDULE_FIRE_OUTCOME_CREATED',
+  'skipped-overlap': 'SCHEDULE_FIRE_OUTCOME_SKIPPED_OVERLAP',
+  'empty-selection': 'SCHEDULE_FIRE_OUTCOME_EMPTY_SELECTION',
+  missed: 'SCHEDULE_FIRE_OUTCOME_MISSED',
+} as const;
+const FIRE_OUTCOME_ALL = 'SCHEDULE_FIRE_OUTCOME_UNSPECIFIED' as const;
 const OVERLAP_PREFIX = 'SCHEDULE_OVERLAP_POLICY_';
 const CATCH_UP_PREFIX = 'SCHEDULE_CATCH_UP_POLICY_';
 const MAX_PREVIEW = 100;
@@ -137,6 +162,9 @@ export async function runSchedule(args: string[]): Promise<number> {
     pause: (rest) => setPaused(rest, true),
     resume: (rest) => setPaused(rest, false),
     delete: remove,
+    fires,
+    trigger,
+    backfill,
     preview,
   });
 }
@@ -206,6 +234,42 @@ async function remove(args: string[]): Promise<number> {
   const out = outputFor(values);
   const response = await withClients(values, (c) => call(c.schedules, 'deleteSchedule', { scheduleId: positionals[0] }, unaryOptions()));
   out.result(response, () => `schedule ${positionals[0]} deleted; the tasks it created are not touched`);
+  return 0;
+}
+
+async function fires(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('schedule fires', args, { ...PAGING_OPTIONS, outcome: { type: 'string' } }, ['ID']);
+  const out = outputFor(values);
+  const outcome = parseChoice('--outcome', values.outcome, keysOf(FIRE_OUTCOMES));
+  const request: ListScheduleFiresRequest = { scheduleId: positionals[0], outcome: outcome ? FIRE_OUTCOMES[outcome] : FIRE_OUTCOME_ALL, pageSize: parsePageSize(values['page-size']) };
+  const response = await withClients(values, (c) =>
+    readPages<ListScheduleFiresResponse__Output>(
+      values['page-token'] ?? '',
+      values.all ?? false,
+      (pageToken) => call(c.schedules, 'listScheduleFires', { ...request, pageToken }, unaryOptions()),
+      (pages) => ({ fires: pages.flatMap((p) => p.fires), nextPageToken: '' }),
+    ),
+  );
+  out.result(response, () => (response.fires.length ? fireTable(out, response.fires) : 'no recorded fires') + nextPageHint(response.nextPageToken));
+  return 0;
+}
+
+async function trigger(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('schedule trigger', args, {}, ['ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.schedules, 'triggerSchedule', { scheduleId: positionals[0] }, unaryOptions()));
+  out.result(response, () => `schedule ${positionals[0]} fired by hand\n\n${fireTable(out, [response.fire!])}`);
+  return 0;
+}
+
+async function backfill(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('schedule backfill', args, { from: { type: 'string' }, to: { type: 'string' } }, ['ID']);
+  const out = outputFor(values);
+  if (values.from === undefined || values.to === undefined) throw new UsageError('schedule backfill needs --from TIME and --to TIME');
+  const request = { scheduleId: positionals[0], fromTime: parseTime('--from', values.from), toTime: parseTime('--to', values.to) };
+  const response = await withClients(values, (c) => call(c.schedules, 'backfillSchedule', request, unaryOptions()));
+  const already = response.alreadyRecordedCount ? `; ${response.alreadyRecordedCount} already recorded, left alone` : '';
+  out.result(response, () => `backfilled ${response.fires.length} fire(s) of schedule ${positionals[0]}${already}${response.fires.length ? `\n\n${fireTable(out, response.fires)}` : ''}`);
   return 0;
 }
 
@@ -365,6 +429,23 @@ function scheduleTable(out: Output, schedules: Schedule__Output[]): string {
     'next fire': s.paused ? 'paused' : formatTime(s.nextFireTime),
   }));
   return out.table(rows, ['id', 'cron', 'time zone', 'method', 'target', 'next fire']);
+}
+
+/** "SCHEDULE_FIRE_OUTCOME_SKIPPED_OVERLAP" -> "skipped-overlap", as the flags spell it. */
+function enumWord(value: string, prefix: string): string {
+  return (value.startsWith(prefix) ? value.slice(prefix.length) : value).toLowerCase().replace(/_/g, '-');
+}
+
+function fireTable(out: Output, fires: ScheduleFire__Output[]): string {
+  const rows = fires.map((f) => ({
+    'fire time': formatTime(f.fireTime),
+    outcome: enumWord(f.outcome, 'SCHEDULE_FIRE_OUTCOME_'),
+    trigger: enumWord(f.trigger, 'SCHEDULE_FIRE_TRIGGER_'),
+    tasks: String(f.taskCount),
+    group: f.groupId,
+    detail: f.detail,
+  }));
+  return out.table(rows, ['fire time', 'outcome', 'trigger', 'tasks', 'group', 'detail']);
 }
 
 function previewTable(out: Output, preview: PreviewScheduleResponse__Output): string {

@@ -3,6 +3,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { BackfillScheduleRequest as _taskplane_v1_BackfillScheduleRequest, BackfillScheduleRequest__Output as _taskplane_v1_BackfillScheduleRequest__Output } from './taskplane/v1/BackfillScheduleRequest';
+import type { BackfillScheduleResponse as _taskplane_v1_BackfillScheduleResponse, BackfillScheduleResponse__Output as _taskplane_v1_BackfillScheduleResponse__Output } from './taskplane/v1/BackfillScheduleResponse';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
 import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from './taskplane/v1/CancelTaskGroupRequest';
@@ -21,6 +23,8 @@ import type { GetScheduleRequest as _taskplane_v1_GetScheduleRequest, GetSchedul
 import type { GetScheduleResponse as _taskplane_v1_GetScheduleResponse, GetScheduleResponse__Output as _taskplane_v1_GetScheduleResponse__Output } from './taskplane/v1/GetScheduleResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
 import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from './taskplane/v1/GetTaskResponse';
+import type { ListScheduleFiresRequest as _taskplane_v1_ListScheduleFiresRequest, ListScheduleFiresRequest__Output as _taskplane_v1_ListScheduleFiresRequest__Output } from './taskplane/v1/ListScheduleFiresRequest';
+import type { ListScheduleFiresResponse as _taskplane_v1_ListScheduleFiresResponse, ListScheduleFiresResponse__Output as _taskplane_v1_ListScheduleFiresResponse__Output } from './taskplane/v1/ListScheduleFiresResponse';
 import type { ListSchedulesRequest as _taskplane_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _taskplane_v1_ListSchedulesRequest__Output } from './taskplane/v1/ListSchedulesRequest';
 import type { ListSchedulesResponse as _taskplane_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _taskplane_v1_ListSchedulesResponse__Output } from './taskplane/v1/ListSchedulesResponse';
 import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from './taskplane/v1/ListTasksRequest';
@@ -32,6 +36,7 @@ import type { PreviewScheduleResponse as _taskplane_v1_PreviewScheduleResponse, 
 import type { ResumeScheduleRequest as _taskplane_v1_ResumeScheduleRequest, ResumeScheduleRequest__Output as _taskplane_v1_ResumeScheduleRequest__Output } from './taskplane/v1/ResumeScheduleRequest';
 import type { ResumeScheduleResponse as _taskplane_v1_ResumeScheduleResponse, ResumeScheduleResponse__Output as _taskplane_v1_ResumeScheduleResponse__Output } from './taskplane/v1/ResumeScheduleResponse';
 import type { Schedule as _taskplane_v1_Schedule, Schedule__Output as _taskplane_v1_Schedule__Output } from './taskplane/v1/Schedule';
+import type { ScheduleFire as _taskplane_v1_ScheduleFire, ScheduleFire__Output as _taskplane_v1_ScheduleFire__Output } from './taskplane/v1/ScheduleFire';
 import type { ScheduleServiceClient as _taskplane_v1_ScheduleServiceClient, ScheduleServiceDefinition as _taskplane_v1_ScheduleServiceDefinition } from './taskplane/v1/ScheduleService';
 import type { ScheduleSpec as _taskplane_v1_ScheduleSpec, ScheduleSpec__Output as _taskplane_v1_ScheduleSpec__Output } from './taskplane/v1/ScheduleSpec';
 import type { ScheduleTarget as _taskplane_v1_ScheduleTarget, ScheduleTarget__Output as _taskplane_v1_ScheduleTarget__Output } from './taskplane/v1/ScheduleTarget';
@@ -43,6 +48,8 @@ import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome_
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
 import type { TaskTemplate as _taskplane_v1_TaskTemplate, TaskTemplate__Output as _taskplane_v1_TaskTemplate__Output } from './taskplane/v1/TaskTemplate';
+import type { TriggerScheduleRequest as _taskplane_v1_TriggerScheduleRequest, TriggerScheduleRequest__Output as _taskplane_v1_TriggerScheduleRequest__Output } from './taskplane/v1/TriggerScheduleRequest';
+import type { TriggerScheduleResponse as _taskplane_v1_TriggerScheduleResponse, TriggerScheduleResponse__Output as _taskplane_v1_TriggerScheduleResponse__Output } from './taskplane/v1/TriggerScheduleResponse';
 import type { UpdateScheduleRequest as _taskplane_v1_UpdateScheduleRequest, UpdateScheduleRequest__Output as _taskplane_v1_UpdateScheduleRequest__Output } from './taskplane/v1/UpdateScheduleRequest';
 import type { UpdateScheduleResponse as _taskplane_v1_UpdateScheduleResponse, UpdateScheduleResponse__Output as _taskplane_v1_UpdateScheduleResponse__Output } from './taskplane/v1/UpdateScheduleResponse';
 import type { WatchTaskGroupRequest as _taskplane_v1_WatchTaskGroupRequest, WatchTaskGroupRequest__Output as _taskplane_v1_WatchTaskGroupRequest__Output } from './taskplane/v1/WatchTaskGroupRequest';
@@ -63,6 +70,8 @@ export interface ProtoGrpcType {
   }
   taskplane: {
     v1: {
+      BackfillScheduleRequest: MessageTypeDefinition<_taskplane_v1_BackfillScheduleRequest, _taskplane_v1_BackfillScheduleRequest__Output>
+      BackfillScheduleResponse: MessageTypeDefinition<_taskplane_v1_BackfillScheduleResponse, _taskplane_v1_BackfillScheduleResponse__Output>
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
       BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
       CancelTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupRequest__Output>
@@ -81,6 +90,8 @@ export interface ProtoGrpcType {
       GetScheduleResponse: MessageTypeDefinition<_taskplane_v1_GetScheduleResponse, _taskplane_v1_GetScheduleResponse__Output>
       GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
       GetTaskResponse: MessageTypeDefinition<_taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskResponse__Output>
+      ListScheduleFiresRequest: MessageTypeDefinition<_taskplane_v1_ListScheduleFiresRequest, _taskplane_v1_ListScheduleFiresRequest__Output>
+      ListScheduleFiresResponse: MessageTypeDefinition<_taskplane_v1_ListScheduleFiresResponse, _taskplane_v1_ListScheduleFiresResponse__Output>
       ListSchedulesRequest: MessageTypeDefinition<_taskplane_v1_ListSchedulesRequest, _taskplane_v1_ListSchedulesRequest__Output>
       ListSchedulesResponse: MessageTypeDefinition<_taskplane_v1_ListSchedulesResponse, _taskplane_v1_ListSchedulesResponse__Output>
       ListTasksRequest: MessageTypeDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksRequest__Output>
@@ -93,6 +104,9 @@ export interface ProtoGrpcType {
       ResumeScheduleResponse: MessageTypeDefinition<_taskplane_v1_ResumeScheduleResponse, _taskplane_v1_ResumeScheduleResponse__Output>
       Schedule: MessageTypeDefinition<_taskplane_v1_Schedule, _taskplane_v1_Schedule__Output>
       ScheduleCatchUpPolicy: EnumTypeDefinition
+      ScheduleFire: MessageTypeDefinition<_taskplane_v1_ScheduleFire, _taskplane_v1_ScheduleFire__Output>
+      ScheduleFireOutcome: EnumTypeDefinition
+      ScheduleFireTrigger: EnumTypeDefinition
       ScheduleOverlapPolicy: EnumTypeDefinition
       ScheduleService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_ScheduleServiceClient> & { service: _taskplane_v1_ScheduleServiceDefinition }
       ScheduleSpec: MessageTypeDefinition<_taskplane_v1_ScheduleSpec, _taskplane_v1_ScheduleSpec__Output>
@@ -108,6 +122,8 @@ export interface ProtoGrpcType {
       TaskState: EnumTypeDefinition
       TaskTemplate: MessageTypeDefinition<_taskplane_v1_TaskTemplate, _taskplane_v1_TaskTemplate__Output>
       TaskView: EnumTypeDefinition
+      TriggerScheduleRequest: MessageTypeDefinition<_taskplane_v1_TriggerScheduleRequest, _taskplane_v1_TriggerScheduleRequest__Output>
+      TriggerScheduleResponse: MessageTypeDefinition<_taskplane_v1_TriggerScheduleResponse, _taskplane_v1_TriggerScheduleResponse__Output>
       UpdateScheduleRequest: MessageTypeDefinition<_taskplane_v1_UpdateScheduleRequest, _taskplane_v1_UpdateScheduleRequest__Output>
       UpdateScheduleResponse: MessageTypeDefinition<_taskplane_v1_UpdateScheduleResponse, _taskplane_v1_UpdateScheduleResponse__Output>
       WatchTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_WatchTaskGroupRequest, _taskplane_v1_WatchTaskGroupRequest__Output>

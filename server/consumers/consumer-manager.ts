@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '../errors';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '../errors';
 import type { Clock } from '../clock';
 import type { Logger } from '../../common/log';
 import type { PageTokens } from '../paging';
 import { insertAuditEvents } from '../store/audit-store';
 import { isUniqueViolation, type Dialect } from '../store/database';
+import { pauseSchedules, unpausedSchedulesTargeting } from '../store/schedule-store';
 import {
   credentialsOf,
   deleteConsumerRow,
@@ -90,21 +91,35 @@ export class ConsumerManager {
    * Unregisters: the credential stops working, its unfinished tasks end
    * CANCELED (its agent's stream is closed by the hub's next poll), and
    * "unregistered" is recorded, all in one transaction. History is kept.
+   *
+   * A consumer that unpaused schedules target by id is refused (their fires
+   * would reach no one), naming them, unless `force`: then those schedules
+   * are paused in the same transaction and returned. A paused schedule does
+   * not fire, so it does not hold the delete up.
    */
-  async delete(consumerId: string, caller: Caller): Promise<void> {
+  async delete(consumerId: string, force: boolean, caller: Caller): Promise<{ pausedScheduleIds: string[] }> {
     const consumer = await this.get(consumerId);
     assertConsumersInScope(caller.principal, 'consumers.manage', [consumer]);
     const cause = 'consumer unregistered';
-    const tasksCanceled = await this.lifecycle.transaction(async (tx) => {
+    const { tasksCanceled, paused } = await this.lifecycle.transaction(async (tx) => {
+      const targeting = (await unpausedSchedulesTargeting(tx.trx, consumerId)).map((s) => s.id);
+      if (targeting.length && !force) {
+        throw new FailedPreconditionError(
+          `consumer "${consumerId}" is the target of ${targeting.length === 1 ? 'schedule' : 'schedules'} ${targeting.map((id) => `"${id}"`).join(', ')}; delete or pause ${targeting.length === 1 ? 'it' : 'them'} first, or force the delete (which pauses ${targeting.length === 1 ? 'it' : 'them'})`,
+        );
+      }
       if (!(await deleteConsumerRow(tx.trx, consumerId))) throw new NotFoundError('consumer', consumerId, 'consumer_id');
+      await pauseSchedules(tx.trx, targeting, tx.now);
       // Its agent can no longer connect to be asked, so tasks it holds end here too.
       const ended = await tx.endAllOf(consumerId, cause);
       await insertHistoryEvents(tx.trx, [{ consumerId, type: HISTORY_TYPES.UNREGISTERED, eventTime: tx.now, taskId: null, detailsJson: '{}' }]);
-      await insertAuditEvents(tx.trx, [caller.auditEvent(`consumer/${consumerId}`, tx.now, { tasks_canceled: ended })]);
-      return ended;
+      await insertAuditEvents(tx.trx, [caller.auditEvent(`consumer/${consumerId}`, tx.now, { tasks_canceled: ended, ...(targeting.length ? { paused_schedules: targeting } : {}) })]);
+      return { tasksCanceled: ended, paused: targeting };
     });
     caller.recorded = true;
-    this.logger.info({ event: 'consumer.unregistered', consumerId, tasksCanceled, by: caller.principal.id }, 'consumer unregistered');
+    if (paused.length) this.logger.warn({ event: 'schedule.paused', scheduleIds: paused, consumerId, by: caller.principal.id }, 'schedules paused: the consumer they target was deleted (forced)');
+    this.logger.info({ event: 'consumer.unregistered', consumerId, tasksCanceled, pausedSchedules: paused.length || undefined, by: caller.principal.id }, 'consumer unregistered');
+    return { pausedScheduleIds: paused };
   }
 
   /**

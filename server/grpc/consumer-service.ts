@@ -34,8 +34,8 @@ export function consumerServiceHandlers(consumers: ConsumerManager, timeline: Co
     }),
 
     DeleteConsumer: edge.unary('DeleteConsumer', async (req: DeleteConsumerRequest__Output, caller) => {
-      await consumers.delete(req.consumerId, caller);
-      return {};
+      const { pausedScheduleIds } = await consumers.delete(req.consumerId, req.force, caller);
+      return { pausedScheduleIds };
     }),
 
     ListConsumerHistory: edge.unary('ListConsumerHistory', async (req: ListConsumerHistoryRequest__Output) => {

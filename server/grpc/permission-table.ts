@@ -47,6 +47,9 @@ export const RPC_RULES: Readonly<Record<string, RpcRule>> = {
   'taskplane.v1.ScheduleService/ResumeSchedule': change('schedules.manage', 'schedule.resume'),
   'taskplane.v1.ScheduleService/DeleteSchedule': change('schedules.manage', 'schedule.delete'),
   'taskplane.v1.ScheduleService/PreviewSchedule': read('schedules.read', 'schedule.preview'),
+  'taskplane.v1.ScheduleService/ListScheduleFires': read('schedules.read', 'schedule.list_fires'),
+  'taskplane.v1.ScheduleService/TriggerSchedule': change('schedules.manage', 'schedule.trigger'),
+  'taskplane.v1.ScheduleService/BackfillSchedule': change('schedules.manage', 'schedule.backfill'),
 
   'taskplane.v1.TokenService/CreateToken': change('tokens.manage', 'token.create'),
   'taskplane.v1.TokenService/ListTokens': read('tokens.manage', 'token.list'),

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
-import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
+import { FIRE_OUTCOMES, type CatchUpPolicy, type FireOutcome, type OverlapPolicy, type ScheduleRecord, type ScheduleSpec } from '../scheduling/schedule-record';
+import type { FireRecord } from '../store/schedule-store';
 import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
 import { durationToMs, scheduledFireToProto, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../common/proto-time';
@@ -16,6 +17,10 @@ import type { ResumeScheduleRequest__Output } from '../../protos/generated/taskp
 import type { DeleteScheduleRequest__Output } from '../../protos/generated/taskplane/v1/DeleteScheduleRequest';
 import type { PreviewScheduleRequest__Output } from '../../protos/generated/taskplane/v1/PreviewScheduleRequest';
 import type { Schedule } from '../../protos/generated/taskplane/v1/Schedule';
+import type { ScheduleFire } from '../../protos/generated/taskplane/v1/ScheduleFire';
+import type { ListScheduleFiresRequest__Output } from '../../protos/generated/taskplane/v1/ListScheduleFiresRequest';
+import type { TriggerScheduleRequest__Output } from '../../protos/generated/taskplane/v1/TriggerScheduleRequest';
+import type { BackfillScheduleRequest__Output } from '../../protos/generated/taskplane/v1/BackfillScheduleRequest';
 
 /** ScheduleService: translates messages and statuses; the logic is ScheduleManager's. Every handler is guarded (auth.ts). */
 export function scheduleServiceHandlers(schedules: ScheduleManager, edge: GuardedService): ScheduleServiceHandlers {
@@ -35,6 +40,17 @@ export function scheduleServiceHandlers(schedules: ScheduleManager, edge: Guarde
     DeleteSchedule: edge.unary('DeleteSchedule', async (req: DeleteScheduleRequest__Output, caller) => {
       await schedules.delete(req.scheduleId, caller);
       return {};
+    }),
+    ListScheduleFires: edge.unary('ListScheduleFires', async (req: ListScheduleFiresRequest__Output) => {
+      const page = await schedules.listFires(req.scheduleId, outcomeFromProto(String(req.outcome)), pageSize('page_size', req.pageSize), req.pageToken);
+      return { fires: page.fires.map(fireToProto), nextPageToken: page.nextPageToken };
+    }),
+    TriggerSchedule: edge.unary('TriggerSchedule', async (req: TriggerScheduleRequest__Output, caller) => ({ fire: fireToProto(await schedules.trigger(req.scheduleId, caller)) })),
+    BackfillSchedule: edge.unary('BackfillSchedule', async (req: BackfillScheduleRequest__Output, caller) => {
+      const from = timestampToMs('from_time', req.fromTime);
+      const to = timestampToMs('to_time', req.toTime);
+      const result = await schedules.backfill(req.scheduleId, from, to, caller);
+      return { fires: result.fires.map(fireToProto), alreadyRecordedCount: result.alreadyRecorded };
     }),
     PreviewSchedule: edge.unary('PreviewSchedule', async (req: PreviewScheduleRequest__Output) => {
       if (Boolean(req.scheduleId) === Boolean(req.spec)) throw new InvalidArgumentError('schedule_id', 'set exactly one of schedule_id and spec');
@@ -59,6 +75,28 @@ const CATCH_UP: Record<string, CatchUpPolicy> = {
   SCHEDULE_CATCH_UP_POLICY_LATEST: 'LATEST',
   SCHEDULE_CATCH_UP_POLICY_ALL: 'ALL',
 };
+
+const OUTCOME_PREFIX = 'SCHEDULE_FIRE_OUTCOME_';
+
+/** The outcome filter: unspecified means all. */
+function outcomeFromProto(value: string): FireOutcome | null {
+  if (value === `${OUTCOME_PREFIX}UNSPECIFIED` || value === '0') return null;
+  const outcome = FIRE_OUTCOMES.find((o) => `${OUTCOME_PREFIX}${o.toUpperCase()}` === value);
+  if (!outcome) throw new InvalidArgumentError('outcome', `${JSON.stringify(value)} is not a known outcome`);
+  return outcome;
+}
+
+function fireToProto(f: FireRecord): ScheduleFire {
+  return {
+    fireTime: msToTimestamp(f.fireTime),
+    outcome: `${OUTCOME_PREFIX}${f.outcome.toUpperCase()}` as never,
+    trigger: `SCHEDULE_FIRE_TRIGGER_${f.trigger.toUpperCase()}` as never,
+    groupId: f.groupId,
+    taskCount: f.taskCount,
+    recordTime: msToTimestamp(f.recordTime),
+    detail: f.detail,
+  };
+}
 
 function specFromProto(spec: ScheduleSpec__Output | null): ScheduleSpec {
   if (!spec) throw new InvalidArgumentError('spec', 'is required');

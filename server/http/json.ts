@@ -103,7 +103,7 @@ export function previewJson(f: PreviewedFire): Json {
 }
 
 export function fireJson(f: FireRecord): Json {
-  return { fire_time: time(f.fireTime), outcome: f.outcome, group_id: f.groupId, task_count: f.taskCount, record_time: time(f.recordTime) };
+  return { fire_time: time(f.fireTime), outcome: f.outcome, trigger: f.trigger, group_id: f.groupId, task_count: f.taskCount, record_time: time(f.recordTime), detail: f.detail };
 }
 
 export function groupJson(g: GroupSummary): Json {

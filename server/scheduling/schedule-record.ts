@@ -48,4 +48,12 @@ export interface ScheduleRecord {
 }
 
 /** How a fire ended, as recorded in schedule_fires ("missed": no server ran it in time, and the catch-up policy skipped it). */
-export type FireOutcome = 'created' | 'skipped_overlap' | 'empty_selection' | 'missed';
+export const FIRE_OUTCOMES = ['created', 'skipped_overlap', 'empty_selection', 'missed'] as const;
+export type FireOutcome = (typeof FIRE_OUTCOMES)[number];
+
+/**
+ * What made a fire happen: the scheduler on time, the scheduler catching up
+ * after every server was down, TriggerSchedule, or BackfillSchedule.
+ */
+export const FIRE_TRIGGERS = ['scheduled', 'catch_up', 'manual', 'backfill'] as const;
+export type FireTrigger = (typeof FIRE_TRIGGERS)[number];

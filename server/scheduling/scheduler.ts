@@ -1,23 +1,17 @@
-import crypto from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
 import type { Dialect } from '../store/database';
-import { isUniqueViolation } from '../store/database';
-import { findConsumer, listConsumers } from '../store/consumer-store';
-import { labelsInScope } from '../security/scope';
 import { earliestTaskDeadline } from '../store/due-store';
-import { advanceSchedule, dueSchedules, earliestNextFire, hasUnfinishedTasks, recordFire, recordMissedFires } from '../store/schedule-store';
-import { toTaskDraft } from '../tasks/task-input';
-import type { LifecycleTransaction, TaskLifecycle } from '../tasks/lifecycle';
-import type { TaskDraft } from '../tasks/task-record';
+import { advanceSchedule, dueSchedules, earliestNextFire, recordMissedFires } from '../store/schedule-store';
+import type { TaskLifecycle } from '../tasks/lifecycle';
 import { CronSchedule } from '../../common/cron-schedule';
-import { newTraceparent } from '../../common/trace-context';
-import { NO_METRICS, secondsBetween, type Metrics } from '../metrics';
+import { NO_METRICS, type Metrics } from '../metrics';
+import { FireRunner } from './fire-runner';
 import { ScheduleManager } from './schedule-manager';
-import type { FireOutcome, ScheduleRecord } from './schedule-record';
+import type { ScheduleRecord } from './schedule-record';
 
 /** A fire handled later than this after its time counts as missed (every server was down). */
 export const MISFIRE_TOLERANCE_MS = 60_000;
@@ -57,8 +51,11 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private readonly unsubscribe: () => void;
+  /** Runs fires for the scheduler, and for TriggerSchedule and BackfillSchedule. */
+  readonly fires: FireRunner;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.fires = new FireRunner(options.lifecycle, options.clock, options.logger, options.metrics);
     this.unsubscribe = options.notifier.onDueTimeChanged((due) => this.armFor(due));
     if (options.ticker !== false) {
       this.ticker = cron.schedule('* * * * * *', () => void this.tick(), { noOverlap: true, name: 'taskplane-scheduler' });
@@ -111,12 +108,12 @@ export class Scheduler {
       // rest as missed, so only one server counts them, and in the same
       // transaction the latest of those are recorded as missed fires.
       const missed = this.missedFires(s, cron, cursor, onTimeFrom, now);
-      for (const fire of missed.run) await this.runFire(s, fire, now, { advanceTo: undefined });
+      for (const fire of missed.run) await this.fires.run(s, fire, now, { trigger: 'catch_up' });
       const next = ScheduleManager.nextFire(s.spec, cron, onTimeFrom - 1);
       const from = cursor;
       const advanced = await this.options.lifecycle.transaction(async (tx) => {
         if (!(await advanceSchedule(tx.trx, s, from, next, missed.lastMissed ?? from, missed.skipped.length))) return false;
-        await recordMissedFires(tx.trx, s.id, missed.skipped.slice(-MAX_MISSED_FIRES_LISTED), now);
+        await recordMissedFires(tx.trx, s.id, missed.skipped.slice(-MAX_MISSED_FIRES_LISTED), now, `no server ran it within ${MISFIRE_TOLERANCE_MS / 1000} s; catch-up policy ${s.spec.catchUpPolicy.toLowerCase()}`);
         return true;
       }, now);
       if (!advanced) return;
@@ -128,9 +125,20 @@ export class Scheduler {
     }
     for (let handled = 0; cursor !== null && cursor <= now && handled < MAX_FIRES_PER_PASS; handled++) {
       const next = ScheduleManager.nextFire(s.spec, cron, cursor);
-      if ((await this.runFire(s, cursor, now, { advanceTo: next })) !== 'done') return;
+      const result = await this.fires.run(s, cursor, now, { trigger: 'scheduled', advanceTo: next });
+      // A duplicate whose cursor still stands here was taken by TriggerSchedule
+      // or BackfillSchedule (they leave the cursor alone): it counts as this
+      // fire, so move on. Another server's fire moved the cursor with it.
+      if (result === 'moved' || (result === 'duplicate' && !(await this.passTakenFire(s, cursor, next)))) return;
       cursor = next;
     }
+  }
+
+  /** Moves the cursor past a fire time already recorded by a trigger or backfill; false if someone else moved it. */
+  private async passTakenFire(s: ScheduleRecord, fireTime: number, next: number | null): Promise<boolean> {
+    if (!(await advanceSchedule(this.options.db, s, fireTime, next, fireTime, 0))) return false;
+    s.nextFireTime = next;
+    return true;
   }
 
   /** Which missed fires in [from, onTimeFrom) run under the catch-up policy, and which are skipped. */
@@ -149,75 +157,6 @@ export class Scheduler {
       default:
         return { run: [], skipped: all, lastMissed };
     }
-  }
-
-  /**
-   * One fire in one transaction: recorded under its key, its tasks created
-   * and, for an on-time fire, the schedule's cursor moved to `advanceTo`.
-   * 'duplicate': another server handled this fire; 'moved': the schedule
-   * changed meanwhile. In both cases nothing was written.
-   */
-  private async runFire(s: ScheduleRecord, fireTime: number, now: number, plan: { advanceTo: number | null | undefined }): Promise<'done' | 'duplicate' | 'moved'> {
-    const groupId = crypto.randomUUID();
-    // A fire has no caller whose trace it could join: it starts its own, one trace for all its tasks.
-    const traceparent = newTraceparent();
-    let created = 0;
-    let outcome: FireOutcome = 'created';
-    try {
-      await this.options.lifecycle.transaction(async (tx) => {
-        let drafts: TaskDraft[] = [];
-        outcome = 'created';
-        if (s.spec.overlapPolicy === 'SKIP' && (await hasUnfinishedTasks(tx.trx, s.id))) outcome = 'skipped_overlap';
-        else {
-          const consumers = await this.targets(tx, s);
-          if (consumers.length === 0) outcome = 'empty_selection';
-          drafts = consumers.map((consumerId) => this.taskFor(s, consumerId, fireTime, now, groupId, traceparent));
-        }
-        created = drafts.length;
-        await recordFire(tx.trx, s.id, fireTime, groupId, outcome, created, now);
-        await tx.create(drafts);
-        if (plan.advanceTo !== undefined && !(await advanceSchedule(tx.trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
-      }, now);
-    } catch (err) {
-      if (isUniqueViolation(err)) return 'duplicate';
-      if (err instanceof ScheduleMoved) return 'moved';
-      throw err;
-    }
-    if (plan.advanceTo !== undefined) s.nextFireTime = plan.advanceTo;
-    // Lag only of on-time fires: a fire caught up after downtime is late by design.
-    (this.options.metrics ?? NO_METRICS).scheduleFired(outcome, plan.advanceTo !== undefined ? secondsBetween(fireTime, this.options.clock.now()) : null);
-    this.options.logger.info({ event: 'schedule.fired', scheduleId: s.id, fireTime: new Date(fireTime).toISOString(), groupId, outcome, tasks: created }, 'schedule fired');
-    return 'done';
-  }
-
-  /** The task a fire creates for one consumer: its window is [fire time, fire time + window]. */
-  private taskFor(s: ScheduleRecord, consumerId: string, fireTime: number, now: number, groupId: string, traceparent: string): TaskDraft {
-    const t = s.spec.template;
-    const valid = {
-      consumerId,
-      method: t.method,
-      argumentsJson: t.argumentsJson,
-      notBeforeTime: fireTime,
-      notAfterTime: s.spec.windowMs === null ? null : fireTime + s.spec.windowMs,
-      timeoutMs: t.timeoutMs,
-      labels: t.labels,
-      idempotencyKey: '',
-      requestHash: '',
-      traceparent,
-    };
-    return toTaskDraft(valid, now, { groupId, scheduleId: s.id, fireTime, createdBy: s.createdBy });
-  }
-
-  /** The consumers a fire reaches: the target's, at fire time, within its owner's scope (those outside are left out and logged). */
-  private async targets(tx: LifecycleTransaction, s: ScheduleRecord): Promise<string[]> {
-    const { consumerId, selector } = s.spec.target;
-    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? {}, null, 1000);
-    const inScope = s.ownerScope ? found.filter((c) => labelsInScope(s.ownerScope!, c.labels)) : found;
-    if (inScope.length < found.length) {
-      const outside = found.filter((c) => !inScope.includes(c)).map((c) => c.id);
-      tx.after.log('warn', { event: 'schedule.out_of_scope', scheduleId: s.id, createdBy: s.createdBy, consumers: outside.slice(0, 20), count: outside.length }, "consumers outside the scope of the schedule's owner were left out of a fire");
-    }
-    return inScope.map((c) => c.id);
   }
 
   /** Arms the precise timer for the earliest deadline if it comes before the next tick. */
@@ -252,4 +191,3 @@ export class Scheduler {
   }
 }
 
-class ScheduleMoved extends Error {}

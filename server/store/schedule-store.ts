@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { FireOutcome, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
+import type { FireOutcome, FireTrigger, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 
 /** Every SQL statement about schedules and their fires, one named function each. */
 
@@ -116,13 +116,43 @@ export async function earliestNextFire(db: Knex): Promise<number | null> {
   return num(row?.t);
 }
 
+export interface FireRecord {
+  fireTime: number;
+  outcome: FireOutcome;
+  trigger: FireTrigger;
+  /** The group of the fire's tasks (empty for a missed fire). */
+  groupId: string;
+  taskCount: number;
+  recordTime: number;
+  /** Why it came out as it did, in a short sentence (empty when it created tasks as planned). */
+  detail: string;
+}
+
+function fireColumns(scheduleId: string, f: FireRecord): Row {
+  return { schedule_id: scheduleId, fire_time: f.fireTime, group_id: f.groupId, outcome: f.outcome, fire_trigger: f.trigger, task_count: f.taskCount, record_time: f.recordTime, detail: f.detail.slice(0, 255) };
+}
+
+function rowToFire(r: Row): FireRecord {
+  return { fireTime: Number(r.fire_time), outcome: r.outcome, trigger: r.fire_trigger, groupId: r.group_id, taskCount: Number(r.task_count), recordTime: Number(r.record_time), detail: r.detail };
+}
+
 /**
- * Records that `fireTime` of the schedule was handled. The primary key makes
- * this succeed for exactly one server (guarantee 6); the caller's
+ * Records that `fire.fireTime` of the schedule was handled. The primary key
+ * makes this succeed for exactly one server (guarantee 6); the caller's
  * transaction rolls back on the duplicate-key error of any other.
  */
-export async function recordFire(trx: Knex.Transaction, scheduleId: string, fireTime: number, groupId: string, outcome: FireOutcome, taskCount: number, now: number): Promise<void> {
-  await trx('schedule_fires').insert({ schedule_id: scheduleId, fire_time: fireTime, group_id: groupId, outcome, task_count: taskCount, record_time: now });
+export async function recordFire(trx: Knex.Transaction, scheduleId: string, fire: FireRecord): Promise<void> {
+  await trx('schedule_fires').insert(fireColumns(scheduleId, fire));
+}
+
+/**
+ * A backfill of a fire recorded as missed takes that record over: true if
+ * this call did (only one of several concurrent ones can, as the update is
+ * conditional on the outcome still being "missed").
+ */
+export async function replaceMissedFire(trx: Knex.Transaction, scheduleId: string, fire: FireRecord): Promise<boolean> {
+  const updated = await trx('schedule_fires').where({ schedule_id: scheduleId, fire_time: fire.fireTime, outcome: 'missed' }).update(fireColumns(scheduleId, fire));
+  return updated === 1;
 }
 
 /**
@@ -130,26 +160,24 @@ export async function recordFire(trx: Knex.Transaction, scheduleId: string, fire
  * (outcome "missed", no tasks). A fire already recorded (run by a catch-up
  * pass that did not get to move the cursor) keeps its row.
  */
-export async function recordMissedFires(trx: Knex.Transaction, scheduleId: string, fireTimes: number[], now: number): Promise<void> {
+export async function recordMissedFires(trx: Knex.Transaction, scheduleId: string, fireTimes: number[], now: number, detail: string): Promise<void> {
   if (fireTimes.length === 0) return;
-  const rows = fireTimes.map((fireTime) => ({ schedule_id: scheduleId, fire_time: fireTime, group_id: '', outcome: 'missed', task_count: 0, record_time: now }));
+  const rows = fireTimes.map((fireTime) => fireColumns(scheduleId, { fireTime, groupId: '', outcome: 'missed', trigger: 'scheduled', taskCount: 0, recordTime: now, detail }));
   await trx('schedule_fires').insert(rows).onConflict(['schedule_id', 'fire_time']).ignore();
 }
 
-export interface FireRecord {
-  fireTime: number;
-  outcome: FireOutcome;
-  /** The group of the fire's tasks (empty for a missed fire). */
-  groupId: string;
-  taskCount: number;
-  recordTime: number;
+/** A schedule's recorded fires, latest first, before `beforeFireTime` if given, of one outcome if given. */
+export async function listScheduleFires(db: Knex, scheduleId: string, filter: { beforeFireTime: number | null; outcome: FireOutcome | null }, limit: number): Promise<FireRecord[]> {
+  const q = db('schedule_fires').where({ schedule_id: scheduleId }).orderBy('fire_time', 'desc').limit(limit);
+  if (filter.beforeFireTime !== null) q.where('fire_time', '<', filter.beforeFireTime);
+  if (filter.outcome !== null) q.where('outcome', filter.outcome);
+  return (await q).map(rowToFire);
 }
 
-/** A schedule's recorded fires, latest first, before `beforeFireTime` if given. */
-export async function listScheduleFires(db: Knex, scheduleId: string, beforeFireTime: number | null, limit: number): Promise<FireRecord[]> {
-  const q = db('schedule_fires').where({ schedule_id: scheduleId }).orderBy('fire_time', 'desc').limit(limit);
-  if (beforeFireTime !== null) q.where('fire_time', '<', beforeFireTime);
-  return (await q).map((r: Row) => ({ fireTime: Number(r.fire_time), outcome: r.outcome, groupId: r.group_id, taskCount: Number(r.task_count), recordTime: Number(r.record_time) }));
+/** Which of these fire times of the schedule are recorded, with any outcome. */
+export async function recordedFireTimes(db: Knex, scheduleId: string, from: number, to: number): Promise<Map<number, FireOutcome>> {
+  const rows = await db('schedule_fires').select('fire_time', 'outcome').where({ schedule_id: scheduleId }).andWhere('fire_time', '>=', from).andWhere('fire_time', '<', to);
+  return new Map(rows.map((r: Row) => [Number(r.fire_time), r.outcome]));
 }
 
 /**
@@ -175,4 +203,15 @@ export async function advanceSchedule(
 export async function hasUnfinishedTasks(trx: Knex, scheduleId: string): Promise<boolean> {
   const row = await trx('tasks').select('id').where({ schedule_id: scheduleId }).whereIn('state', ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING']).first();
   return row !== undefined;
+}
+
+/** Unpaused schedules whose target is this consumer by id (not by selector), oldest first. */
+export async function unpausedSchedulesTargeting(trx: Knex, consumerId: string): Promise<ScheduleRecord[]> {
+  const rows = await trx('schedules').where({ target_consumer_id: consumerId, paused: false }).orderBy([{ column: 'create_time' }, { column: 'id' }]);
+  return rows.map(rowToSchedule);
+}
+
+/** Pauses these schedules (as PauseSchedule does: the cursor is kept). */
+export async function pauseSchedules(trx: Knex, ids: string[], now: number): Promise<void> {
+  if (ids.length) await trx('schedules').whereIn('id', ids).update({ paused: true, update_time: now });
 }

@@ -3,8 +3,10 @@
 
 export interface DeleteConsumerRequest {
   'consumerId'?: (string);
+  'force'?: (boolean);
 }
 
 export interface DeleteConsumerRequest__Output {
   'consumerId': (string);
+  'force': (boolean);
 }

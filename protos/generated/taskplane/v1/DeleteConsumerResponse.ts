@@ -2,7 +2,9 @@
 
 
 export interface DeleteConsumerResponse {
+  'pausedScheduleIds'?: (string)[];
 }
 
 export interface DeleteConsumerResponse__Output {
+  'pausedScheduleIds': (string)[];
 }

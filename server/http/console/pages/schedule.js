@@ -12,6 +12,8 @@ const OUTCOMES = {
   empty_selection: ['no consumer matched', 'off'],
   missed: ['missed: no server was running', 'bad'],
 };
+// Fires the scheduler did not run on time say who ran them.
+const TRIGGERS = { catch_up: 'caught up', manual: 'triggered by hand', backfill: 'backfilled' };
 
 export function render(main, [scheduleId]) {
   const header = h('div');
@@ -34,7 +36,7 @@ export function render(main, [scheduleId]) {
         card('Recorded fires', table(
           [
             { title: 'Fire', cell: (f) => timeCell(f.fire_time, { seconds: false }) },
-            { title: 'Outcome', cell: (f) => h(`span.pill.pill-${OUTCOMES[f.outcome]?.[1] ?? 'off'}`, { dataset: { outcome: f.outcome } }, OUTCOMES[f.outcome]?.[0] ?? f.outcome) },
+            { title: 'Outcome', cell: (f) => h('span', { title: f.detail }, h(`span.pill.pill-${OUTCOMES[f.outcome]?.[1] ?? 'off'}`, { dataset: { outcome: f.outcome } }, OUTCOMES[f.outcome]?.[0] ?? f.outcome), TRIGGERS[f.trigger] ? h('span.muted.small', {}, ` ${TRIGGERS[f.trigger]}`) : null) },
             { title: 'Tasks', cell: (f) => (f.group_id && f.task_count ? link(`#/groups/${f.group_id}`, `${f.task_count} in group ${shortId(f.group_id)}`) : h('span.muted', {}, '—')) },
             { title: 'Handled', cell: (f) => h('span.muted', {}, formatDuration(Date.parse(f.record_time) - Date.parse(f.fire_time)), ' late') },
           ],
