@@ -3,6 +3,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { BackfillScheduleRequest as _taskplane_v1_BackfillScheduleRequest, BackfillScheduleRequest__Output as _taskplane_v1_BackfillScheduleRequest__Output } from './taskplane/v1/BackfillScheduleRequest';
+import type { BackfillScheduleResponse as _taskplane_v1_BackfillScheduleResponse, BackfillScheduleResponse__Output as _taskplane_v1_BackfillScheduleResponse__Output } from './taskplane/v1/BackfillScheduleResponse';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
 import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from './taskplane/v1/CancelTaskGroupRequest';
@@ -34,6 +36,8 @@ import type { ListConsumerHistoryRequest as _taskplane_v1_ListConsumerHistoryReq
 import type { ListConsumerHistoryResponse as _taskplane_v1_ListConsumerHistoryResponse, ListConsumerHistoryResponse__Output as _taskplane_v1_ListConsumerHistoryResponse__Output } from './taskplane/v1/ListConsumerHistoryResponse';
 import type { ListConsumersRequest as _taskplane_v1_ListConsumersRequest, ListConsumersRequest__Output as _taskplane_v1_ListConsumersRequest__Output } from './taskplane/v1/ListConsumersRequest';
 import type { ListConsumersResponse as _taskplane_v1_ListConsumersResponse, ListConsumersResponse__Output as _taskplane_v1_ListConsumersResponse__Output } from './taskplane/v1/ListConsumersResponse';
+import type { ListScheduleFiresRequest as _taskplane_v1_ListScheduleFiresRequest, ListScheduleFiresRequest__Output as _taskplane_v1_ListScheduleFiresRequest__Output } from './taskplane/v1/ListScheduleFiresRequest';
+import type { ListScheduleFiresResponse as _taskplane_v1_ListScheduleFiresResponse, ListScheduleFiresResponse__Output as _taskplane_v1_ListScheduleFiresResponse__Output } from './taskplane/v1/ListScheduleFiresResponse';
 import type { ListSchedulesRequest as _taskplane_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _taskplane_v1_ListSchedulesRequest__Output } from './taskplane/v1/ListSchedulesRequest';
 import type { ListSchedulesResponse as _taskplane_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _taskplane_v1_ListSchedulesResponse__Output } from './taskplane/v1/ListSchedulesResponse';
 import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from './taskplane/v1/ListTasksRequest';
@@ -51,6 +55,7 @@ import type { RevokeConsumerCredentialResponse as _taskplane_v1_RevokeConsumerCr
 import type { RotateConsumerCredentialRequest as _taskplane_v1_RotateConsumerCredentialRequest, RotateConsumerCredentialRequest__Output as _taskplane_v1_RotateConsumerCredentialRequest__Output } from './taskplane/v1/RotateConsumerCredentialRequest';
 import type { RotateConsumerCredentialResponse as _taskplane_v1_RotateConsumerCredentialResponse, RotateConsumerCredentialResponse__Output as _taskplane_v1_RotateConsumerCredentialResponse__Output } from './taskplane/v1/RotateConsumerCredentialResponse';
 import type { Schedule as _taskplane_v1_Schedule, Schedule__Output as _taskplane_v1_Schedule__Output } from './taskplane/v1/Schedule';
+import type { ScheduleFire as _taskplane_v1_ScheduleFire, ScheduleFire__Output as _taskplane_v1_ScheduleFire__Output } from './taskplane/v1/ScheduleFire';
 import type { ScheduleServiceClient as _taskplane_v1_ScheduleServiceClient, ScheduleServiceDefinition as _taskplane_v1_ScheduleServiceDefinition } from './taskplane/v1/ScheduleService';
 import type { ScheduleSpec as _taskplane_v1_ScheduleSpec, ScheduleSpec__Output as _taskplane_v1_ScheduleSpec__Output } from './taskplane/v1/ScheduleSpec';
 import type { ScheduleTarget as _taskplane_v1_ScheduleTarget, ScheduleTarget__Output as _taskplane_v1_ScheduleTarget__Output } from './taskplane/v1/ScheduleTarget';
@@ -63,6 +68,8 @@ import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output a
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
 import type { TaskTemplate as _taskplane_v1_TaskTemplate, TaskTemplate__Output as _taskplane_v1_TaskTemplate__Output } from './taskplane/v1/TaskTemplate';
 import type { TimelineEntry as _taskplane_v1_TimelineEntry, TimelineEntry__Output as _taskplane_v1_TimelineEntry__Output } from './taskplane/v1/TimelineEntry';
+import type { TriggerScheduleRequest as _taskplane_v1_TriggerScheduleRequest, TriggerScheduleRequest__Output as _taskplane_v1_TriggerScheduleRequest__Output } from './taskplane/v1/TriggerScheduleRequest';
+import type { TriggerScheduleResponse as _taskplane_v1_TriggerScheduleResponse, TriggerScheduleResponse__Output as _taskplane_v1_TriggerScheduleResponse__Output } from './taskplane/v1/TriggerScheduleResponse';
 import type { UpcomingFire as _taskplane_v1_UpcomingFire, UpcomingFire__Output as _taskplane_v1_UpcomingFire__Output } from './taskplane/v1/UpcomingFire';
 import type { UpdateScheduleRequest as _taskplane_v1_UpdateScheduleRequest, UpdateScheduleRequest__Output as _taskplane_v1_UpdateScheduleRequest__Output } from './taskplane/v1/UpdateScheduleRequest';
 import type { UpdateScheduleResponse as _taskplane_v1_UpdateScheduleResponse, UpdateScheduleResponse__Output as _taskplane_v1_UpdateScheduleResponse__Output } from './taskplane/v1/UpdateScheduleResponse';
@@ -84,6 +91,8 @@ export interface ProtoGrpcType {
   }
   taskplane: {
     v1: {
+      BackfillScheduleRequest: MessageTypeDefinition<_taskplane_v1_BackfillScheduleRequest, _taskplane_v1_BackfillScheduleRequest__Output>
+      BackfillScheduleResponse: MessageTypeDefinition<_taskplane_v1_BackfillScheduleResponse, _taskplane_v1_BackfillScheduleResponse__Output>
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
       BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
       CancelTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupRequest__Output>
@@ -115,6 +124,8 @@ export interface ProtoGrpcType {
       ListConsumerHistoryResponse: MessageTypeDefinition<_taskplane_v1_ListConsumerHistoryResponse, _taskplane_v1_ListConsumerHistoryResponse__Output>
       ListConsumersRequest: MessageTypeDefinition<_taskplane_v1_ListConsumersRequest, _taskplane_v1_ListConsumersRequest__Output>
       ListConsumersResponse: MessageTypeDefinition<_taskplane_v1_ListConsumersResponse, _taskplane_v1_ListConsumersResponse__Output>
+      ListScheduleFiresRequest: MessageTypeDefinition<_taskplane_v1_ListScheduleFiresRequest, _taskplane_v1_ListScheduleFiresRequest__Output>
+      ListScheduleFiresResponse: MessageTypeDefinition<_taskplane_v1_ListScheduleFiresResponse, _taskplane_v1_ListScheduleFiresResponse__Output>
       ListSchedulesRequest: MessageTypeDefinition<_taskplane_v1_ListSchedulesRequest, _taskplane_v1_ListSchedulesRequest__Output>
       ListSchedulesResponse: MessageTypeDefinition<_taskplane_v1_ListSchedulesResponse, _taskplane_v1_ListSchedulesResponse__Output>
       ListTasksRequest: MessageTypeDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksRequest__Output>
@@ -133,6 +144,9 @@ export interface ProtoGrpcType {
       RotateConsumerCredentialResponse: MessageTypeDefinition<_taskplane_v1_RotateConsumerCredentialResponse, _taskplane_v1_RotateConsumerCredentialResponse__Output>
       Schedule: MessageTypeDefinition<_taskplane_v1_Schedule, _taskplane_v1_Schedule__Output>
       ScheduleCatchUpPolicy: EnumTypeDefinition
+      ScheduleFire: MessageTypeDefinition<_taskplane_v1_ScheduleFire, _taskplane_v1_ScheduleFire__Output>
+      ScheduleFireOutcome: EnumTypeDefinition
+      ScheduleFireTrigger: EnumTypeDefinition
       ScheduleOverlapPolicy: EnumTypeDefinition
       ScheduleService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_ScheduleServiceClient> & { service: _taskplane_v1_ScheduleServiceDefinition }
       ScheduleSpec: MessageTypeDefinition<_taskplane_v1_ScheduleSpec, _taskplane_v1_ScheduleSpec__Output>
@@ -149,6 +163,8 @@ export interface ProtoGrpcType {
       TaskTemplate: MessageTypeDefinition<_taskplane_v1_TaskTemplate, _taskplane_v1_TaskTemplate__Output>
       TaskView: EnumTypeDefinition
       TimelineEntry: MessageTypeDefinition<_taskplane_v1_TimelineEntry, _taskplane_v1_TimelineEntry__Output>
+      TriggerScheduleRequest: MessageTypeDefinition<_taskplane_v1_TriggerScheduleRequest, _taskplane_v1_TriggerScheduleRequest__Output>
+      TriggerScheduleResponse: MessageTypeDefinition<_taskplane_v1_TriggerScheduleResponse, _taskplane_v1_TriggerScheduleResponse__Output>
       UpcomingFire: MessageTypeDefinition<_taskplane_v1_UpcomingFire, _taskplane_v1_UpcomingFire__Output>
       UpdateScheduleRequest: MessageTypeDefinition<_taskplane_v1_UpdateScheduleRequest, _taskplane_v1_UpdateScheduleRequest__Output>
       UpdateScheduleResponse: MessageTypeDefinition<_taskplane_v1_UpdateScheduleResponse, _taskplane_v1_UpdateScheduleResponse__Output>
