@@ -401,14 +401,15 @@ for (const kind of STORE_KINDS) {
       it('create --selector in a table; an empty selection; cancel-group of an unknown group exits 3', async function () {
         const [table, empty, unknown] = await Promise.all([
           runTable(['task', 'create', '--selector', 'role=sched', '--method', 'packages.update'], server()),
-          runTable(['task', 'create', '--selector', 'role=nobody', '--method', 'packages.update'], server()),
+          runCli(['task', 'create', '--selector', 'role=nobody', '--method', 'packages.update'], server()),
           runCli(['task', 'cancel-group', '00000000-0000-0000-0000-000000000000'], server()),
         ]);
         const groupId = /^group (\S+): 2 tasks$/m.exec(table)?.[1];
         assert.ok(groupId, table);
         assert.match(table, /^ID\s+CONSUMER\s+METHOD\s+STATE\s+CREATED\s+LABELS$/m);
         assert.match(table, /^\S+\s+host-s2\s+packages\.update\s+WAITING\s+\S+Z$/m);
-        assert.match(empty, /^group \S+: no consumer matches role=nobody; no tasks created$/m);
+        // Nothing matching is an error, and leaves no group id behind to watch.
+        assert.equal(failure(empty, EXIT.CONFLICT), 'error: FAILED_PRECONDITION: no consumer matches role=nobody');
         assert.match(failure(unknown, EXIT.NOT_FOUND), /^error: NOT_FOUND: group_id: /);
 
         const canceled = await runTable(['task', 'cancel-group', groupId], server());
@@ -448,9 +449,9 @@ describe('taskplane CLI: schedule and time flags without a server', function () 
       [[...task, '--consumer', 'x', '--until', '2099-01-01T00:00:00Z', '--for', '1h'], /--until and --for both set the end of the window/],
       [[...task, '--consumer', 'x', '--not-after', '2099-01-01T00:00:00Z', '--until', '2099-01-01T00:00:00Z'], /--not-after and --until both set the end/],
       [[...task, '--consumer', 'x', '--in', 'soon'], /--in "soon" is not a duration/],
-      [[...task, '--consumer', 'x', '--selector', 'role=web'], /give --consumer or --selector, not both/],
-      [[...task, '--selector', 'role=web', '--idempotency-key', 'k'], /--idempotency-key cannot be used with --selector/],
-      [[...task, '--selector', 'role'], /--selector "role" is not of the form key=value/],
+      [[...task, '--consumer', 'x', '--selector', 'role=web'], /give --consumer or --selector\/--id, not both/],
+      [[...task, '--selector', 'role=web', '--idempotency-key', 'k'], /--idempotency-key cannot be used with --selector or --id/],
+      [[...task, '--selector', ' '], /--selector is empty/],
       [['task', 'watch-group'], /task watch-group needs GROUP_ID/],
       [['schedule', 'create', '--method', 'a.b', '--consumer', 'x'], /schedule create needs --cron/],
       [['schedule', 'create', '--cron', '0 2 * * *', '--method', 'a.b'], /schedule create needs --consumer ID or --selector/],

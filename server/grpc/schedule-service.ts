@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../errors';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
-import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
+import { pageSize, requireConsumerId } from '../validation';
+import { formatTerm, parseConsumerSelector } from '../consumers/selector';
 import { durationToMs, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
@@ -86,7 +87,7 @@ function specFromProto(spec: ScheduleSpec__Output | null): ScheduleSpec {
     },
     target: {
       consumerId: target.consumerId ? requireConsumerId('spec.target.consumer_id', target.consumerId) : null,
-      selector: target.consumerSelector.length ? parseLabelSelector('spec.target.consumer_selector', target.consumerSelector) : null,
+      selector: target.consumerSelector.length || target.consumerIdPattern ? parseConsumerSelector('spec.target.consumer_selector', target.consumerSelector, 'spec.target.consumer_id_pattern', target.consumerIdPattern) : null,
     },
     windowMs: durationToMs('spec.window_duration', spec.windowDuration),
     startTime: timestampToMs('spec.start_time', spec.startTime),
@@ -105,7 +106,7 @@ function scheduleToProto(s: ScheduleRecord): Schedule {
       cron: spec.cron,
       timeZone: spec.timeZone,
       taskTemplate: { method: spec.template.method, argumentsJson: spec.template.argumentsJson, timeoutDuration: msToDuration(spec.template.timeoutMs), labels: spec.template.labels },
-      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: Object.entries(spec.target.selector ?? {}).map(([k, v]) => `${k}=${v}`) },
+      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: (spec.target.selector?.terms ?? []).map(formatTerm), consumerIdPattern: spec.target.selector?.idPattern ?? '' },
       windowDuration: msToDuration(spec.windowMs),
       startTime: msToTimestamp(spec.startTime),
       endTime: msToTimestamp(spec.endTime),

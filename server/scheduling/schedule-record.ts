@@ -1,4 +1,5 @@
 import type { Scope } from '../security/principal';
+import type { ConsumerSelector } from '../consumers/selector';
 
 /** A schedule as the domain sees it. Times in epoch ms; null means unset. */
 export const OVERLAP_POLICIES = ['SKIP', 'ALLOW'] as const;
@@ -16,7 +17,7 @@ export interface TaskTemplateSpec {
 /** Exactly one of consumerId and selector. */
 export interface ScheduleTargetSpec {
   consumerId: string | null;
-  selector: Record<string, string> | null;
+  selector: ConsumerSelector | null;
 }
 
 export interface ScheduleSpec {

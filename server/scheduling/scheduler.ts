@@ -1,3 +1,4 @@
+import { equalitySelector } from '../consumers/selector';
 import crypto from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
@@ -211,7 +212,7 @@ export class Scheduler {
   /** The consumers a fire reaches: the target's, at fire time, within its owner's scope (those outside are left out and logged). */
   private async targets(tx: LifecycleTransaction, s: ScheduleRecord): Promise<string[]> {
     const { consumerId, selector } = s.spec.target;
-    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? {}, null, 1000);
+    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? equalitySelector({}), null, 1000);
     const inScope = s.ownerScope ? found.filter((c) => labelsInScope(s.ownerScope!, c.labels)) : found;
     if (inScope.length < found.length) {
       const outside = found.filter((c) => !inScope.includes(c)).map((c) => c.id);

@@ -1,3 +1,4 @@
+import { selectorFromJson } from '../consumers/selector';
 import type { Knex } from 'knex';
 import type { FireOutcome, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 
@@ -13,7 +14,7 @@ function rowToSchedule(row: Row): ScheduleRecord {
       cron: row.cron,
       timeZone: row.time_zone,
       template,
-      target: { consumerId: row.target_consumer_id ?? null, selector: row.target_selector_json ? JSON.parse(row.target_selector_json) : null },
+      target: { consumerId: row.target_consumer_id ?? null, selector: row.target_selector_json ? selectorFromJson(row.target_selector_json) : null },
       windowMs: num(row.window_ms),
       startTime: num(row.start_time),
       endTime: num(row.end_time),
