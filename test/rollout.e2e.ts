@@ -126,6 +126,28 @@ describeOnEachStore('rollouts', (ctx) => {
     await expectStatus(call(ctx().clients.tasks, 'abortTaskGroup', { groupId }), grpc.status.FAILED_PRECONDITION);
   });
 
+  it("a schedule's fire creates a rolled-out group, which pauses as a fan-out does", async function () {
+    this.timeout(60_000);
+    const spec = {
+      cron: '* * * * * *',
+      timeZone: 'UTC',
+      taskTemplate: TEMPLATE,
+      target: { consumerSelector: ['role=web'], rollout: POLICY },
+      overlapPolicy: 'SCHEDULE_OVERLAP_POLICY_SKIP' as const,
+    };
+    const { schedule } = await call(ctx().clients.schedules, 'createSchedule', { spec });
+    assert.deepEqual(schedule!.spec!.target!.rollout, POLICY);
+    const first = await eventually('the first fire', async () => (await call(ctx().clients.tasks, 'listTasks', { scheduleId: schedule!.id, pageSize: 1 })).tasks[0], 10_000, 50);
+    await call(ctx().clients.schedules, 'pauseSchedule', { scheduleId: schedule!.id });
+    const paused = await groupInState(first.groupId, 'PAUSED');
+    assert.equal(paused.waveCount, 4);
+    assert.equal(paused.held, 6);
+    await call(ctx().clients.tasks, 'abortTaskGroup', { groupId: first.groupId });
+    await call(ctx().clients.schedules, 'deleteSchedule', { scheduleId: schedule!.id });
+    const bad = await expectStatus(call(ctx().clients.schedules, 'createSchedule', { spec: { ...spec, target: { consumerId: 'web-00', rollout: POLICY } } }), grpc.status.INVALID_ARGUMENT);
+    assert.match(bad.details, /^spec\.target\.rollout: needs consumer_selector or consumer_id_pattern/);
+  });
+
   it('refuses a policy that makes no waves, naming the field', async () => {
     const cases: Array<[Record<string, number>, RegExp]> = [
       [{ canaryCount: 0, waveSize: 0, wavePercent: 0 }, /^rollout: set canary_count, wave_size or wave_percent/],

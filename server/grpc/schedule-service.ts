@@ -3,7 +3,7 @@ import type { ScheduleManager } from '../scheduling/schedule-manager';
 import type { CatchUpPolicy, OverlapPolicy, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 import { pageSize, requireConsumerId } from '../validation';
 import { formatTerm, parseConsumerSelector } from '../consumers/selector';
-import { durationToMs, timestampToMs } from './convert';
+import { durationToMs, rolloutFromProto, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
@@ -88,6 +88,7 @@ function specFromProto(spec: ScheduleSpec__Output | null): ScheduleSpec {
     target: {
       consumerId: target.consumerId ? requireConsumerId('spec.target.consumer_id', target.consumerId) : null,
       selector: target.consumerSelector.length || target.consumerIdPattern ? parseConsumerSelector('spec.target.consumer_selector', target.consumerSelector, 'spec.target.consumer_id_pattern', target.consumerIdPattern) : null,
+      rollout: rolloutFromProto(target.rollout),
     },
     windowMs: durationToMs('spec.window_duration', spec.windowDuration),
     startTime: timestampToMs('spec.start_time', spec.startTime),
@@ -106,7 +107,7 @@ function scheduleToProto(s: ScheduleRecord): Schedule {
       cron: spec.cron,
       timeZone: spec.timeZone,
       taskTemplate: { method: spec.template.method, argumentsJson: spec.template.argumentsJson, timeoutDuration: msToDuration(spec.template.timeoutMs), labels: spec.template.labels },
-      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: (spec.target.selector?.terms ?? []).map(formatTerm), consumerIdPattern: spec.target.selector?.idPattern ?? '' },
+      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: (spec.target.selector?.terms ?? []).map(formatTerm), consumerIdPattern: spec.target.selector?.idPattern ?? '', rollout: spec.target.rollout },
       windowDuration: msToDuration(spec.windowMs),
       startTime: msToTimestamp(spec.startTime),
       endTime: msToTimestamp(spec.endTime),

@@ -12,6 +12,7 @@ import { deleteSchedule, findSchedule, insertSchedule, listScheduleFires, listSc
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
 import { equalitySelector, isEmptySelector } from '../consumers/selector';
+import { validateRolloutPolicy } from '../tasks/rollout';
 import { CronSchedule, CronSpecError, formatInZone } from '../../common/cron-schedule';
 import type { ScheduleRecord, ScheduleSpec } from './schedule-record';
 
@@ -49,6 +50,10 @@ export class ScheduleManager {
     const { target, template } = spec;
     if (Boolean(target.consumerId) === Boolean(target.selector && !isEmptySelector(target.selector))) {
       throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector (or consumer_id_pattern)');
+    }
+    if (target.rollout) {
+      if (target.consumerId) throw new InvalidArgumentError('spec.target.rollout', 'needs consumer_selector or consumer_id_pattern: one consumer has no waves');
+      target.rollout = validateRolloutPolicy('spec.target.rollout', target.rollout);
     }
     try {
       const valid = validateCreateTask(

@@ -1,4 +1,5 @@
 import { equalitySelector } from '../consumers/selector';
+import { RolloutManager } from '../tasks/rollout-manager';
 import crypto from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
@@ -176,6 +177,11 @@ export class Scheduler {
         }
         created = drafts.length;
         await recordFire(tx.trx, s.id, fireTime, groupId, outcome, created, now);
+        const { rollout } = s.spec.target;
+        if (rollout && drafts.length) {
+          drafts = RolloutManager.assignWaves(drafts, rollout);
+          await RolloutManager.writeGroup(tx, { id: groupId, method: s.spec.template.method, policy: rollout, total: drafts.length, notBeforeTime: fireTime, scheduleId: s.id });
+        }
         await tx.create(drafts);
         if (plan.advanceTo !== undefined && !(await advanceSchedule(tx.trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
       }, now);
