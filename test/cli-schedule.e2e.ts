@@ -142,7 +142,7 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(JSON.parse(spec.taskTemplate!.argumentsJson), { dry_run: true });
         assert.equal(spec.taskTemplate?.timeoutDuration?.seconds, '1800');
         assert.deepEqual(spec.taskTemplate?.labels, { kind: 'nightly' });
-        assert.deepEqual(spec.target, { consumerId: '', consumerSelector: ['role=sched'] });
+        assert.deepEqual(spec.target, { consumerId: '', consumerSelector: ['role=sched'], consumerIdPattern: '', rollout: null });
         assert.equal(spec.windowDuration?.seconds, '7200');
         assert.equal(ms(spec.startTime), Date.parse(FUTURE_START));
         assert.equal(ms(spec.endTime), Date.parse('2031-01-01T00:00:00Z'));
@@ -173,7 +173,7 @@ for (const kind of STORE_KINDS) {
         const active = await create('0 0 1 * *', '--selector', 'role=sched');
         assert.equal(paused.paused, true);
         assert.equal(paused.spec?.timeZone, 'UTC', '--tz defaults to UTC');
-        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [] });
+        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
 
         const pausedTable = await runTable(['schedule', 'get', paused.id], server());
         assert.match(pausedTable, /^paused:\s+yes$/m);
@@ -213,7 +213,7 @@ for (const kind of STORE_KINDS) {
         const before = schedule.spec!;
         const after = updated.schedule.spec!;
         assert.equal(after.cron, '30 3 * * *');
-        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [] });
+        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
         assert.deepEqual(after.taskTemplate?.labels, { team: 'ops' });
         assert.equal(after.windowDuration, null);
         // Everything not given is kept.

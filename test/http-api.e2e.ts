@@ -274,7 +274,7 @@ describeOnEachStore(
         });
         const list = await http(ctx(), 'GET', '/api/schedules');
         const listed = list.body.schedules.find((s: any) => s.id === schedule!.id);
-        assert.deepEqual({ cron: listed.cron, zone: listed.time_zone, target: listed.target, window: listed.window_duration, paused: listed.paused }, { cron: '30 14 * * *', zone: 'Europe/Berlin', target: { consumer_id: '', consumer_selector: ['role=web'] }, window: '3600s', paused: false });
+        assert.deepEqual({ cron: listed.cron, zone: listed.time_zone, target: listed.target, window: listed.window_duration, paused: listed.paused }, { cron: '30 14 * * *', zone: 'Europe/Berlin', target: { consumer_id: '', consumer_selector: ['role=web'], consumer_id_pattern: '' }, window: '3600s', paused: false });
         const detail = await http(ctx(), 'GET', `/api/schedules/${schedule!.id}`);
         assert.equal(detail.body.preview.time_zone, 'Europe/Berlin');
         assert.equal(detail.body.preview.fires.length, 10);

@@ -249,7 +249,7 @@ describe('scheduling', () => {
             [{ windowDuration: { seconds: '-60' } }, /^spec\.window_duration: /],
             [{ windowDuration: { seconds: '0' } }, /^spec\.window_duration: /],
             [{ startTime: ts(Date.parse('2026-09-02T00:00:00Z')), endTime: ts(Date.parse('2026-09-01T00:00:00Z')) }, /^spec\.end_time: /],
-            [{ target: { consumerSelector: ['role'] } }, /^spec\.target\.consumer_selector\[0\]: /],
+            [{ target: { consumerSelector: ['role in web'] } }, /^spec\.target\.consumer_selector\[0\]: /],
             [{ target: { consumerId: id, consumerSelector: ['role=web'] } }, /^spec\.target: /],
             [{ target: {} }, /^spec\.target: /],
             [{ taskTemplate: { method: 'nodot' } }, /^spec\.task_template\.method: /],

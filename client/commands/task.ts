@@ -294,7 +294,8 @@ async function watchGroup(args: string[]): Promise<number> {
     if (unfinished.length) {
       throw new Error(`the watch ended before group ${groupId} finished (${unfinished.length} of ${tasks.length} tasks unfinished); run taskplane task watch-group again`);
     }
-    if (out.format === 'table') out.line(null, `group ${groupId}: ${shortGroupState(group!.state)}, ${stateCounts(tasks)}`);
+    const rollout = group!.rollout ? ` (rollout ${shortGroupState(group!.state)})` : '';
+    if (out.format === 'table') out.line(null, `group ${groupId}: ${stateCounts(tasks)}${rollout}`);
     return group!.state === 'TASK_GROUP_STATE_COMPLETED' && tasks.every((t) => t.state === 'TASK_STATE_SUCCEEDED') ? EXIT.OK : EXIT.TASK_DID_NOT_SUCCEED;
   });
 }
