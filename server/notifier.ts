@@ -20,6 +20,12 @@ export class ChangeNotifier {
     this.emitter.emit('task');
   }
 
+  /** A rolled-out group moved (a wave, a pause...): its watchers, like a task's, read again. */
+  groupChanged(groupId: string): void {
+    this.emitter.emit(`group:${groupId}`);
+    this.emitter.emit('task');
+  }
+
   /** Consumer C has a task that may be ready to send (created, released, or a slot freed). */
   consumerHasWork(consumerId: string): void {
     this.emitter.emit('consumer-work', consumerId);

@@ -24,6 +24,7 @@ import type { Authorize } from './http/authorize';
 import { TaskManager } from './tasks/task-manager';
 import { builtinMethods, type MethodRegistry } from './tasks/method-registry';
 import { TaskLifecycle } from './tasks/lifecycle';
+import { RolloutManager } from './tasks/rollout-manager';
 import { ConsumerSessions } from './consumers/consumer-sessions';
 import { AgentHub, newServerId, type AgentHubOptions } from './agents/agent-hub';
 import { agentServiceHandlers } from './grpc/agent-service';
@@ -123,6 +124,7 @@ export class TaskplaneServer {
   private readonly liveStreams = new LiveStreams();
   private databaseHealth: DatabaseHealth | null = null;
   private http: HttpListener | null = null;
+  private rollouts: RolloutManager | null = null;
 
   private constructor(
     private readonly grpcServer: grpc.Server,
@@ -153,6 +155,7 @@ export class TaskplaneServer {
     let hubForCleanup: AgentHub | undefined;
     let serverForCleanup: TaskplaneServer | undefined;
     let schedulerForCleanup: Scheduler | undefined;
+    let rolloutsForCleanup: RolloutManager | undefined;
     // Metrics only with an HTTP listener: nothing else could scrape them.
     const prometheus = options.httpListen ? new PrometheusMetrics({ logger, unfinishedCacheMs: options.metricsCacheMs }) : null;
     const metrics = prometheus ?? NO_METRICS;
@@ -171,7 +174,9 @@ export class TaskplaneServer {
       const methods = options.methods ?? builtinMethods();
       // Every arrow runs one way: grpc -> {agent hub, services, scheduler} -> lifecycle -> store.
       const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, metrics, abandonAfterMs: options.abandonAfterMs });
-      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, watchPollMs: options.watchPollMs });
+      const rollouts = new RolloutManager({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle });
+      rolloutsForCleanup = rollouts;
+      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, rollouts, watchPollMs: options.watchPollMs });
       const consumers = new ConsumerManager(db.knex, db.dialect, clock, lifecycle, pageTokens, logger);
       const tokens = new TokenManager(db.knex, clock, pageTokens, logger);
       const audit = new AuditLog(db.knex, pageTokens, logger);
@@ -237,6 +242,8 @@ export class TaskplaneServer {
       const protos = loadTaskplaneProtos(definition);
       const server = new TaskplaneServer(grpcServer, clusterServer, lease, waker, new HealthImplementation(), db, agents, scheduler, consumers, 0, options, tls);
       serverForCleanup = server;
+      server.rollouts = rollouts;
+      rollouts.start();
       const v1 = protos.taskplane.v1;
       const edge = (service: string) => new GuardedService(`taskplane.v1.${service}`, guard, logger, server.liveStreams);
       // Every method of every service has a rule in server/grpc/permission-table.ts, or the server does not start.
@@ -286,6 +293,7 @@ export class TaskplaneServer {
       await serverForCleanup?.http?.stop();
       serverForCleanup?.databaseHealth?.stop();
       await schedulerForCleanup?.stop();
+      await rolloutsForCleanup?.stop();
       await wakerForCleanup?.stop();
       await hubForCleanup?.stop();
       await leaseForCleanup?.stop();
@@ -348,6 +356,7 @@ export class TaskplaneServer {
     await this.http?.stop();
     // No new fires or releases; a pass under way finishes its transaction.
     await this.scheduler.stop();
+    await this.rollouts?.stop();
     await this.waker.stop();
     // Agents reconnect elsewhere; their reports already received are written first.
     await this.agents.stop();

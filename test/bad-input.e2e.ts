@@ -381,9 +381,10 @@ const CASES: Record<string, Case[]> = {
   ],
 
   ListConsumers: [
-    { name: 'label selector without "="', rpc: listConsumers({ labelSelector: ['role'] }), code: INVALID_ARGUMENT, names: field('label_selector[0]') },
+    { name: 'label selector term that is no term', rpc: listConsumers({ labelSelector: ['role in web'] }), code: INVALID_ARGUMENT, names: field('label_selector[0]') },
     { name: 'label selector with an empty key', rpc: listConsumers({ labelSelector: ['=build'] }), code: INVALID_ARGUMENT, names: field('label_selector[0]') },
-    { name: 'label selector naming a key twice', rpc: listConsumers({ labelSelector: ['role=a', 'role=b'] }), code: INVALID_ARGUMENT, names: field('label_selector[1]') },
+    { name: 'label selector with an empty value in a set', rpc: listConsumers({ labelSelector: ['role=a', 'zone in (eu,)'] }), code: INVALID_ARGUMENT, names: field('label_selector[1]') },
+    { name: 'consumer id pattern with a character no id has', rpc: listConsumers({ consumerIdPattern: 'WEB-*' }), code: INVALID_ARGUMENT, names: field('consumer_id_pattern') },
     { name: '33 label selectors', rpc: listConsumers({ labelSelector: manySelectors(33) }), code: INVALID_ARGUMENT, names: field('label_selector') },
     { name: 'page_size negative', rpc: listConsumers({ pageSize: -5 }), code: INVALID_ARGUMENT, names: field('page_size') },
     { name: 'page_size 1001', rpc: listConsumers({ pageSize: 1001 }), code: INVALID_ARGUMENT, names: field('page_size') },

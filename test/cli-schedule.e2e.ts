@@ -142,7 +142,7 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(JSON.parse(spec.taskTemplate!.argumentsJson), { dry_run: true });
         assert.equal(spec.taskTemplate?.timeoutDuration?.seconds, '1800');
         assert.deepEqual(spec.taskTemplate?.labels, { kind: 'nightly' });
-        assert.deepEqual(spec.target, { consumerId: '', consumerSelector: ['role=sched'] });
+        assert.deepEqual(spec.target, { consumerId: '', consumerSelector: ['role=sched'], consumerIdPattern: '', rollout: null });
         assert.equal(spec.windowDuration?.seconds, '7200');
         assert.equal(ms(spec.startTime), Date.parse(FUTURE_START));
         assert.equal(ms(spec.endTime), Date.parse('2031-01-01T00:00:00Z'));
@@ -173,7 +173,7 @@ for (const kind of STORE_KINDS) {
         const active = await create('0 0 1 * *', '--selector', 'role=sched');
         assert.equal(paused.paused, true);
         assert.equal(paused.spec?.timeZone, 'UTC', '--tz defaults to UTC');
-        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [] });
+        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
 
         const pausedTable = await runTable(['schedule', 'get', paused.id], server());
         assert.match(pausedTable, /^paused:\s+yes$/m);
@@ -213,7 +213,7 @@ for (const kind of STORE_KINDS) {
         const before = schedule.spec!;
         const after = updated.schedule.spec!;
         assert.equal(after.cron, '30 3 * * *');
-        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [] });
+        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
         assert.deepEqual(after.taskTemplate?.labels, { team: 'ops' });
         assert.equal(after.windowDuration, null);
         // Everything not given is kept.
@@ -401,14 +401,15 @@ for (const kind of STORE_KINDS) {
       it('create --selector in a table; an empty selection; cancel-group of an unknown group exits 3', async function () {
         const [table, empty, unknown] = await Promise.all([
           runTable(['task', 'create', '--selector', 'role=sched', '--method', 'packages.update'], server()),
-          runTable(['task', 'create', '--selector', 'role=nobody', '--method', 'packages.update'], server()),
+          runCli(['task', 'create', '--selector', 'role=nobody', '--method', 'packages.update'], server()),
           runCli(['task', 'cancel-group', '00000000-0000-0000-0000-000000000000'], server()),
         ]);
         const groupId = /^group (\S+): 2 tasks$/m.exec(table)?.[1];
         assert.ok(groupId, table);
         assert.match(table, /^ID\s+CONSUMER\s+METHOD\s+STATE\s+CREATED\s+LABELS$/m);
         assert.match(table, /^\S+\s+host-s2\s+packages\.update\s+WAITING\s+\S+Z$/m);
-        assert.match(empty, /^group \S+: no consumer matches role=nobody; no tasks created$/m);
+        // Nothing matching is an error, and leaves no group id behind to watch.
+        assert.equal(failure(empty, EXIT.CONFLICT), 'error: FAILED_PRECONDITION: no consumer matches role=nobody');
         assert.match(failure(unknown, EXIT.NOT_FOUND), /^error: NOT_FOUND: group_id: /);
 
         const canceled = await runTable(['task', 'cancel-group', groupId], server());
@@ -448,9 +449,9 @@ describe('taskplane CLI: schedule and time flags without a server', function () 
       [[...task, '--consumer', 'x', '--until', '2099-01-01T00:00:00Z', '--for', '1h'], /--until and --for both set the end of the window/],
       [[...task, '--consumer', 'x', '--not-after', '2099-01-01T00:00:00Z', '--until', '2099-01-01T00:00:00Z'], /--not-after and --until both set the end/],
       [[...task, '--consumer', 'x', '--in', 'soon'], /--in "soon" is not a duration/],
-      [[...task, '--consumer', 'x', '--selector', 'role=web'], /give --consumer or --selector, not both/],
-      [[...task, '--selector', 'role=web', '--idempotency-key', 'k'], /--idempotency-key cannot be used with --selector/],
-      [[...task, '--selector', 'role'], /--selector "role" is not of the form key=value/],
+      [[...task, '--consumer', 'x', '--selector', 'role=web'], /give --consumer or --selector\/--id, not both/],
+      [[...task, '--selector', 'role=web', '--idempotency-key', 'k'], /--idempotency-key cannot be used with --selector or --id/],
+      [[...task, '--selector', ' '], /--selector is empty/],
       [['task', 'watch-group'], /task watch-group needs GROUP_ID/],
       [['schedule', 'create', '--method', 'a.b', '--consumer', 'x'], /schedule create needs --cron/],
       [['schedule', 'create', '--cron', '0 2 * * *', '--method', 'a.b'], /schedule create needs --consumer ID or --selector/],

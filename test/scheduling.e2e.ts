@@ -249,7 +249,7 @@ describe('scheduling', () => {
             [{ windowDuration: { seconds: '-60' } }, /^spec\.window_duration: /],
             [{ windowDuration: { seconds: '0' } }, /^spec\.window_duration: /],
             [{ startTime: ts(Date.parse('2026-09-02T00:00:00Z')), endTime: ts(Date.parse('2026-09-01T00:00:00Z')) }, /^spec\.end_time: /],
-            [{ target: { consumerSelector: ['role'] } }, /^spec\.target\.consumer_selector\[0\]: /],
+            [{ target: { consumerSelector: ['role in web'] } }, /^spec\.target\.consumer_selector\[0\]: /],
             [{ target: { consumerId: id, consumerSelector: ['role=web'] } }, /^spec\.target: /],
             [{ target: {} }, /^spec\.target: /],
             [{ taskTemplate: { method: 'nodot' } }, /^spec\.task_template\.method: /],
@@ -287,8 +287,8 @@ describe('scheduling', () => {
           assert.deepEqual(canceled.tasks.map((t) => t.state), ['TASK_STATE_CANCELED', 'TASK_STATE_CANCELED']);
           const events = await watched;
           assert.equal(events.filter((e) => e.state === 'TASK_STATE_CANCELED').length, 2, 'the group watch ends after every task ended');
-          const empty = await call(ctx().clients.tasks, 'createTaskGroup', { consumerSelector: ['tier=none'], template: { method: 'system.info' } });
-          assert.deepEqual(empty.tasks, []);
+          const empty = await expectStatus(call(ctx().clients.tasks, 'createTaskGroup', { consumerSelector: ['tier=none'], template: { method: 'system.info' } }), grpc.status.FAILED_PRECONDITION);
+          assert.equal(empty.details, 'no consumer matches tier=none');
           const err = await expectStatus(call(ctx().clients.tasks, 'createTaskGroup', { consumerSelector: ['tier=canary'], template: { consumerId: a, method: 'system.info' } }), grpc.status.INVALID_ARGUMENT);
           assert.match(err.details, /^template\.consumer_id: /);
           await expectStatus(call(ctx().clients.tasks, 'cancelTaskGroup', { groupId: 'no-such-group' }), grpc.status.NOT_FOUND);

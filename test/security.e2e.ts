@@ -54,6 +54,12 @@ describeOnEachStore(
     const task = async (where: Where) => (await call(admin().tasks, 'createTask', { consumerId: consumerFor(where), method: 'packages.install', argumentsJson: '{"packages":["zsh"]}' })).task!;
     const group = async (where: Where) =>
       (await call(admin().tasks, 'createTaskGroup', { consumerSelector: [`role=${where === 'in' ? 'web' : 'db'}`], template: { method: 'packages.update' } })).groupId;
+    /** A rollout (one wave: the consumer has no agent, so its task waits); `paused`: put in PAUSED by hand, for ResumeTaskGroup. The walk checks permissions, not rollouts (rollout.e2e.ts does). */
+    const rollout = async (where: Where, paused: boolean) => {
+      const { groupId } = await call(admin().tasks, 'createTaskGroup', { consumerSelector: [`role=${where === 'in' ? 'web' : 'db'}`], template: { method: 'packages.update' }, rollout: { canaryCount: 1 } });
+      if (paused) await ctx().server.db.knex('task_groups').where({ id: groupId }).update({ state: 'PAUSED', pause_reason: 'set by the test' });
+      return groupId;
+    };
     const consumer = async (where: Where) => (await call(admin().consumers, 'registerConsumer', { consumerId: unique('c'), labels: labelsFor(where) })).consumer!.id;
     const scheduleSpec = (where: Where) => ({ cron: '0 2 * * *', timeZone: 'UTC', taskTemplate: { method: 'packages.update' }, target: { consumerId: consumerFor(where) } });
     const schedule = async (where: Where) => (await call(admin().schedules, 'createSchedule', { spec: scheduleSpec(where), paused: true })).schedule!.id;
@@ -89,6 +95,18 @@ describeOnEachStore(
       'taskplane.v1.TaskService/WatchTaskGroup': async (w) => {
         const groupId = await group(w);
         return (c) => firstOfStream(c.tasks.watchTaskGroup({ groupId }));
+      },
+      'taskplane.v1.TaskService/GetTaskGroup': async (w) => {
+        const groupId = await group(w);
+        return (c) => call(c.tasks, 'getTaskGroup', { groupId });
+      },
+      'taskplane.v1.TaskService/ResumeTaskGroup': async (w) => {
+        const groupId = await rollout(w, true);
+        return (c) => call(c.tasks, 'resumeTaskGroup', { groupId });
+      },
+      'taskplane.v1.TaskService/AbortTaskGroup': async (w) => {
+        const groupId = await rollout(w, false);
+        return (c) => call(c.tasks, 'abortTaskGroup', { groupId });
       },
 
       'taskplane.v1.ConsumerService/RegisterConsumer': async (w) => (c) => call(c.consumers, 'registerConsumer', { consumerId: unique('r'), labels: labelsFor(w) }),
@@ -185,7 +203,7 @@ describeOnEachStore(
     async function counts(): Promise<Record<string, number>> {
       const { knex } = ctx().server.db;
       const out: Record<string, number> = {};
-      for (const table of ['tasks', 'task_events', 'consumers', 'consumer_history', 'schedules', 'api_tokens', 'audit_events']) {
+      for (const table of ['tasks', 'task_events', 'task_groups', 'task_group_events', 'consumers', 'consumer_history', 'schedules', 'api_tokens', 'audit_events']) {
         out[table] = Number((await knex(table).count({ n: '*' }))[0].n);
       }
       return out;

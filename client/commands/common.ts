@@ -182,6 +182,38 @@ export function labelSelector(flag: string, terms: string[] = []): string[] {
   return terms;
 }
 
+/**
+ * Consumer selectors ("role=web", "zone in (eu,us)", "!canary", several
+ * per flag separated by commas) go to the server as given: its one parser
+ * checks them and names the term that is wrong.
+ */
+export function consumerSelector(flag: string, terms: string[] = []): string[] {
+  for (const term of terms) if (!term.trim()) throw new UsageError(`${flag} is empty`);
+  return terms;
+}
+
+/**
+ * --canary N, --wave N or N%, --max-failures N% as a RolloutPolicy, or null
+ * when none is given. The server checks the numbers.
+ */
+export function rolloutPolicy(values: { canary?: string; wave?: string; 'max-failures'?: string }): { canaryCount: number; waveSize: number; wavePercent: number; maxFailurePercent: number } | null {
+  if (values.canary === undefined && values.wave === undefined && values['max-failures'] === undefined) return null;
+  const whole = (flag: string, text: string) => {
+    if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, not "${text}"`);
+    return Number(text);
+  };
+  const wave = values.wave ?? '';
+  const percent = wave.endsWith('%');
+  const failures = values['max-failures'];
+  if (failures !== undefined && !failures.endsWith('%')) throw new UsageError(`--max-failures must be a percentage such as 10%, not "${failures}"`);
+  return {
+    canaryCount: values.canary === undefined ? 0 : whole('--canary', values.canary),
+    waveSize: wave && !percent ? whole('--wave', wave) : 0,
+    wavePercent: percent ? whole('--wave', wave.slice(0, -1)) : 0,
+    maxFailurePercent: failures === undefined ? 0 : whole('--max-failures', failures.slice(0, -1)),
+  };
+}
+
 // A calendar date first, so "5" or "tomorrow" are refused rather than guessed.
 const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}(?:$|T)/;
 

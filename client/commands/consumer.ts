@@ -12,7 +12,7 @@ import {
   details,
   formatLabels,
   formatTime,
-  labelSelector,
+  consumerSelector,
   nextPageHint,
   outputFor,
   parseLabels,
@@ -33,9 +33,11 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
       shown only this once (the server keeps only a hash): give it to
       \`taskplane agent --token\`.
   get ID
-  list [--label KEY=VALUE ...] [--page-size N] [--page-token TOKEN] [--all]
-      Consumers ordered by id, carrying all the given labels. One page (100 by
-      default) unless --all, which reads every page.
+  list [--label SELECTOR ...] [--id PATTERN] [--page-size N] [--page-token TOKEN] [--all]
+      Consumers ordered by id, matching every --label selector term (role=web,
+      role!=db, 'zone in (eu,us)', 'zone notin (us)', canary, '!canary'; one
+      flag may hold several, comma-separated) and the --id glob (web-*, db-?).
+      One page (100 by default) unless --all, which reads every page.
   delete ID [--force]
       Unregisters the consumer: its credential stops working and its tasks that
       have not started are canceled. Its history stays readable. Refused while
@@ -115,9 +117,9 @@ async function get(args: string[]): Promise<number> {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseVerb('consumer list', args, { label: { type: 'string', multiple: true }, ...PAGING_OPTIONS });
+  const { values } = parseVerb('consumer list', args, { label: { type: 'string', multiple: true }, id: { type: 'string' }, ...PAGING_OPTIONS });
   const out = outputFor(values);
-  const request = { labelSelector: labelSelector('--label', values.label), pageSize: parsePageSize(values['page-size']) };
+  const request = { labelSelector: consumerSelector('--label', values.label), consumerIdPattern: values.id ?? '', pageSize: parsePageSize(values['page-size']) };
   const response = await withClients(values, (c) =>
     readPages<ListConsumersResponse__Output>(
       values['page-token'] ?? '',

@@ -5,6 +5,7 @@ import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { Schedule__Output } from '../../protos/generated/taskplane/v1/Schedule';
 import type { ScheduleSpec, ScheduleSpec__Output } from '../../protos/generated/taskplane/v1/ScheduleSpec';
+import type { RolloutPolicy } from '../../protos/generated/taskplane/v1/RolloutPolicy';
 import type { ScheduledFire__Output } from '../../protos/generated/taskplane/v1/ScheduledFire';
 import type { ListSchedulesResponse__Output } from '../../protos/generated/taskplane/v1/ListSchedulesResponse';
 import type { PreviewScheduleResponse__Output } from '../../protos/generated/taskplane/v1/PreviewScheduleResponse';
@@ -19,7 +20,8 @@ import {
   formatLabels,
   formatLocalTime,
   formatTime,
-  labelSelector,
+  consumerSelector,
+  rolloutPolicy,
   nextPageHint,
   outputFor,
   PAGING_OPTIONS,
@@ -38,10 +40,11 @@ import {
 export const SCHEDULE_USAGE = `taskplane schedule <verb> [flags]: run tasks on a recurring schedule
 
   create --cron EXPR [--tz ZONE] --method CLASS.METHOD
-         (--consumer ID | --selector KEY=VALUE ...) [SPEC FLAGS] [--paused]
+         (--consumer ID | --selector SELECTOR ... | --id PATTERN) [SPEC FLAGS] [--paused]
       Creates a schedule; each fire creates one task for --consumer, or one
-      for every consumer carrying all the --selector labels at fire time (as
-      one group). --paused: create it paused (see resume).
+      for every consumer matching --selector and --id at fire time (as one
+      group; selectors as for task create). --paused: create it paused (see
+      resume).
   get ID
       The schedule with its next fire (in UTC and on the zone's wall clock),
       its last fire and how many fires were missed.
@@ -90,8 +93,12 @@ SPEC FLAGS:
   --method CLASS.METHOD, --args JSON | --args-file PATH, --timeout DURATION,
   --label KEY=VALUE ...
                        the task each fire creates, as for task create
-  --consumer ID | --selector KEY=VALUE ...
-                       who each fire's tasks are for: exactly one
+  --consumer ID | --selector SELECTOR ... and/or --id PATTERN
+                       who each fire's tasks are for
+  --canary N, --wave N|N%, --max-failures N%
+                       roll each fire's group out in waves, as task create
+                       does (with --selector or --id); "--canary none"
+                       (update) releases fires all at once again
   --window DURATION    each task must start within this long of its fire
                        (default: no end)
   --start TIME, --end TIME
@@ -130,6 +137,10 @@ const SPEC_OPTIONS = {
   label: { type: 'string', multiple: true },
   consumer: { type: 'string' },
   selector: { type: 'string', multiple: true },
+  id: { type: 'string' },
+  canary: { type: 'string' },
+  wave: { type: 'string' },
+  'max-failures': { type: 'string' },
   window: { type: 'string' },
   start: { type: 'string' },
   end: { type: 'string' },
@@ -295,7 +306,7 @@ async function preview(args: string[]): Promise<number> {
 function newSpec(command: string, values: SpecFlags): ScheduleSpec {
   if (values.cron === undefined) throw new UsageError(`${command} needs --cron EXPR, e.g. --cron "0 2 * * *"`);
   if (values.method === undefined) throw new UsageError(`${command} needs --method CLASS.METHOD`);
-  if (values.consumer === undefined && values.selector === undefined) throw new UsageError(`${command} needs --consumer ID or --selector KEY=VALUE`);
+  if (values.consumer === undefined && values.selector === undefined && values.id === undefined) throw new UsageError(`${command} needs --consumer ID or --selector KEY=VALUE`);
   return applySpecFlags(command, values, null);
 }
 
@@ -311,7 +322,9 @@ function anySpecFlag(values: SpecFlags): boolean {
 
 /** Each flag given replaces its part of `base` (a stored spec, or nothing for a new one); the rest is kept. */
 function applySpecFlags(command: string, values: SpecFlags, base: ScheduleSpec__Output | null): ScheduleSpec {
-  if (values.consumer !== undefined && values.selector !== undefined) throw new UsageError(`${command}: give --consumer or --selector, not both`);
+  const fanOut = values.selector !== undefined || values.id !== undefined;
+  if (values.consumer !== undefined && fanOut) throw new UsageError(`${command}: give --consumer or --selector/--id, not both`);
+  const rollout = values.canary === 'none' ? null : rolloutPolicy(values);
   const template = base?.taskTemplate;
   const hasArgs = values.args !== undefined || values['args-file'] !== undefined;
   const overlap = parseChoice('--overlap', values.overlap, keysOf(OVERLAP_POLICIES));
@@ -325,12 +338,14 @@ function applySpecFlags(command: string, values: SpecFlags, base: ScheduleSpec__
       timeoutDuration: optionalDuration('--timeout', values.timeout, template?.timeoutDuration),
       labels: values.label !== undefined ? parseLabels('--label', values.label) : (template?.labels ?? {}),
     },
-    target:
+    target: withRollout(
       values.consumer !== undefined
-        ? { consumerId: values.consumer, consumerSelector: [] }
-        : values.selector !== undefined
-          ? { consumerId: '', consumerSelector: labelSelector('--selector', values.selector) }
+        ? { consumerId: values.consumer, consumerSelector: [], consumerIdPattern: '' }
+        : fanOut
+          ? { consumerId: '', consumerSelector: consumerSelector('--selector', values.selector), consumerIdPattern: values.id ?? '' }
           : (base?.target ?? null),
+      values.canary === 'none' ? null : (rollout ?? base?.target?.rollout ?? null),
+    ),
     windowDuration: optionalDuration('--window', values.window, base?.windowDuration),
     startTime: optionalTime('--start', values.start, base?.startTime),
     endTime: optionalTime('--end', values.end, base?.endTime),
@@ -338,6 +353,11 @@ function applySpecFlags(command: string, values: SpecFlags, base: ScheduleSpec__
     catchUpPolicy: catchUp ? CATCH_UP_POLICIES[catchUp] : (base?.catchUpPolicy ?? 'SCHEDULE_CATCH_UP_POLICY_UNSPECIFIED'),
     catchUpWindowDuration: optionalDuration('--catch-up-window', values['catch-up-window'], base?.catchUpWindowDuration),
   };
+}
+
+/** The target with `rollout` (or without one). */
+function withRollout<T extends object>(target: T | null, rollout: RolloutPolicy | null): (T & { rollout: RolloutPolicy | null }) | null {
+  return target && { ...target, rollout };
 }
 
 function keysOf<T extends object>(o: T): (keyof T & string)[] {
@@ -374,7 +394,10 @@ function policyName(value: string, prefix: string): string {
 function targetText(spec: ScheduleSpec__Output): string {
   const target = spec.target;
   if (!target) return '';
-  return target.consumerId ? `consumer ${target.consumerId}` : `selector ${target.consumerSelector.join(',')}`;
+  if (target.consumerId) return `consumer ${target.consumerId}`;
+  const selection = [target.consumerSelector.length ? `selector ${target.consumerSelector.join(', ')}` : '', target.consumerIdPattern ? `id ${target.consumerIdPattern}` : ''].filter(Boolean).join(', ');
+  const p = target.rollout;
+  return p ? `${selection}; rollout: canary ${p.canaryCount}, ${p.waveSize ? `waves of ${p.waveSize}` : p.wavePercent ? `waves of ${p.wavePercent}%` : 'then the rest'}, pause at ${p.maxFailurePercent}% failed` : selection;
 }
 
 /** "2026-03-29T01:00:00.000Z (2026-03-29T03:00:00+02:00 Europe/Berlin)". */

@@ -10,10 +10,15 @@ import type { ListTasksResponse__Output } from '../../protos/generated/taskplane
 import type { WatchTaskResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskResponse';
 import type { WatchTaskGroupResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupResponse';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
+import type { TaskGroup__Output } from '../../protos/generated/taskplane/v1/TaskGroup';
+import type { TaskGroupEvent__Output } from '../../protos/generated/taskplane/v1/TaskGroupEvent';
+import type { RolloutPolicy__Output } from '../../protos/generated/taskplane/v1/RolloutPolicy';
 import {
   argumentsJson,
   atMostOne,
   CLIENT_FLAGS_USAGE,
+  consumerSelector,
+  rolloutPolicy,
   details,
   formatDuration,
   formatLabels,
@@ -35,16 +40,27 @@ import { durationMs, msToTimestamp, timestampMs } from '../../common/proto-time'
 
 export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consumers and follow them
 
-  create (--consumer ID | --selector KEY=VALUE ...) --method CLASS.METHOD
+  create (--consumer ID | --selector SELECTOR ... | --id PATTERN) --method CLASS.METHOD
          [--args JSON | --args-file PATH] [--timeout DURATION]
          [--at TIME | --in DURATION] [--until TIME | --for DURATION]
          [--label KEY=VALUE ...] [--idempotency-key KEY] [--traceparent TRACEPARENT]
-         [--force]
+         [--canary N] [--wave N|N%] [--max-failures N%] [--force]
       Creates one task for --consumer; when this returns, the task is stored
-      durably. With --selector instead, creates one task for every consumer
-      carrying all the given labels now, in one transaction, as one group, and
-      prints the group id and its tasks (no consumer matching is not an error:
-      the group is empty).
+      durably. With --selector and/or --id instead (a fan-out), creates one
+      task for every consumer matching now, in one transaction, as one group,
+      and prints the group id and its tasks. A selector term is role=web,
+      role!=db, 'zone in (eu,us)', 'zone notin (us)', canary (has the label)
+      or '!canary' (has not); all terms must hold, and one flag may hold
+      several, comma-separated. --id is a glob on the consumer id: 'web-*'.
+      No consumer matching is an error (exit code 4): no group is created.
+      A rollout (--canary, --wave, --max-failures; at least one of the first
+      two): the consumers, ordered by id, run in waves: the first N (the
+      canary), then N, or N% of the group, at a time; each wave starts when
+      every task of the one before has ended. The group pauses by itself when
+      the failed share of what has ended (FAILED, TIMED_OUT or EXPIRED, out
+      of all but CANCELED) reaches --max-failures (default 100%): see task
+      group resume and abort. Tasks of later waves wait, created, as
+      SCHEDULED without a not-before time.
       --args is a JSON object (default {}); --args-file reads it from PATH
       ("-" for stdin). --timeout limits its running time: 30s, 5m, 1h, 1h30m, 2d.
       The window: the task must not start before --at TIME, or --in DURATION
@@ -87,12 +103,24 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       --abandon-after. Exit code 4 if the task has already ended.
   watch-group GROUP_ID [--after EVENT_ID]
       Prints the events of every task of the group, each line naming its task,
-      until all of them have ended. Exit code 0 if every task SUCCEEDED, 8 if
+      and the group's own (wave started, paused, resumed, aborted, completed),
+      until all of them have ended (a paused rollout is waited for). Exit code 0 if every task SUCCEEDED, 8 if
       any ended another way. If the connection is lost, the hint on stderr
       says how to resume without missing an event.
   cancel-group GROUP_ID [--reason TEXT]
       Cancels every unfinished task of the group, as cancel does each, and
-      prints the group's tasks.
+      prints the group's tasks. A rollout is aborted first.
+  group get GROUP_ID
+      The group's state (RUNNING, PAUSED, ABORTED, COMPLETED), its wave, why it
+      paused, and how many of its tasks succeeded, failed, were canceled or are
+      held for a later wave.
+  group resume GROUP_ID
+      Continues a PAUSED rollout: the failures so far are accepted, and the
+      group does not pause again before its next wave has ended entirely.
+      Exit code 4 unless PAUSED.
+  group abort GROUP_ID [--reason TEXT]
+      Stops a rollout: tasks not yet started (held or waiting) end CANCELED,
+      those running finish. Exit code 4 once the rollout has ended.
 
 TIME is ISO 8601, e.g. 2026-12-01T12:00:00+01:00 (without an offset: local
 time). DURATION is like 30s, 10m, 2h, 1h30m, 2d. Times are printed as ISO 8601
@@ -100,9 +128,10 @@ UTC.
 
 --output json prints the response message of the call as one JSON object
 (create, get, cancel: {task}; create --selector: {groupId, tasks};
-cancel-group: {tasks}; list: {tasks, nextPageToken}, with --all the pages
-merged into one object of that shape). watch and watch-group print one JSON
-object per line, one per event: {event}.
+cancel-group: {tasks}; group get, resume, abort: {group}; list: {tasks,
+nextPageToken}, with --all the pages merged into one object of that shape).
+watch and watch-group print one JSON object per line, one per event:
+{event}, or {groupEvent} for the group's own.
 
 ${CLIENT_FLAGS_USAGE}`;
 
@@ -123,6 +152,7 @@ export async function runTask(args: string[]): Promise<number> {
     cancel,
     'watch-group': watchGroup,
     'cancel-group': cancelGroup,
+    group: (rest) => runVerb('task group', rest, { get: groupGet, resume: groupResume, abort: groupAbort }),
   });
 }
 
@@ -132,6 +162,10 @@ async function create(args: string[]): Promise<number> {
   const { values } = parseVerb('task create', args, {
     consumer: { type: 'string' },
     selector: { type: 'string', multiple: true },
+    id: { type: 'string' },
+    canary: { type: 'string' },
+    wave: { type: 'string' },
+    'max-failures': { type: 'string' },
     method: { type: 'string' },
     args: { type: 'string' },
     'args-file': { type: 'string' },
@@ -151,8 +185,11 @@ async function create(args: string[]): Promise<number> {
   const metadata = new grpc.Metadata();
   const traceparent = values.traceparent ?? process.env.TRACEPARENT;
   if (traceparent) metadata.set(TRACEPARENT, traceparent);
-  if (values.consumer !== undefined && values.selector !== undefined) throw new UsageError('task create: give --consumer or --selector, not both');
-  if (values.consumer === undefined && values.selector === undefined) throw new UsageError('task create needs --consumer ID or --selector KEY=VALUE');
+  const fanOut = values.selector !== undefined || values.id !== undefined;
+  if (values.consumer !== undefined && fanOut) throw new UsageError('task create: give --consumer or --selector/--id, not both');
+  if (values.consumer === undefined && !fanOut) throw new UsageError('task create needs --consumer ID, or --selector SELECTOR and/or --id PATTERN');
+  const rollout = rolloutPolicy(values);
+  if (rollout && !fanOut) throw new UsageError('task create: --canary, --wave and --max-failures need --selector or --id');
   if (values.method === undefined) throw new UsageError('task create needs --method CLASS.METHOD');
   const template = {
     method: values.method,
@@ -162,11 +199,11 @@ async function create(args: string[]): Promise<number> {
     labels: parseLabels('--label', values.label),
     allowUnknownMethod: values.force ?? false,
   };
-  if (values.selector !== undefined) {
-    if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector');
-    const request = { consumerSelector: labelSelector('--selector', values.selector), template };
+  if (fanOut) {
+    if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector or --id');
+    const request = { consumerSelector: consumerSelector('--selector', values.selector), consumerIdPattern: values.id ?? '', template, rollout };
     const response = await withClients(values, (c) => call(c.tasks, 'createTaskGroup', request, unaryOptions(), metadata));
-    out.result(response, () => renderGroup(out, response.groupId, response.tasks, values.selector!));
+    out.result(response, () => renderGroup(out, response.groupId, response.tasks));
     return 0;
   }
   const request = { ...template, consumerId: values.consumer!, idempotencyKey: values['idempotency-key'] ?? '' };
@@ -256,15 +293,41 @@ async function watchGroup(args: string[]): Promise<number> {
   const after = parseAfter(values.after);
   return withClients(values, async (c) => {
     await printGroupEvents(c, out, groupId, after);
-    // The stream ends once every task has ended; the verdict comes from the tasks themselves.
+    // The stream ends once every task (and the rollout) has ended; the verdict comes from the tasks themselves.
+    const { group } = await call(c.tasks, 'getTaskGroup', { groupId }, unaryOptions());
     const tasks = await groupTasks(c, groupId);
     const unfinished = tasks.filter((t) => !TERMINAL_STATES.includes(t.state));
     if (unfinished.length) {
       throw new Error(`the watch ended before group ${groupId} finished (${unfinished.length} of ${tasks.length} tasks unfinished); run taskplane task watch-group again`);
     }
-    if (out.format === 'table') out.line(null, `group ${groupId}: ${stateCounts(tasks)}`);
-    return tasks.every((t) => t.state === 'TASK_STATE_SUCCEEDED') ? EXIT.OK : EXIT.TASK_DID_NOT_SUCCEED;
+    const rollout = group!.rollout ? ` (rollout ${shortGroupState(group!.state)})` : '';
+    if (out.format === 'table') out.line(null, `group ${groupId}: ${stateCounts(tasks)}${rollout}`);
+    return group!.state === 'TASK_GROUP_STATE_COMPLETED' && tasks.every((t) => t.state === 'TASK_STATE_SUCCEEDED') ? EXIT.OK : EXIT.TASK_DID_NOT_SUCCEED;
   });
+}
+
+async function groupGet(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('task group get', args, {}, ['GROUP_ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.tasks, 'getTaskGroup', { groupId: positionals[0] }, unaryOptions()));
+  out.result(response, () => renderTaskGroup(response.group!));
+  return 0;
+}
+
+async function groupResume(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('task group resume', args, {}, ['GROUP_ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.tasks, 'resumeTaskGroup', { groupId: positionals[0] }, unaryOptions()));
+  out.result(response, () => `group ${positionals[0]} resumed\n\n${renderTaskGroup(response.group!)}`);
+  return 0;
+}
+
+async function groupAbort(args: string[]): Promise<number> {
+  const { values, positionals } = parseVerb('task group abort', args, { reason: { type: 'string' } }, ['GROUP_ID']);
+  const out = outputFor(values);
+  const response = await withClients(values, (c) => call(c.tasks, 'abortTaskGroup', { groupId: positionals[0], reason: values.reason ?? '' }, unaryOptions()));
+  out.result(response, () => `group ${positionals[0]} aborted: tasks not yet started are canceled\n\n${renderTaskGroup(response.group!)}`);
+  return 0;
 }
 
 async function cancelGroup(args: string[]): Promise<number> {
@@ -321,6 +384,7 @@ async function printGroupEvents(c: TaskplaneClients, out: Output, groupId: strin
   const stream = c.tasks.watchTaskGroup({ groupId, afterEventId: after });
   try {
     for await (const response of stream as AsyncIterable<WatchTaskGroupResponse__Output>) {
+      if (response.groupEvent) out.line(response, renderGroupEvent(response.groupEvent));
       if (!response.event) continue;
       last.set(response.event.taskId, response.event);
       out.line(response, renderEvent(response.event, true));
@@ -451,10 +515,41 @@ function taskTable(out: Output, tasks: Task__Output[]): string {
   return out.table(rows, ['id', 'consumer', 'method', 'state', 'created', 'labels']);
 }
 
-/** "group G: 2 tasks" and a table of them, or a line saying none matched. */
-function renderGroup(out: Output, groupId: string, tasks: Task__Output[], selector: string[]): string {
-  if (tasks.length === 0) return `group ${groupId}: no consumer matches ${selector.join(' ')}; no tasks created`;
-  return `group ${groupId}: ${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}\n\n${taskTable(out, tasks)}`;
+/** "group G: 2 tasks" and a table of them. */
+function renderGroup(out: Output, groupId: string, tasks: Task__Output[]): string {
+  const held = tasks.filter((t) => t.state === 'TASK_STATE_SCHEDULED' && !t.notBeforeTime).length;
+  const rollout = held ? ` (${held} held for later waves: taskplane task watch-group ${groupId})` : '';
+  return `group ${groupId}: ${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}${rollout}\n\n${taskTable(out, tasks)}`;
+}
+
+function shortGroupState(state: string): string {
+  return state.replace(/^TASK_GROUP_STATE_/, '');
+}
+
+function renderTaskGroup(group: TaskGroup__Output): string {
+  const policy = group.rollout;
+  return details([
+    ['group', group.groupId],
+    ['method', group.method],
+    ['state', shortGroupState(group.state)],
+    ['paused because', group.pauseReason],
+    ['wave', policy ? `${group.currentWave + 1} of ${group.waveCount}` : ''],
+    ['rollout', policy ? rolloutText(policy) : ''],
+    ['tasks', `${group.total}: ${group.succeeded} succeeded, ${group.failed} failed, ${group.canceled} canceled, ${group.held} held`],
+    ['created', formatTime(group.createTime)],
+  ]);
+}
+
+/** "canary 1, waves of 3, pause at 30% failed". */
+function rolloutText(p: RolloutPolicy__Output): string {
+  const wave = p.waveSize ? `waves of ${p.waveSize}` : p.wavePercent ? `waves of ${p.wavePercent}%` : 'then the rest at once';
+  return `${p.canaryCount ? `canary ${p.canaryCount}, ` : ''}${wave}, pause at ${p.maxFailurePercent}% failed`;
+}
+
+/** One line per group event: time, "group", what happened, why. */
+function renderGroupEvent(event: TaskGroupEvent__Output): string {
+  const what = event.type.replace(/^TASK_GROUP_EVENT_TYPE_/, '').toLowerCase().replace('_', ' ');
+  return `${formatTime(event.eventTime)}  group  event ${event.id}  ${what}${event.cause ? `  (${event.cause})` : ''}`;
 }
 
 /** "3 tasks: 2 SUCCEEDED, 1 CANCELED". */

@@ -3,6 +3,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { AbortTaskGroupRequest as _taskplane_v1_AbortTaskGroupRequest, AbortTaskGroupRequest__Output as _taskplane_v1_AbortTaskGroupRequest__Output } from './taskplane/v1/AbortTaskGroupRequest';
+import type { AbortTaskGroupResponse as _taskplane_v1_AbortTaskGroupResponse, AbortTaskGroupResponse__Output as _taskplane_v1_AbortTaskGroupResponse__Output } from './taskplane/v1/AbortTaskGroupResponse';
 import type { BackfillScheduleRequest as _taskplane_v1_BackfillScheduleRequest, BackfillScheduleRequest__Output as _taskplane_v1_BackfillScheduleRequest__Output } from './taskplane/v1/BackfillScheduleRequest';
 import type { BackfillScheduleResponse as _taskplane_v1_BackfillScheduleResponse, BackfillScheduleResponse__Output as _taskplane_v1_BackfillScheduleResponse__Output } from './taskplane/v1/BackfillScheduleResponse';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
@@ -21,6 +23,8 @@ import type { DeleteScheduleRequest as _taskplane_v1_DeleteScheduleRequest, Dele
 import type { DeleteScheduleResponse as _taskplane_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _taskplane_v1_DeleteScheduleResponse__Output } from './taskplane/v1/DeleteScheduleResponse';
 import type { GetScheduleRequest as _taskplane_v1_GetScheduleRequest, GetScheduleRequest__Output as _taskplane_v1_GetScheduleRequest__Output } from './taskplane/v1/GetScheduleRequest';
 import type { GetScheduleResponse as _taskplane_v1_GetScheduleResponse, GetScheduleResponse__Output as _taskplane_v1_GetScheduleResponse__Output } from './taskplane/v1/GetScheduleResponse';
+import type { GetTaskGroupRequest as _taskplane_v1_GetTaskGroupRequest, GetTaskGroupRequest__Output as _taskplane_v1_GetTaskGroupRequest__Output } from './taskplane/v1/GetTaskGroupRequest';
+import type { GetTaskGroupResponse as _taskplane_v1_GetTaskGroupResponse, GetTaskGroupResponse__Output as _taskplane_v1_GetTaskGroupResponse__Output } from './taskplane/v1/GetTaskGroupResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
 import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from './taskplane/v1/GetTaskResponse';
 import type { ListScheduleFiresRequest as _taskplane_v1_ListScheduleFiresRequest, ListScheduleFiresRequest__Output as _taskplane_v1_ListScheduleFiresRequest__Output } from './taskplane/v1/ListScheduleFiresRequest';
@@ -35,6 +39,9 @@ import type { PreviewScheduleRequest as _taskplane_v1_PreviewScheduleRequest, Pr
 import type { PreviewScheduleResponse as _taskplane_v1_PreviewScheduleResponse, PreviewScheduleResponse__Output as _taskplane_v1_PreviewScheduleResponse__Output } from './taskplane/v1/PreviewScheduleResponse';
 import type { ResumeScheduleRequest as _taskplane_v1_ResumeScheduleRequest, ResumeScheduleRequest__Output as _taskplane_v1_ResumeScheduleRequest__Output } from './taskplane/v1/ResumeScheduleRequest';
 import type { ResumeScheduleResponse as _taskplane_v1_ResumeScheduleResponse, ResumeScheduleResponse__Output as _taskplane_v1_ResumeScheduleResponse__Output } from './taskplane/v1/ResumeScheduleResponse';
+import type { ResumeTaskGroupRequest as _taskplane_v1_ResumeTaskGroupRequest, ResumeTaskGroupRequest__Output as _taskplane_v1_ResumeTaskGroupRequest__Output } from './taskplane/v1/ResumeTaskGroupRequest';
+import type { ResumeTaskGroupResponse as _taskplane_v1_ResumeTaskGroupResponse, ResumeTaskGroupResponse__Output as _taskplane_v1_ResumeTaskGroupResponse__Output } from './taskplane/v1/ResumeTaskGroupResponse';
+import type { RolloutPolicy as _taskplane_v1_RolloutPolicy, RolloutPolicy__Output as _taskplane_v1_RolloutPolicy__Output } from './taskplane/v1/RolloutPolicy';
 import type { Schedule as _taskplane_v1_Schedule, Schedule__Output as _taskplane_v1_Schedule__Output } from './taskplane/v1/Schedule';
 import type { ScheduleFire as _taskplane_v1_ScheduleFire, ScheduleFire__Output as _taskplane_v1_ScheduleFire__Output } from './taskplane/v1/ScheduleFire';
 import type { ScheduleServiceClient as _taskplane_v1_ScheduleServiceClient, ScheduleServiceDefinition as _taskplane_v1_ScheduleServiceDefinition } from './taskplane/v1/ScheduleService';
@@ -44,6 +51,8 @@ import type { ScheduledFire as _taskplane_v1_ScheduledFire, ScheduledFire__Outpu
 import type { Task as _taskplane_v1_Task, Task__Output as _taskplane_v1_Task__Output } from './taskplane/v1/Task';
 import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from './taskplane/v1/TaskError';
 import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
+import type { TaskGroup as _taskplane_v1_TaskGroup, TaskGroup__Output as _taskplane_v1_TaskGroup__Output } from './taskplane/v1/TaskGroup';
+import type { TaskGroupEvent as _taskplane_v1_TaskGroupEvent, TaskGroupEvent__Output as _taskplane_v1_TaskGroupEvent__Output } from './taskplane/v1/TaskGroupEvent';
 import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome__Output as _taskplane_v1_TaskLateOutcome__Output } from './taskplane/v1/TaskLateOutcome';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
@@ -70,6 +79,8 @@ export interface ProtoGrpcType {
   }
   taskplane: {
     v1: {
+      AbortTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_AbortTaskGroupRequest, _taskplane_v1_AbortTaskGroupRequest__Output>
+      AbortTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_AbortTaskGroupResponse, _taskplane_v1_AbortTaskGroupResponse__Output>
       BackfillScheduleRequest: MessageTypeDefinition<_taskplane_v1_BackfillScheduleRequest, _taskplane_v1_BackfillScheduleRequest__Output>
       BackfillScheduleResponse: MessageTypeDefinition<_taskplane_v1_BackfillScheduleResponse, _taskplane_v1_BackfillScheduleResponse__Output>
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
@@ -88,6 +99,8 @@ export interface ProtoGrpcType {
       DeleteScheduleResponse: MessageTypeDefinition<_taskplane_v1_DeleteScheduleResponse, _taskplane_v1_DeleteScheduleResponse__Output>
       GetScheduleRequest: MessageTypeDefinition<_taskplane_v1_GetScheduleRequest, _taskplane_v1_GetScheduleRequest__Output>
       GetScheduleResponse: MessageTypeDefinition<_taskplane_v1_GetScheduleResponse, _taskplane_v1_GetScheduleResponse__Output>
+      GetTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_GetTaskGroupRequest, _taskplane_v1_GetTaskGroupRequest__Output>
+      GetTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_GetTaskGroupResponse, _taskplane_v1_GetTaskGroupResponse__Output>
       GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
       GetTaskResponse: MessageTypeDefinition<_taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskResponse__Output>
       ListScheduleFiresRequest: MessageTypeDefinition<_taskplane_v1_ListScheduleFiresRequest, _taskplane_v1_ListScheduleFiresRequest__Output>
@@ -102,6 +115,9 @@ export interface ProtoGrpcType {
       PreviewScheduleResponse: MessageTypeDefinition<_taskplane_v1_PreviewScheduleResponse, _taskplane_v1_PreviewScheduleResponse__Output>
       ResumeScheduleRequest: MessageTypeDefinition<_taskplane_v1_ResumeScheduleRequest, _taskplane_v1_ResumeScheduleRequest__Output>
       ResumeScheduleResponse: MessageTypeDefinition<_taskplane_v1_ResumeScheduleResponse, _taskplane_v1_ResumeScheduleResponse__Output>
+      ResumeTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_ResumeTaskGroupRequest, _taskplane_v1_ResumeTaskGroupRequest__Output>
+      ResumeTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_ResumeTaskGroupResponse, _taskplane_v1_ResumeTaskGroupResponse__Output>
+      RolloutPolicy: MessageTypeDefinition<_taskplane_v1_RolloutPolicy, _taskplane_v1_RolloutPolicy__Output>
       Schedule: MessageTypeDefinition<_taskplane_v1_Schedule, _taskplane_v1_Schedule__Output>
       ScheduleCatchUpPolicy: EnumTypeDefinition
       ScheduleFire: MessageTypeDefinition<_taskplane_v1_ScheduleFire, _taskplane_v1_ScheduleFire__Output>
@@ -116,6 +132,10 @@ export interface ProtoGrpcType {
       TaskError: MessageTypeDefinition<_taskplane_v1_TaskError, _taskplane_v1_TaskError__Output>
       TaskEvent: MessageTypeDefinition<_taskplane_v1_TaskEvent, _taskplane_v1_TaskEvent__Output>
       TaskEventType: EnumTypeDefinition
+      TaskGroup: MessageTypeDefinition<_taskplane_v1_TaskGroup, _taskplane_v1_TaskGroup__Output>
+      TaskGroupEvent: MessageTypeDefinition<_taskplane_v1_TaskGroupEvent, _taskplane_v1_TaskGroupEvent__Output>
+      TaskGroupEventType: EnumTypeDefinition
+      TaskGroupState: EnumTypeDefinition
       TaskLateOutcome: MessageTypeDefinition<_taskplane_v1_TaskLateOutcome, _taskplane_v1_TaskLateOutcome__Output>
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }

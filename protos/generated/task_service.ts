@@ -3,6 +3,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { AbortTaskGroupRequest as _taskplane_v1_AbortTaskGroupRequest, AbortTaskGroupRequest__Output as _taskplane_v1_AbortTaskGroupRequest__Output } from './taskplane/v1/AbortTaskGroupRequest';
+import type { AbortTaskGroupResponse as _taskplane_v1_AbortTaskGroupResponse, AbortTaskGroupResponse__Output as _taskplane_v1_AbortTaskGroupResponse__Output } from './taskplane/v1/AbortTaskGroupResponse';
 import type { BatchCreateTasksRequest as _taskplane_v1_BatchCreateTasksRequest, BatchCreateTasksRequest__Output as _taskplane_v1_BatchCreateTasksRequest__Output } from './taskplane/v1/BatchCreateTasksRequest';
 import type { BatchCreateTasksResponse as _taskplane_v1_BatchCreateTasksResponse, BatchCreateTasksResponse__Output as _taskplane_v1_BatchCreateTasksResponse__Output } from './taskplane/v1/BatchCreateTasksResponse';
 import type { CancelTaskGroupRequest as _taskplane_v1_CancelTaskGroupRequest, CancelTaskGroupRequest__Output as _taskplane_v1_CancelTaskGroupRequest__Output } from './taskplane/v1/CancelTaskGroupRequest';
@@ -13,13 +15,20 @@ import type { CreateTaskGroupRequest as _taskplane_v1_CreateTaskGroupRequest, Cr
 import type { CreateTaskGroupResponse as _taskplane_v1_CreateTaskGroupResponse, CreateTaskGroupResponse__Output as _taskplane_v1_CreateTaskGroupResponse__Output } from './taskplane/v1/CreateTaskGroupResponse';
 import type { CreateTaskRequest as _taskplane_v1_CreateTaskRequest, CreateTaskRequest__Output as _taskplane_v1_CreateTaskRequest__Output } from './taskplane/v1/CreateTaskRequest';
 import type { CreateTaskResponse as _taskplane_v1_CreateTaskResponse, CreateTaskResponse__Output as _taskplane_v1_CreateTaskResponse__Output } from './taskplane/v1/CreateTaskResponse';
+import type { GetTaskGroupRequest as _taskplane_v1_GetTaskGroupRequest, GetTaskGroupRequest__Output as _taskplane_v1_GetTaskGroupRequest__Output } from './taskplane/v1/GetTaskGroupRequest';
+import type { GetTaskGroupResponse as _taskplane_v1_GetTaskGroupResponse, GetTaskGroupResponse__Output as _taskplane_v1_GetTaskGroupResponse__Output } from './taskplane/v1/GetTaskGroupResponse';
 import type { GetTaskRequest as _taskplane_v1_GetTaskRequest, GetTaskRequest__Output as _taskplane_v1_GetTaskRequest__Output } from './taskplane/v1/GetTaskRequest';
 import type { GetTaskResponse as _taskplane_v1_GetTaskResponse, GetTaskResponse__Output as _taskplane_v1_GetTaskResponse__Output } from './taskplane/v1/GetTaskResponse';
 import type { ListTasksRequest as _taskplane_v1_ListTasksRequest, ListTasksRequest__Output as _taskplane_v1_ListTasksRequest__Output } from './taskplane/v1/ListTasksRequest';
 import type { ListTasksResponse as _taskplane_v1_ListTasksResponse, ListTasksResponse__Output as _taskplane_v1_ListTasksResponse__Output } from './taskplane/v1/ListTasksResponse';
+import type { ResumeTaskGroupRequest as _taskplane_v1_ResumeTaskGroupRequest, ResumeTaskGroupRequest__Output as _taskplane_v1_ResumeTaskGroupRequest__Output } from './taskplane/v1/ResumeTaskGroupRequest';
+import type { ResumeTaskGroupResponse as _taskplane_v1_ResumeTaskGroupResponse, ResumeTaskGroupResponse__Output as _taskplane_v1_ResumeTaskGroupResponse__Output } from './taskplane/v1/ResumeTaskGroupResponse';
+import type { RolloutPolicy as _taskplane_v1_RolloutPolicy, RolloutPolicy__Output as _taskplane_v1_RolloutPolicy__Output } from './taskplane/v1/RolloutPolicy';
 import type { Task as _taskplane_v1_Task, Task__Output as _taskplane_v1_Task__Output } from './taskplane/v1/Task';
 import type { TaskError as _taskplane_v1_TaskError, TaskError__Output as _taskplane_v1_TaskError__Output } from './taskplane/v1/TaskError';
 import type { TaskEvent as _taskplane_v1_TaskEvent, TaskEvent__Output as _taskplane_v1_TaskEvent__Output } from './taskplane/v1/TaskEvent';
+import type { TaskGroup as _taskplane_v1_TaskGroup, TaskGroup__Output as _taskplane_v1_TaskGroup__Output } from './taskplane/v1/TaskGroup';
+import type { TaskGroupEvent as _taskplane_v1_TaskGroupEvent, TaskGroupEvent__Output as _taskplane_v1_TaskGroupEvent__Output } from './taskplane/v1/TaskGroupEvent';
 import type { TaskLateOutcome as _taskplane_v1_TaskLateOutcome, TaskLateOutcome__Output as _taskplane_v1_TaskLateOutcome__Output } from './taskplane/v1/TaskLateOutcome';
 import type { TaskProgress as _taskplane_v1_TaskProgress, TaskProgress__Output as _taskplane_v1_TaskProgress__Output } from './taskplane/v1/TaskProgress';
 import type { TaskServiceClient as _taskplane_v1_TaskServiceClient, TaskServiceDefinition as _taskplane_v1_TaskServiceDefinition } from './taskplane/v1/TaskService';
@@ -41,6 +50,8 @@ export interface ProtoGrpcType {
   }
   taskplane: {
     v1: {
+      AbortTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_AbortTaskGroupRequest, _taskplane_v1_AbortTaskGroupRequest__Output>
+      AbortTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_AbortTaskGroupResponse, _taskplane_v1_AbortTaskGroupResponse__Output>
       BatchCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksRequest, _taskplane_v1_BatchCreateTasksRequest__Output>
       BatchCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_BatchCreateTasksResponse, _taskplane_v1_BatchCreateTasksResponse__Output>
       CancelTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_CancelTaskGroupRequest, _taskplane_v1_CancelTaskGroupRequest__Output>
@@ -51,14 +62,23 @@ export interface ProtoGrpcType {
       CreateTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskGroupResponse, _taskplane_v1_CreateTaskGroupResponse__Output>
       CreateTaskRequest: MessageTypeDefinition<_taskplane_v1_CreateTaskRequest, _taskplane_v1_CreateTaskRequest__Output>
       CreateTaskResponse: MessageTypeDefinition<_taskplane_v1_CreateTaskResponse, _taskplane_v1_CreateTaskResponse__Output>
+      GetTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_GetTaskGroupRequest, _taskplane_v1_GetTaskGroupRequest__Output>
+      GetTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_GetTaskGroupResponse, _taskplane_v1_GetTaskGroupResponse__Output>
       GetTaskRequest: MessageTypeDefinition<_taskplane_v1_GetTaskRequest, _taskplane_v1_GetTaskRequest__Output>
       GetTaskResponse: MessageTypeDefinition<_taskplane_v1_GetTaskResponse, _taskplane_v1_GetTaskResponse__Output>
       ListTasksRequest: MessageTypeDefinition<_taskplane_v1_ListTasksRequest, _taskplane_v1_ListTasksRequest__Output>
       ListTasksResponse: MessageTypeDefinition<_taskplane_v1_ListTasksResponse, _taskplane_v1_ListTasksResponse__Output>
+      ResumeTaskGroupRequest: MessageTypeDefinition<_taskplane_v1_ResumeTaskGroupRequest, _taskplane_v1_ResumeTaskGroupRequest__Output>
+      ResumeTaskGroupResponse: MessageTypeDefinition<_taskplane_v1_ResumeTaskGroupResponse, _taskplane_v1_ResumeTaskGroupResponse__Output>
+      RolloutPolicy: MessageTypeDefinition<_taskplane_v1_RolloutPolicy, _taskplane_v1_RolloutPolicy__Output>
       Task: MessageTypeDefinition<_taskplane_v1_Task, _taskplane_v1_Task__Output>
       TaskError: MessageTypeDefinition<_taskplane_v1_TaskError, _taskplane_v1_TaskError__Output>
       TaskEvent: MessageTypeDefinition<_taskplane_v1_TaskEvent, _taskplane_v1_TaskEvent__Output>
       TaskEventType: EnumTypeDefinition
+      TaskGroup: MessageTypeDefinition<_taskplane_v1_TaskGroup, _taskplane_v1_TaskGroup__Output>
+      TaskGroupEvent: MessageTypeDefinition<_taskplane_v1_TaskGroupEvent, _taskplane_v1_TaskGroupEvent__Output>
+      TaskGroupEventType: EnumTypeDefinition
+      TaskGroupState: EnumTypeDefinition
       TaskLateOutcome: MessageTypeDefinition<_taskplane_v1_TaskLateOutcome, _taskplane_v1_TaskLateOutcome__Output>
       TaskProgress: MessageTypeDefinition<_taskplane_v1_TaskProgress, _taskplane_v1_TaskProgress__Output>
       TaskService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_TaskServiceClient> & { service: _taskplane_v1_TaskServiceDefinition }

@@ -24,6 +24,7 @@ import { assertConsumersInScope } from '../security/scope';
 import { optionalText, requireConsumerId, validateLabels } from '../validation';
 import { HISTORY_TYPES, type ConsumerRecord, type HistoryEventRecord } from './consumer-record';
 import { DEFAULT_ROTATION_GRACE_MS, hashCredential, matchCredential, MAX_ROTATION_GRACE_MS, newCredential, validHashes, type AgentProof } from './credentials';
+import type { ConsumerSelector } from './selector';
 
 export interface RegisterConsumerInput {
   consumerId: string;
@@ -79,12 +80,12 @@ export class ConsumerManager {
     return consumer;
   }
 
-  async list(labels: Record<string, string>, pageSize: number, pageToken: string): Promise<{ consumers: ConsumerRecord[]; nextPageToken: string }> {
-    const afterId = this.pageTokens.decode<string>('page_token', pageToken, labels, 'string');
-    const rows = await listConsumers(this.db, labels, afterId, pageSize + 1);
+  async list(selector: ConsumerSelector, pageSize: number, pageToken: string): Promise<{ consumers: ConsumerRecord[]; nextPageToken: string }> {
+    const afterId = this.pageTokens.decode<string>('page_token', pageToken, selector, 'string');
+    const rows = await listConsumers(this.db, selector, afterId, pageSize + 1);
     const more = rows.length > pageSize;
     const page = more ? rows.slice(0, pageSize) : rows;
-    return { consumers: page, nextPageToken: more ? this.pageTokens.encode(page[page.length - 1].id, labels) : '' };
+    return { consumers: page, nextPageToken: more ? this.pageTokens.encode(page[page.length - 1].id, selector) : '' };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ConsumerManager } from '../consumers/consumer-manager';
 import type { ConsumerTimeline } from '../consumers/consumer-timeline';
-import { pageSize, parseLabelSelector } from '../validation';
+import { pageSize } from '../validation';
+import { parseConsumerSelector } from '../consumers/selector';
 import { InvalidArgumentError } from '../errors';
 import { consumerToProto, durationToMs, historyEventToProto, timeRange, timelineEntryToProto, timestampToMs } from './convert';
 import { msToTimestamp } from '../../common/proto-time';
@@ -28,8 +29,8 @@ export function consumerServiceHandlers(consumers: ConsumerManager, timeline: Co
     GetConsumer: edge.unary('GetConsumer', async (req: GetConsumerRequest__Output) => ({ consumer: consumerToProto(await consumers.get(req.consumerId)) })),
 
     ListConsumers: edge.unary('ListConsumers', async (req: ListConsumersRequest__Output) => {
-      const labels = parseLabelSelector('label_selector', req.labelSelector);
-      const page = await consumers.list(labels, pageSize('page_size', req.pageSize), req.pageToken);
+      const selector = parseConsumerSelector('label_selector', req.labelSelector, 'consumer_id_pattern', req.consumerIdPattern);
+      const page = await consumers.list(selector, pageSize('page_size', req.pageSize), req.pageToken);
       return { consumers: page.consumers.map(consumerToProto), nextPageToken: page.nextPageToken };
     }),
 

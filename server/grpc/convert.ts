@@ -12,6 +12,11 @@ import type { ScheduledFire } from '../../protos/generated/taskplane/v1/Schedule
 import type { TimelineEntry } from '../../protos/generated/taskplane/v1/TimelineEntry';
 import type { PreviewedFire } from '../scheduling/schedule-manager';
 import type { TimelineEntryRecord } from '../consumers/consumer-timeline';
+import type { RolloutPolicy__Output } from '../../protos/generated/taskplane/v1/RolloutPolicy';
+import type { TaskGroup } from '../../protos/generated/taskplane/v1/TaskGroup';
+import type { TaskGroupEvent } from '../../protos/generated/taskplane/v1/TaskGroupEvent';
+import type { GroupEventRecord, RolloutPolicy } from '../tasks/rollout';
+import type { TaskGroupView } from '../tasks/task-manager';
 import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../common/proto-time';
 
 /**
@@ -162,4 +167,41 @@ export function parseId(field: string, value: string | number | undefined): numb
   const n = Number(value ?? 0);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(field, `must be a non-negative integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** A RolloutPolicy message as given (0 meaning unset), or null when absent. */
+export function rolloutFromProto(policy: RolloutPolicy__Output | null | undefined): RolloutPolicy | null {
+  if (!policy) return null;
+  return { canaryCount: policy.canaryCount, waveSize: policy.waveSize, wavePercent: policy.wavePercent, maxFailurePercent: policy.maxFailurePercent };
+}
+
+export function taskGroupToProto(view: TaskGroupView): TaskGroup {
+  const { rollout, tally } = view;
+  return {
+    groupId: view.groupId,
+    state: `TASK_GROUP_STATE_${view.state}` as TaskGroup['state'],
+    rollout: rollout ? rollout.policy : null,
+    currentWave: rollout?.currentWave ?? 0,
+    waveCount: rollout?.waveCount ?? 1,
+    pauseReason: rollout?.pauseReason ?? '',
+    total: tally.total,
+    succeeded: tally.succeeded,
+    failed: tally.failed,
+    canceled: tally.canceled,
+    held: tally.held,
+    method: view.method,
+    createTime: msToTimestamp(view.createTime),
+  };
+}
+
+export function groupEventToProto(event: GroupEventRecord): TaskGroupEvent {
+  return {
+    id: String(event.id),
+    groupId: event.groupId,
+    type: `TASK_GROUP_EVENT_TYPE_${event.type}` as TaskGroupEvent['type'],
+    wave: event.wave,
+    eventTime: msToTimestamp(event.eventTime),
+    cause: event.cause,
+    state: `TASK_GROUP_STATE_${event.state}` as TaskGroupEvent['state'],
+  };
 }

@@ -29,6 +29,9 @@ export const RPC_RULES: Readonly<Record<string, RpcRule>> = {
   'taskplane.v1.TaskService/CreateTaskGroup': create('tasks.create', 'task_group.create'),
   'taskplane.v1.TaskService/CancelTaskGroup': change('tasks.cancel', 'task_group.cancel'),
   'taskplane.v1.TaskService/WatchTaskGroup': read('tasks.watch', 'task_group.watch'),
+  'taskplane.v1.TaskService/GetTaskGroup': read('tasks.read', 'task_group.get'),
+  'taskplane.v1.TaskService/ResumeTaskGroup': change('tasks.cancel', 'task_group.resume'),
+  'taskplane.v1.TaskService/AbortTaskGroup': change('tasks.cancel', 'task_group.abort'),
 
   'taskplane.v1.ConsumerService/RegisterConsumer': change('consumers.manage', 'consumer.register'),
   'taskplane.v1.ConsumerService/GetConsumer': read('consumers.read', 'consumer.get'),

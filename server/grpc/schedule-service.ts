@@ -2,8 +2,9 @@ import { InvalidArgumentError } from '../errors';
 import type { ScheduleManager } from '../scheduling/schedule-manager';
 import { FIRE_OUTCOMES, type CatchUpPolicy, type FireOutcome, type OverlapPolicy, type ScheduleRecord, type ScheduleSpec } from '../scheduling/schedule-record';
 import type { FireRecord } from '../store/schedule-store';
-import { pageSize, parseLabelSelector, requireConsumerId } from '../validation';
-import { durationToMs, scheduledFireToProto, timestampToMs } from './convert';
+import { pageSize, requireConsumerId } from '../validation';
+import { formatTerm, parseConsumerSelector } from '../consumers/selector';
+import { durationToMs, rolloutFromProto, scheduledFireToProto, timestampToMs } from './convert';
 import { msToDuration, msToTimestamp } from '../../common/proto-time';
 import type { GuardedService } from './auth';
 import type { ScheduleServiceHandlers } from '../../protos/generated/taskplane/v1/ScheduleService';
@@ -119,7 +120,8 @@ function specFromProto(spec: ScheduleSpec__Output | null): ScheduleSpec {
     },
     target: {
       consumerId: target.consumerId ? requireConsumerId('spec.target.consumer_id', target.consumerId) : null,
-      selector: target.consumerSelector.length ? parseLabelSelector('spec.target.consumer_selector', target.consumerSelector) : null,
+      selector: target.consumerSelector.length || target.consumerIdPattern ? parseConsumerSelector('spec.target.consumer_selector', target.consumerSelector, 'spec.target.consumer_id_pattern', target.consumerIdPattern) : null,
+      rollout: rolloutFromProto(target.rollout),
     },
     windowMs: durationToMs('spec.window_duration', spec.windowDuration),
     startTime: timestampToMs('spec.start_time', spec.startTime),
@@ -138,7 +140,7 @@ function scheduleToProto(s: ScheduleRecord): Schedule {
       cron: spec.cron,
       timeZone: spec.timeZone,
       taskTemplate: { method: spec.template.method, argumentsJson: spec.template.argumentsJson, timeoutDuration: msToDuration(spec.template.timeoutMs), labels: spec.template.labels },
-      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: Object.entries(spec.target.selector ?? {}).map(([k, v]) => `${k}=${v}`) },
+      target: { consumerId: spec.target.consumerId ?? '', consumerSelector: (spec.target.selector?.terms ?? []).map(formatTerm), consumerIdPattern: spec.target.selector?.idPattern ?? '', rollout: spec.target.rollout },
       windowDuration: msToDuration(spec.windowMs),
       startTime: msToTimestamp(spec.startTime),
       endTime: msToTimestamp(spec.endTime),

@@ -2,7 +2,12 @@ import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import { InvalidArgumentError } from '../errors';
 import { optionalTraceparent, pageSize, parseLabelSelector } from '../validation';
-import { durationToMs, parseId, stateFromProto, taskEventToProto, taskToProto, timeRange, timestampToMs } from './convert';
+import { parseConsumerSelector } from '../consumers/selector';
+import { durationToMs, groupEventToProto, parseId, rolloutFromProto, stateFromProto, taskEventToProto, taskGroupToProto, taskToProto, timeRange, timestampToMs } from './convert';
+import type { GetTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/GetTaskGroupRequest';
+import type { ResumeTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/ResumeTaskGroupRequest';
+import type { AbortTaskGroupRequest__Output } from '../../protos/generated/taskplane/v1/AbortTaskGroupRequest';
+import type { WatchTaskGroupResponse } from '../../protos/generated/taskplane/v1/WatchTaskGroupResponse';
 import type { GuardedService } from './auth';
 import type { TaskServiceHandlers } from '../../protos/generated/taskplane/v1/TaskService';
 import type { CreateTaskRequest__Output } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
@@ -58,7 +63,7 @@ export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): T
     CancelTask: edge.unary('CancelTask', async (req: CancelTaskRequest__Output, caller) => ({ task: taskToProto(await tasks.cancel(req.taskId, req.reason, caller)) })),
 
     CreateTaskGroup: edge.unary('CreateTaskGroup', async (req: CreateTaskGroupRequest__Output, caller, metadata) => {
-      const selector = parseLabelSelector('consumer_selector', req.consumerSelector);
+      const selector = parseConsumerSelector('consumer_selector', req.consumerSelector, 'consumer_id_pattern', req.consumerIdPattern);
       const traceparent = traceparentOf(metadata);
       let template: CreateTaskInput;
       try {
@@ -66,13 +71,20 @@ export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): T
       } catch (err) {
         throw err instanceof InvalidArgumentError ? err.withFieldPrefix('template') : err;
       }
-      const { groupId, tasks: created } = await tasks.createGroup(selector, template, caller);
+      const { groupId, tasks: created } = await tasks.createGroup(selector, template, caller, rolloutFromProto(req.rollout));
       return { groupId, tasks: created.map(taskToProto) };
     }),
 
+    GetTaskGroup: edge.unary('GetTaskGroup', async (req: GetTaskGroupRequest__Output) => ({ group: taskGroupToProto(await tasks.getGroup(req.groupId)) })),
+    ResumeTaskGroup: edge.unary('ResumeTaskGroup', async (req: ResumeTaskGroupRequest__Output, caller) => ({ group: taskGroupToProto(await tasks.resumeGroup(req.groupId, caller)) })),
+    AbortTaskGroup: edge.unary('AbortTaskGroup', async (req: AbortTaskGroupRequest__Output, caller) => ({ group: taskGroupToProto(await tasks.abortGroup(req.groupId, req.reason, caller)) })),
+
     CancelTaskGroup: edge.unary('CancelTaskGroup', async (req: CancelTaskGroupRequest__Output, caller) => ({ tasks: (await tasks.cancelGroup(req.groupId, req.reason, caller)).map(taskToProto) })),
 
-    WatchTaskGroup: eventStream<WatchTaskGroupRequest__Output>('WatchTaskGroup', (req, after, signal) => tasks.watchGroup(req.groupId, after, signal)),
+    WatchTaskGroup: edge.serverStream<WatchTaskGroupRequest__Output, WatchTaskGroupResponse>('WatchTaskGroup', async function* stream(req, _caller, signal) {
+      const after = parseId('after_event_id', req.afterEventId);
+      for await (const item of tasks.watchGroup(req.groupId, after, signal)) yield item.task ? { event: taskEventToProto(item.task) } : { groupEvent: groupEventToProto(item.group) };
+    }),
     WatchTask: eventStream<WatchTaskRequest__Output>('WatchTask', (req, after, signal) => tasks.watch(req.taskId, after, signal)),
   };
 

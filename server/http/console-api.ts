@@ -6,6 +6,7 @@ import type { TaskManager } from '../tasks/task-manager';
 import type { CreateTaskInput } from '../tasks/task-input';
 import type { TaskRecord } from '../tasks/task-record';
 import { optionalTraceparent, pageSize, parseLabelSelector, truncate } from '../validation';
+import { parseConsumerSelector } from '../consumers/selector';
 import { TRACEPARENT } from '../../common/trace-context';
 import { PERMISSIONS, type Permission } from './authorize';
 import type { Caller } from '../security/principal';
@@ -63,7 +64,7 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
 
   return [
     route('GET', /^\/consumers$/, [P.listConsumers, P.listTasks], async ({ query }) => {
-      const selector = parseLabelSelector('label_selector', query.getAll('label_selector'));
+      const selector = parseConsumerSelector('label_selector', query.getAll('label_selector'), 'consumer_id_pattern', query.get('consumer_id_pattern') ?? '');
       const page = await consumers.list(selector, pageSize('page_size', parseInteger('page_size', query.get('page_size'), 0)), query.get('page_token') ?? '');
       const counts = await tasks.unfinishedCountsByConsumer(page.consumers.map((c) => c.id));
       return { consumers: page.consumers.map((c) => ({ ...consumerJson(c), unfinished: counts.get(c.id) ?? {} })), next_page_token: page.nextPageToken };
@@ -143,7 +144,7 @@ export function consoleRoutes(deps: { tasks: TaskManager; consumers: ConsumerMan
       };
       if (fields.consumer_selector?.length) {
         if (fields.consumer_id) throw new InvalidArgumentError('consumer_id', 'give consumer_id or consumer_selector, not both');
-        const selector = parseLabelSelector('consumer_selector', fields.consumer_selector.map((term, i) => string(`consumer_selector[${i}]`, term)));
+        const selector = parseConsumerSelector('consumer_selector', fields.consumer_selector.map((term, i) => string(`consumer_selector[${i}]`, term)), 'consumer_id_pattern', '');
         const group = await tasks.createGroup(selector, { ...input, consumerId: '' }, caller);
         return { group_id: group.groupId, tasks: group.tasks.map(taskJson) };
       }

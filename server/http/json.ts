@@ -7,6 +7,7 @@ import type { GroupSummary } from '../tasks/task-manager';
 import type { TaskEventRecord, TaskRecord } from '../tasks/task-record';
 import { isTaskStateName, type TaskStateName } from '../tasks/states';
 import { truncate } from '../validation';
+import { formatTerm } from '../consumers/selector';
 
 /**
  * The JSON of the console API: domain records in the API's own vocabulary
@@ -84,7 +85,7 @@ export function scheduleJson(s: ScheduleRecord): Json {
     arguments_json: spec.template.argumentsJson,
     labels: spec.template.labels,
     timeout_duration: duration(spec.template.timeoutMs),
-    target: { consumer_id: spec.target.consumerId ?? '', consumer_selector: Object.entries(spec.target.selector ?? {}).map(([k, v]) => `${k}=${v}`) },
+    target: { consumer_id: spec.target.consumerId ?? '', consumer_selector: (spec.target.selector?.terms ?? []).map(formatTerm), consumer_id_pattern: spec.target.selector?.idPattern ?? '' },
     window_duration: duration(spec.windowMs),
     start_time: time(spec.startTime),
     end_time: time(spec.endTime),

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { Logger } from '../../common/log';
 import { isUniqueViolation } from '../store/database';
 import { findConsumer, listConsumers } from '../store/consumer-store';
+import { equalitySelector } from '../consumers/selector';
+import { RolloutManager } from '../tasks/rollout-manager';
 import { labelsInScope } from '../security/scope';
 import { advanceSchedule, hasUnfinishedTasks, recordFire, replaceMissedFire, type FireRecord } from '../store/schedule-store';
 import { toTaskDraft } from '../tasks/task-input';
@@ -65,6 +67,11 @@ export class FireRunner {
         fire = { fireTime, outcome, trigger: plan.trigger, groupId: drafts.length ? groupId : '', taskCount: drafts.length, recordTime: now, detail };
         // A backfill may run a fire the catch-up policy recorded as missed; any other recorded fire is a duplicate.
         if (!(plan.trigger === 'backfill' && (await replaceMissedFire(tx.trx, s.id, fire)))) await recordFire(tx.trx, s.id, fire);
+        const { rollout } = s.spec.target;
+        if (rollout && drafts.length) {
+          drafts = RolloutManager.assignWaves(drafts, rollout);
+          await RolloutManager.writeGroup(tx, { id: groupId, method: s.spec.template.method, policy: rollout, total: drafts.length, notBeforeTime: fireTime, scheduleId: s.id });
+        }
         await tx.create(drafts);
         await plan.alsoWrite?.(tx.trx, fire);
         if (plan.advanceTo !== undefined && !(await advanceSchedule(tx.trx, s, fireTime, plan.advanceTo, fireTime, 0))) throw new ScheduleMoved();
@@ -110,7 +117,7 @@ export class FireRunner {
    */
   private async targets(tx: LifecycleTransaction, s: ScheduleRecord): Promise<{ consumers: string[]; why: string }> {
     const { consumerId, selector } = s.spec.target;
-    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? {}, null, 1000);
+    const found = consumerId ? [await findConsumer(tx.trx, consumerId)].filter((c) => c !== null) : await listConsumers(tx.trx, selector ?? equalitySelector({}), null, 1000);
     const inScope = s.ownerScope ? found.filter((c) => labelsInScope(s.ownerScope!, c.labels)) : found;
     let why = '';
     if (found.length === 0) why = consumerId ? `consumer "${consumerId}" is not registered` : 'no consumer matches the selector';

@@ -11,7 +11,8 @@ import { assertConsumersInScope, assertMethodAllowed } from '../security/scope';
 import { deleteSchedule, findSchedule, insertSchedule, listScheduleFires, listSchedules, recordedFireTimes, setSchedulePaused, updateScheduleSpec, type FireRecord } from '../store/schedule-store';
 import type { MethodRegistry } from '../tasks/method-registry';
 import { validateCreateTask } from '../tasks/task-input';
-import { validateLabels } from '../validation';
+import { equalitySelector, isEmptySelector } from '../consumers/selector';
+import { validateRolloutPolicy } from '../tasks/rollout';
 import { CronSchedule, CronSpecError, formatInZone } from '../../common/cron-schedule';
 import type { FireRunner } from './fire-runner';
 import type { FireOutcome, ScheduleRecord, ScheduleSpec } from './schedule-record';
@@ -54,10 +55,13 @@ export class ScheduleManager {
     const timeZone = spec.timeZone || 'UTC';
     const cron = parseSpecCron(spec.cron, timeZone);
     const { target, template } = spec;
-    if (Boolean(target.consumerId) === Boolean(target.selector && Object.keys(target.selector).length)) {
-      throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector');
+    if (Boolean(target.consumerId) === Boolean(target.selector && !isEmptySelector(target.selector))) {
+      throw new InvalidArgumentError('spec.target', 'set exactly one of consumer_id and consumer_selector (or consumer_id_pattern)');
     }
-    if (target.selector) validateLabels('spec.target.consumer_selector', target.selector);
+    if (target.rollout) {
+      if (target.consumerId) throw new InvalidArgumentError('spec.target.rollout', 'needs consumer_selector or consumer_id_pattern: one consumer has no waves');
+      target.rollout = validateRolloutPolicy('spec.target.rollout', target.rollout);
+    }
     try {
       const valid = validateCreateTask(
         { consumerId: target.consumerId || 'placeholder', method: template.method, argumentsJson: template.argumentsJson, notBeforeTime: null, notAfterTime: null, timeoutMs: template.timeoutMs, labels: template.labels, idempotencyKey: '' },
@@ -104,7 +108,7 @@ export class ScheduleManager {
     if (!caller.principal.scope.selector) return;
     const consumers = spec.target.consumerId
       ? [...(await labelsOfConsumers(this.db, [spec.target.consumerId]))].map(([id, labels]) => ({ id, labels }))
-      : await listConsumers(this.db, spec.target.selector ?? {}, null, 1000);
+      : await listConsumers(this.db, spec.target.selector ?? equalitySelector({}), null, 1000);
     assertConsumersInScope(caller.principal, 'schedules.manage', consumers);
   }
 
@@ -292,7 +296,7 @@ export class ScheduleManager {
       const page = await listSchedules(this.db, after, 500);
       for (const s of page) {
         const { target } = s.spec;
-        if (target.consumerId ? target.consumerId === consumerId : await consumerMatches(this.db, consumerId, target.selector ?? {})) targeting.push(s);
+        if (target.consumerId ? target.consumerId === consumerId : await consumerMatches(this.db, consumerId, target.selector ?? equalitySelector({}))) targeting.push(s);
       }
       if (page.length < 500) return targeting;
       after = { createTime: page[page.length - 1].createTime, id: page[page.length - 1].id };

@@ -1,4 +1,6 @@
 import type { Scope } from '../security/principal';
+import type { ConsumerSelector } from '../consumers/selector';
+import type { RolloutPolicy } from '../tasks/rollout';
 
 /** A schedule as the domain sees it. Times in epoch ms; null means unset. */
 export const OVERLAP_POLICIES = ['SKIP', 'ALLOW'] as const;
@@ -13,10 +15,12 @@ export interface TaskTemplateSpec {
   labels: Record<string, string>;
 }
 
-/** Exactly one of consumerId and selector. */
+/** Exactly one of consumerId and selector; a rollout only with a selector. */
 export interface ScheduleTargetSpec {
   consumerId: string | null;
-  selector: Record<string, string> | null;
+  selector: ConsumerSelector | null;
+  /** Each fire's group is released in waves (RolloutManager). */
+  rollout: RolloutPolicy | null;
 }
 
 export interface ScheduleSpec {

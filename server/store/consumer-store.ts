@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AgentHelloRecord, ConsumerRecord, HistoryEventRecord } from '../consumers/consumer-record';
 import type { StoredCredentials } from '../consumers/credentials';
+import type { ConsumerSelector } from '../consumers/selector';
 import type { Dialect } from './database';
 import { insertChunked } from './task-store';
 
@@ -93,31 +94,45 @@ export async function agentHellosOf(db: Knex, ids: string[]): Promise<Map<string
   return found;
 }
 
-/** What a label selector means, in one place: the consumer carries every one of `labels`. */
-function carryingAll(q: Knex.QueryBuilder, db: Knex, labels: Record<string, string>): Knex.QueryBuilder {
-  for (const [key, value] of Object.entries(labels)) {
-    q.whereExists(function labelMatches() {
-      this.select(db.raw('1')).from('consumer_labels').whereRaw('consumer_labels.consumer_id = consumers.id').andWhere({ label_key: key, label_value: value });
-    });
+/** Consumer labels with key `key` (and, if given, one of `values`), of the consumer of the outer query. */
+function labelOf(db: Knex, key: string, values: string[] | null) {
+  return function labelMatches(this: Knex.QueryBuilder) {
+    this.select(db.raw('1')).from('consumer_labels').whereRaw('consumer_labels.consumer_id = consumers.id').andWhere({ label_key: key });
+    if (values) this.whereIn('label_value', values);
+  };
+}
+
+/**
+ * "web-*" as a LIKE pattern: the glob's wildcards become LIKE's, LIKE's own
+ * become literal, escaped with "!" (a backslash means different things to
+ * MySQL's and SQLite's string literals).
+ */
+function likePattern(glob: string): string {
+  return glob.replace(/[!%_]/g, (c) => `!${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+}
+
+/** What a selector means, in one place (server/consumers/selector.ts): every term holds, and the id matches the glob. */
+function matching(q: Knex.QueryBuilder, db: Knex, selector: ConsumerSelector): Knex.QueryBuilder {
+  for (const term of selector.terms) {
+    if (term.op === 'in') q.whereExists(labelOf(db, term.key, term.values));
+    else if (term.op === 'notin') q.whereNotExists(labelOf(db, term.key, term.values));
+    else if (term.op === 'exists') q.whereExists(labelOf(db, term.key, null));
+    else q.whereNotExists(labelOf(db, term.key, null));
   }
+  if (selector.idPattern) q.whereRaw("consumers.id LIKE ? ESCAPE '!'", [likePattern(selector.idPattern)]);
   return q;
 }
 
 /** Ordered by id, strictly after the cursor. */
-export async function listConsumers(db: Knex, labels: Record<string, string>, afterId: string | null, limit: number): Promise<ConsumerRecord[]> {
+export async function listConsumers(db: Knex, selector: ConsumerSelector, afterId: string | null, limit: number): Promise<ConsumerRecord[]> {
   const q = db('consumers').select('consumers.*').orderBy('consumers.id', 'asc').limit(limit);
   if (afterId !== null) q.where('consumers.id', '>', afterId);
-  return (await carryingAll(q, db, labels)).map(rowToConsumer);
+  return (await matching(q, db, selector)).map(rowToConsumer);
 }
 
-/** True if the consumer is registered and carries every one of `labels`. */
-export async function consumerMatches(db: Knex, consumerId: string, labels: Record<string, string>): Promise<boolean> {
-  return (await carryingAll(db('consumers').select('consumers.id').where('consumers.id', consumerId), db, labels).first()) !== undefined;
-}
-
-/** Ids of every consumer carrying all of `labels`, ordered by id (at most `limit`). */
-export async function matchingConsumerIds(db: Knex, labels: Record<string, string>, limit = 1000): Promise<string[]> {
-  return (await listConsumers(db, labels, null, limit)).map((c) => c.id);
+/** True if the consumer is registered and matches `selector`. */
+export async function consumerMatches(db: Knex, consumerId: string, selector: ConsumerSelector): Promise<boolean> {
+  return (await matching(db('consumers').select('consumers.id').where('consumers.id', consumerId), db, selector).first()) !== undefined;
 }
 
 /** Removes the consumer and its labels; false if it was not there. */

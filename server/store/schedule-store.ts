@@ -1,3 +1,4 @@
+import { selectorFromJson } from '../consumers/selector';
 import type { Knex } from 'knex';
 import type { FireOutcome, FireTrigger, ScheduleRecord, ScheduleSpec } from '../scheduling/schedule-record';
 
@@ -13,7 +14,7 @@ function rowToSchedule(row: Row): ScheduleRecord {
       cron: row.cron,
       timeZone: row.time_zone,
       template,
-      target: { consumerId: row.target_consumer_id ?? null, selector: row.target_selector_json ? JSON.parse(row.target_selector_json) : null },
+      target: { consumerId: row.target_consumer_id ?? null, selector: row.target_selector_json ? selectorFromJson(row.target_selector_json) : null, rollout: row.target_rollout_json ? JSON.parse(row.target_rollout_json) : null },
       windowMs: num(row.window_ms),
       startTime: num(row.start_time),
       endTime: num(row.end_time),
@@ -47,6 +48,7 @@ function specColumns(spec: ScheduleSpec): Row {
     template_json: JSON.stringify(spec.template),
     target_consumer_id: spec.target.consumerId,
     target_selector_json: spec.target.selector ? JSON.stringify(spec.target.selector) : null,
+    target_rollout_json: spec.target.rollout ? JSON.stringify(spec.target.rollout) : null,
     window_ms: spec.windowMs,
     start_time: spec.startTime,
     end_time: spec.endTime,

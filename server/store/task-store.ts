@@ -112,6 +112,7 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
       fire_time: t.fireTime ?? null,
       traceparent: t.traceparent ?? null,
       created_by: t.createdBy ?? null,
+      rollout_wave: t.rolloutWave ?? null,
     })),
     500,
   );

@@ -15,6 +15,7 @@ type LogLine = { level: 'info' | 'warn'; fields: { event: string } & Record<stri
  */
 export class AfterCommit {
   private readonly changed = new Set<string>();
+  private readonly groups = new Set<string>();
   private readonly work = new Set<string>();
   private readonly cancels = new Set<string>();
   private readonly dueTimes = new Set<number>();
@@ -23,6 +24,11 @@ export class AfterCommit {
 
   taskChanged(taskId: string): void {
     this.changed.add(taskId);
+  }
+
+  /** A rolled-out group moved. */
+  groupChanged(groupId: string): void {
+    this.groups.add(groupId);
   }
 
   /** WAITING work for this consumer may be claimable. */
@@ -61,6 +67,7 @@ export class AfterCommit {
       else logger[line.level](line.fields, line.message);
     }
     for (const id of this.changed) notifier.taskChanged(id);
+    for (const id of this.groups) notifier.groupChanged(id);
     for (const due of this.dueTimes) notifier.dueTimeChanged(due);
     for (const consumerId of this.work) notifier.consumerHasWork(consumerId);
     for (const consumerId of this.cancels) notifier.cancelRequested(consumerId);

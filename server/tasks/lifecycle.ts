@@ -163,7 +163,7 @@ export class TaskLifecycle {
    * saving a claim; it is sent after the commit. `audit` rows (the calls
    * that asked for them) commit with the tasks.
    */
-  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[] } = {}): Promise<TaskRecord[]> {
+  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[]; alsoWrite?: (tx: LifecycleTransaction) => Promise<void> } = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
@@ -172,6 +172,7 @@ export class TaskLifecycle {
       handed = await this.transaction(async (tx) => {
         const inserted = await tx.insert(tasks, slots);
         await insertAuditEvents(tx.trx, options.audit ?? []);
+        await options.alsoWrite?.(tx);
         return inserted;
       });
       this.metrics.createBatch(tasks.length, (performance.now() - started) / 1000);
@@ -416,12 +417,13 @@ export class LifecycleTransaction {
     await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: DISPATCHED, eventTime: now, cause: `sent to agent (attempt ${attemptOf(taskId)})` })));
   }
 
-  /** release: SCHEDULED -> WAITING for rows this transaction holds. */
-  async release(due: Array<{ id: string; consumerId: string; notBeforeTime: number }>): Promise<number> {
+  /** release: SCHEDULED -> WAITING for rows this transaction holds: due, or (notBeforeTime null) held until their rollout wave started. */
+  async release(due: Array<{ id: string; consumerId: string; notBeforeTime: number | null }>, cause = 'due: not_before reached'): Promise<number> {
     const ids = due.map((t) => t.id);
+    if (ids.length === 0) return 0;
     await this.expectChanged('release', ids, await setTaskStates(this.trx, ids, guardOf('release'), targetOf('release', WAITING), { update_time: this.now }));
-    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: WAITING, eventTime: this.now, cause: 'due: not_before reached' })));
-    this.after.observe((metrics) => due.forEach((t) => metrics.taskReleased(secondsBetween(t.notBeforeTime, this.now))));
+    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: WAITING, eventTime: this.now, cause })));
+    this.after.observe((metrics) => due.forEach((t) => t.notBeforeTime !== null && metrics.taskReleased(secondsBetween(t.notBeforeTime, this.now))));
     for (const t of due) {
       this.after.log('info', { event: 'task.released', taskId: t.id, consumerId: t.consumerId }, 'task due');
       this.after.taskChanged(t.id);
@@ -608,8 +610,9 @@ export class LifecycleTransaction {
   }
 }
 
-/** create: a task not yet due is SCHEDULED, otherwise WAITING. */
+/** create: a task not yet due, or held for a later wave, is SCHEDULED, otherwise WAITING. */
 function withInitialState(draft: TaskDraft): NewTask {
+  if (draft.held) return { ...draft, notBeforeTime: null, state: SCHEDULED };
   return { ...draft, state: draft.notBeforeTime !== null && draft.notBeforeTime > draft.createTime ? SCHEDULED : WAITING };
 }
 

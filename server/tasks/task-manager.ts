@@ -27,6 +27,9 @@ import {
   type TaskFilter,
 } from '../store/task-store';
 import { Wake } from '../wake';
+import { describeSelector, isEmptySelector, type ConsumerSelector } from '../consumers/selector';
+import { RolloutManager } from './rollout-manager';
+import { FAILED_STATES, validateRolloutPolicy, type GroupEventRecord, type GroupStateName, type RolloutPolicy, type TaskGroupRecord, type WaveTally } from './rollout';
 import { optionalText } from '../validation';
 import { Batcher } from '../store/batching';
 import { isTerminal, TERMINAL_STATES, TASK_STATES, UNDISPATCHED_STATES, type TaskStateName } from './states';
@@ -54,6 +57,19 @@ export const MAX_GROUP_SIZE = 1000;
 /** States of tasks not yet ended. */
 export const UNFINISHED_STATES = (Object.values(TASK_STATES) as TaskStateName[]).filter((s) => !TERMINAL_STATES.includes(s));
 
+/** What GetTaskGroup shows: the group's state, its rollout if it has one, and its counts. */
+export interface TaskGroupView {
+  groupId: string;
+  method: string;
+  createTime: number;
+  state: GroupStateName;
+  rollout: TaskGroupRecord | null;
+  tally: WaveTally;
+}
+
+/** What WatchTaskGroup streams: one of its tasks' events, or one of the group's own. */
+export type GroupWatchItem = { task: TaskEventRecord; group?: undefined } | { group: GroupEventRecord; task?: undefined };
+
 /** A group of tasks (a fan-out, or one fire of a schedule) and where its tasks are. */
 export interface GroupSummary {
   groupId: string;
@@ -74,6 +90,8 @@ export interface TaskManagerOptions {
   methods: MethodRegistry;
   /** Every change of a task's state goes through it. */
   lifecycle: TaskLifecycle;
+  /** Moves rolled-out groups through their waves. */
+  rollouts: RolloutManager;
   /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
   watchPollMs?: number;
 }
@@ -92,11 +110,13 @@ export class TaskManager {
   private readonly watchPollMs: number;
   private readonly methods: MethodRegistry;
   private readonly lifecycle: TaskLifecycle;
+  private readonly rollouts: RolloutManager;
   private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | NotFoundError | FailedPreconditionError>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
     this.lifecycle = options.lifecycle;
+    this.rollouts = options.rollouts;
     // Two groups in flight: one commits while the next is being written.
     this.createQueue = new Batcher((group) => this.flushCreates(group), 256, 2);
     this.db = options.db;
@@ -238,19 +258,25 @@ export class TaskManager {
    * to a local agent stream with a free slot: a batch is how busy producers
    * create, and a claim round trip would cost each of its tasks latency.
    */
-  private insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin, caller: Caller): Promise<TaskRecord[]> {
-    const drafts = valid.map((v) => toTaskDraft(v, now, origin));
-    return this.lifecycle.create(drafts, { handOff: true, audit: drafts.map((d) => this.createdEvent(caller, d, now)) });
+  private insertValidated(valid: ValidTaskInput[], now: number, origin: TaskOrigin, caller: Caller, rollout: RolloutPolicy | null = null): Promise<TaskRecord[]> {
+    let drafts = valid.map((v) => toTaskDraft(v, now, origin));
+    if (!rollout || !origin.groupId) return this.lifecycle.create(drafts, { handOff: true, audit: drafts.map((d) => this.createdEvent(caller, d, now)) });
+    drafts = RolloutManager.assignWaves(drafts, rollout);
+    const group = { id: origin.groupId, method: drafts[0].method, policy: rollout, total: drafts.length, notBeforeTime: valid[0].notBeforeTime, scheduleId: null };
+    return this.lifecycle.create(drafts, { handOff: true, audit: drafts.map((d) => this.createdEvent(caller, d, now)), alsoWrite: (tx) => RolloutManager.writeGroup(tx, group) });
   }
 
   /**
    * Fan-out: one task per consumer matching `selector` now, in one
-   * transaction, under a new group id. Errors name "template.<field>".
+   * transaction, under a new group id; with a rollout, those of later waves
+   * held. Nothing matching is FAILED_PRECONDITION, and nothing is written.
+   * Errors name "template.<field>".
    */
-  async createGroup(selector: Record<string, string>, template: CreateTaskInput, caller: Caller): Promise<{ groupId: string; tasks: TaskRecord[] }> {
-    if (Object.keys(selector).length === 0) throw new InvalidArgumentError('consumer_selector', 'is required: at least one key=value');
+  async createGroup(selector: ConsumerSelector, template: CreateTaskInput, caller: Caller, rollout: RolloutPolicy | null = null): Promise<{ groupId: string; tasks: TaskRecord[] }> {
+    if (isEmptySelector(selector)) throw new InvalidArgumentError('consumer_selector', 'is required (or consumer_id_pattern): at least one term such as role=web');
     if (template.consumerId) throw new InvalidArgumentError('template.consumer_id', 'must be empty: the selector chooses the consumers');
     if (template.idempotencyKey) throw new InvalidArgumentError('template.idempotency_key', 'is not supported for groups');
+    const policy = rollout ? validateRolloutPolicy('rollout', rollout) : null;
     const now = this.clock.now();
     const consumers = await listConsumers(this.db, selector, null, MAX_GROUP_SIZE + 1);
     if (consumers.length > MAX_GROUP_SIZE) throw new FailedPreconditionError(`consumer_selector matches more than ${MAX_GROUP_SIZE} consumers; narrow it`);
@@ -259,26 +285,66 @@ export class TaskManager {
     // Every consumer the selector reaches must be within the caller's scope: a fan-out is no way around it.
     assertMethodAllowed(caller.principal, 'tasks.create', checked.method);
     assertConsumersInScope(caller.principal, 'tasks.create', consumers);
+    // No group id for nothing: a caller would watch a group that does not exist.
+    if (consumers.length === 0) throw new FailedPreconditionError(`no consumer matches ${describeSelector(selector)}`);
     // All or nothing, like the rest of a group: one host whose agent lacks the method refuses the fan-out.
     for (const c of consumers) assertMethodOffered('template.method', c.id, checked.method, c.agent, checked.allowUnknownMethod ?? false);
     const groupId = crypto.randomUUID();
-    if (consumers.length === 0) {
-      this.logger.info({ event: 'task_group.empty', groupId, selector }, 'task group matched no consumer');
-      return { groupId, tasks: [] };
-    }
-    const tasks = await this.insertValidated(consumers.map((c) => ({ ...checked, consumerId: c.id })), now, { groupId, createdBy: caller.label }, caller);
+    const tasks = await this.insertValidated(consumers.map((c) => ({ ...checked, consumerId: c.id })), now, { groupId, createdBy: caller.label }, caller, policy);
     caller.recorded = true;
+    if (policy) this.rollouts.wake();
     return { groupId, tasks };
   }
 
-  /** Cancels every unfinished task of a group (each in its own transaction, with its audit row); returns the group's tasks. */
-  async cancelGroup(groupId: string, reason: string, caller: Caller): Promise<TaskRecord[]> {
+  /** A group's rollout (or, for a group without one, where its tasks are), its waves and counts. */
+  async getGroup(groupId: string): Promise<TaskGroupView> {
+    await this.groupMembers(groupId);
+    const [summary] = await this.summarise([groupId]);
+    const rolled = await this.rollouts.get(groupId);
+    if (rolled) return { groupId, method: summary.method, createTime: summary.createTime, rollout: rolled.group, tally: rolled.tally, state: rolled.group.state };
+    const by = (states: readonly TaskStateName[]) => states.reduce((n, s) => n + (summary.byState[s] ?? 0), 0);
+    const tally: WaveTally = { total: summary.total, succeeded: by(['SUCCEEDED']), failed: by(FAILED_STATES), canceled: by(['CANCELED']), held: 0, currentWaveEnded: by(UNFINISHED_STATES) === 0 };
+    return { groupId, method: summary.method, createTime: summary.createTime, rollout: null, tally, state: tally.currentWaveEnded ? 'COMPLETED' : 'RUNNING' };
+  }
+
+  /** Continues a PAUSED rollout. */
+  async resumeGroup(groupId: string, caller: Caller): Promise<TaskGroupView> {
+    await this.assertGroupInScope(groupId, caller);
+    await this.rollouts.resume(groupId, caller.auditEvent(`task_group/${groupId}`, this.clock.now()));
+    caller.recorded = true;
+    return this.getGroup(groupId);
+  }
+
+  /** Stops a rollout: no new wave; tasks not yet started end CANCELED. */
+  async abortGroup(groupId: string, reason: string, caller: Caller): Promise<TaskGroupView> {
     optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
-    const members = await this.groupMembers(groupId);
+    await this.assertGroupInScope(groupId, caller);
+    await this.rollouts.abort(groupId, reason, caller.auditEvent(`task_group/${groupId}`, this.clock.now(), { reason: reason || undefined }));
+    caller.recorded = true;
+    return this.getGroup(groupId);
+  }
+
+  /** A scoped caller may act on a group only if every unfinished task of it is within its scope. */
+  private async assertGroupInScope(groupId: string, caller: Caller): Promise<void> {
+    await this.groupMembers(groupId);
     if (caller.principal.scope.selector || caller.principal.scope.methods) {
-      const page = await this.list({ groupId }, MAX_GROUP_SIZE, '');
+      const page = await this.list({ groupId }, MAX_GROUP_SIZE, '', false);
       await this.assertInScope(caller, 'tasks.cancel', page.tasks.filter((t) => !isTerminal(t.state)));
     }
+  }
+
+  /** Cancels every unfinished task of a group (each in its own transaction, with its audit row); returns the group's tasks. A rollout is aborted first, so no wave starts meanwhile. */
+  async cancelGroup(groupId: string, reason: string, caller: Caller): Promise<TaskRecord[]> {
+    optionalText('reason', reason, MAX_CANCEL_REASON_LENGTH);
+    await this.assertGroupInScope(groupId, caller);
+    const rolled = await this.rollouts.get(groupId);
+    if (rolled && (rolled.group.state === 'RUNNING' || rolled.group.state === 'PAUSED')) {
+      await this.rollouts.abort(groupId, reason || 'the group was canceled', null).catch((err) => {
+        // It ended (or was aborted) meanwhile: the cancels below still apply.
+        if (!(err instanceof FailedPreconditionError)) throw err;
+      });
+    }
+    const members = await this.groupMembers(groupId);
     for (const member of members) {
       if (isTerminal(member.state)) continue;
       await this.cancel(member.id, reason, caller, { group_id: groupId }).catch((err) => {
@@ -304,21 +370,30 @@ export class TaskManager {
    * per-task cursor keeps one task's late-committed event from being
    * skipped because another task's later event was seen first.
    */
-  async *watchGroup(groupId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<TaskEventRecord> {
+  async *watchGroup(groupId: string, afterEventId: number, signal: AbortSignal): AsyncGenerator<GroupWatchItem> {
     let members = await this.groupMembers(groupId);
     const cursors = new Map(members.map((m) => [m.id, afterEventId]));
+    // Group events are few: a resumed watch gets them all again.
+    let groupCursor = 0;
     const wake = new Wake();
     const unsubscribe = this.notifier.onAnyTask(wake.fire);
     try {
       while (!signal.aborted) {
+        // A rollout still RUNNING or PAUSED has tasks to come, even when every released one has ended.
+        const rollout = await this.rollouts.get(groupId);
+        const rolloutEnded = rollout === null || rollout.group.state === 'ABORTED' || rollout.group.state === 'COMPLETED';
         members = await groupTaskStates(this.db, groupId);
-        const allEndedBeforeRead = members.every((m) => isTerminal(m.state));
+        const allEndedBeforeRead = rolloutEnded && members.every((m) => isTerminal(m.state));
+        for (const event of rollout ? await this.rollouts.events(groupId, groupCursor) : []) {
+          groupCursor = event.id;
+          yield { group: event };
+        }
         const floor = Math.min(...cursors.values());
         const events = await listGroupEvents(this.db, groupId, floor, 1000);
         for (const event of events) {
           if (event.id <= (cursors.get(event.taskId) ?? floor)) continue;
           cursors.set(event.taskId, event.id);
-          yield event;
+          yield { task: event };
         }
         if (events.length === 1000) continue;
         if (allEndedBeforeRead) return;

@@ -104,6 +104,10 @@ export interface NewTask {
   fireTime?: number | null;
   traceparent?: string | null;
   createdBy?: string | null;
+  /** Its wave, in a rolled-out group. */
+  rolloutWave?: number | null;
+  /** Of a wave not started yet: created SCHEDULED without not_before, released when its wave starts. */
+  held?: boolean;
 }
 
 /** A validated request before the lifecycle gives it its first state. */

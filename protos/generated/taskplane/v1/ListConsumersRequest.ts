@@ -5,10 +5,12 @@ export interface ListConsumersRequest {
   'labelSelector'?: (string)[];
   'pageSize'?: (number);
   'pageToken'?: (string);
+  'consumerIdPattern'?: (string);
 }
 
 export interface ListConsumersRequest__Output {
   'labelSelector': (string)[];
   'pageSize': (number);
   'pageToken': (string);
+  'consumerIdPattern': (string);
 }

@@ -1,0 +1,23 @@
+// Original file: protos/taskplane/v1/task_service.proto
+
+export const TaskGroupState = {
+  TASK_GROUP_STATE_UNSPECIFIED: 'TASK_GROUP_STATE_UNSPECIFIED',
+  TASK_GROUP_STATE_RUNNING: 'TASK_GROUP_STATE_RUNNING',
+  TASK_GROUP_STATE_PAUSED: 'TASK_GROUP_STATE_PAUSED',
+  TASK_GROUP_STATE_ABORTED: 'TASK_GROUP_STATE_ABORTED',
+  TASK_GROUP_STATE_COMPLETED: 'TASK_GROUP_STATE_COMPLETED',
+} as const;
+
+export type TaskGroupState =
+  | 'TASK_GROUP_STATE_UNSPECIFIED'
+  | 0
+  | 'TASK_GROUP_STATE_RUNNING'
+  | 1
+  | 'TASK_GROUP_STATE_PAUSED'
+  | 2
+  | 'TASK_GROUP_STATE_ABORTED'
+  | 3
+  | 'TASK_GROUP_STATE_COMPLETED'
+  | 4
+
+export type TaskGroupState__Output = typeof TaskGroupState[keyof typeof TaskGroupState]
