@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { openDatabase, type Database } from '../server/store/database';
+import { migrateToLatest } from '../server/store/migrate';
+import { insertConsumer } from '../server/store/consumer-store';
+import { lockOldestTasks } from '../server/store/dispatch-store';
+import { insertTasks } from '../server/store/task-store';
+import type { NewTask } from '../server/tasks/task-record';
+import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
+
+const BACKLOG_PER_CONSUMER = 2000;
+
+function waiting(consumerId: string, createTime: number): NewTask {
+  return { id: crypto.randomUUID(), consumerId, method: 'bench.noop', argumentsJson: '{}', state: 'WAITING', labels: {}, idempotencyKey: null, requestHash: null, createTime, notBeforeTime: null, notAfterTime: null, timeoutMs: null };
+}
+
+/** Rows the MySQL session has read through its handlers so far. */
+async function rowsRead(trx: import('knex').Knex.Transaction): Promise<number> {
+  const [rows] = (await trx.raw("SHOW SESSION STATUS LIKE 'Handler_read%'")) as [Array<{ Variable_name: string; Value: string }>];
+  return rows.filter((r) => r.Variable_name !== 'Handler_read_key').reduce((sum, r) => sum + Number(r.Value), 0);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`a claim for many consumers with a deep backlog (${kind})`, function () {
+    this.timeout(120_000);
+    let store: TestStore;
+    let db: Database;
+    /** Each consumer's WAITING task ids, oldest first. */
+    const ids = new Map<string, string[]>();
+
+    before(async () => {
+      store = await createTestStore(kind);
+      db = openDatabase(store.url);
+      await migrateToLatest(db);
+      const consumers = ['deep-a', 'deep-b', 'idle-c'];
+      await db.knex.transaction(async (trx) => {
+        for (const id of consumers) await insertConsumer(trx, { id, displayName: id, labels: {}, createTime: 1 }, 'x'.repeat(64));
+      });
+      // Interleaved, so each consumer's oldest tasks are not simply the table's oldest rows.
+      const tasks: NewTask[] = [];
+      for (let i = 0; i < BACKLOG_PER_CONSUMER; i++) for (const c of ['deep-a', 'deep-b']) tasks.push(waiting(c, 1000 + tasks.length));
+      for (const t of tasks) ids.set(t.consumerId, [...(ids.get(t.consumerId) ?? []), t.id]);
+      await db.knex.transaction((trx) => insertTasks(trx, tasks));
+    });
+
+    after(async () => {
+      await db?.close();
+      await store?.drop();
+    });
+
+    it('locks each consumer its oldest tasks, and none of a consumer with none waiting', async () => {
+      const rows = await db.knex.transaction((trx) => lockOldestTasks(trx, db.dialect, ['deep-a', 'deep-b', 'idle-c'], 'WAITING', 5));
+      const got = (c: string) => rows.filter((r) => r.consumer_id === c).map((r) => r.id);
+      assert.deepEqual(got('deep-a'), ids.get('deep-a')!.slice(0, 5));
+      assert.deepEqual(got('deep-b'), ids.get('deep-b')!.slice(0, 5));
+      assert.deepEqual(got('idle-c'), []);
+    });
+
+    if (kind === 'mysql') {
+      it('reads about as many rows as it locks, not the whole backlog', async () => {
+        const read = await db.knex.transaction(async (trx) => {
+          const before = await rowsRead(trx);
+          await lockOldestTasks(trx, db.dialect, ['deep-a', 'deep-b', 'idle-c'], 'WAITING', 5);
+          return (await rowsRead(trx)) - before;
+        });
+        // Two consumers x 5 tasks, read twice (candidates, then the locking read), and the SHOW itself: far below the 4,000 waiting.
+        assert.ok(read < 200, `the claim read ${read} rows for 10 tasks out of a backlog of ${2 * BACKLOG_PER_CONSUMER}`);
+      });
+    }
+  });
+}
