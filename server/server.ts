@@ -64,7 +64,7 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   watchPollMs?: number;
   /** Agent stream tuning (see AgentHubOptions). */
-  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends'>>;
+  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends' | 'sweepSlice'>>;
   /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
   agentStreamQueueLimit?: number;
   /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */

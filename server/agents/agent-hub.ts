@@ -14,6 +14,7 @@ import { ReportBudget } from './report-budget';
 import { NO_METRICS, type AgentReportKind, type Metrics } from '../metrics';
 import type { ReportOutcome } from '../tasks/settlement';
 import { proofHolds, type AgentProof } from '../consumers/credentials';
+import { SweepSlices } from '../sweep-slices';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
@@ -48,6 +49,8 @@ export interface AgentHubOptions {
   metrics?: Metrics;
   /** False while this server holds no lease (server/cluster/server-lease.ts): new streams are refused. */
   admitting?: () => boolean;
+  /** Streams the fence check and the dispatcher's poll look at per tick (default DEFAULT_SWEEP_SLICE). */
+  sweepSlice?: number;
 }
 
 /** What one stream's reports may cost: each agent's budget grows with its concurrency. */
@@ -80,8 +83,10 @@ export class AgentHub implements SessionDirectory {
   readonly heartbeatIntervalMs: number;
   readonly livenessTimeoutMs: number;
   private readonly metrics: Metrics;
+  private readonly fenceSweep: SweepSlices;
 
   constructor(private readonly options: AgentHubOptions) {
+    this.fenceSweep = new SweepSlices(options.sweepSlice);
     this.metrics = options.metrics ?? NO_METRICS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
@@ -95,6 +100,7 @@ export class AgentHub implements SessionDirectory {
       acceptTimeoutMs: options.acceptTimeoutMs,
       maxUnacceptedSends: options.maxUnacceptedSends,
       pollIntervalMs: options.pollIntervalMs,
+      sweepSlice: options.sweepSlice,
       metrics: this.metrics,
     });
     this.heartbeatTimer = setInterval(() => this.heartbeatAndLiveness(), Math.min(this.heartbeatIntervalMs, this.livenessTimeoutMs / 3));
@@ -226,9 +232,9 @@ export class AgentHub implements SessionDirectory {
     );
   }
 
-  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server). */
+  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server); a slice of them per tick. */
   private async checkFences(): Promise<void> {
-    const local = this.all().filter((s) => !s.closed);
+    const local = this.fenceSweep.next(this.all().filter((s) => !s.closed));
     if (local.length === 0) return;
     const fences = await this.options.consumerSessions.fences(local.map((s) => s.consumerId));
     const now = this.options.consumerSessions.now();
