@@ -46,10 +46,13 @@ import { DbMeter, MachineMeter, type DbUsage, type MachineUsage } from './dbstat
 import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procstat';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
 import type { AgentsProcessMessage, StartMessage } from './agents';
+import { backlogPhase, streamsPhase, type ScaleHarness } from './scale-phases';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'taskplane.js');
 const AGENTS_MAIN = path.resolve(__dirname, 'agents.js');
 const UNFINISHED = ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING'];
+/** Phases that run on a database and server of their own (bench/scale-phases.ts). */
+const SCALE_PHASES: readonly string[] = ['streams', 'backlog'];
 
 // ---------------------------------------------------------------- utilities
 
@@ -127,6 +130,8 @@ async function stopChild(child: ChildProcess, graceMs: number, signal: NodeJS.Si
 /** Set when the server or the agents process dies unexpectedly: every loop stops and the bench fails. */
 let fatal: Error | null = null;
 let childrenExpectedToExit = false;
+/** Children stopped on purpose before the end (a phase's own server). */
+const stoppedOnPurpose = new WeakSet<ChildProcess>();
 
 function checkFatal(): void {
   if (fatal) throw fatal;
@@ -134,7 +139,7 @@ function checkFatal(): void {
 
 function watchChild(name: string, child: ChildProcess, output: OutputTail): void {
   child.once('exit', (code, signal) => {
-    if (!childrenExpectedToExit && !fatal) fatal = new Error(`the ${name} process exited unexpectedly (code ${code}, signal ${signal}):\n${output.text()}`);
+    if (!childrenExpectedToExit && !stoppedOnPurpose.has(child) && !fatal) fatal = new Error(`the ${name} process exited unexpectedly (code ${code}, signal ${signal}):\n${output.text()}`);
   });
 }
 
@@ -241,10 +246,42 @@ async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
   return out;
 }
 
+/** A database of a phase's own: a fresh MySQL database, or a fresh SQLite file; removed by `cleanup`. */
+async function newPhaseDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<{ name: string; url: string; knex: Knex; dialect: 'mysql' | 'sqlite' }> {
+  if (opts.store === 'mysql') {
+    const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
+    return { name: db.name, url: db.url, knex: db.knex, dialect: 'mysql' };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-bench-sqlite-'));
+  cleanup.add(`remove ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const url = `sqlite://${path.join(dir, 'taskplane.db')}`;
+  // Migrated first, so the bench's reader and the server open the same schema.
+  const store = openDatabase(url);
+  cleanup.add('close bench SQLite reader', () => store.close());
+  await migrateToLatest(store);
+  return { name: dir, url, knex: store.knex, dialect: 'sqlite' };
+}
+
+function scaleHarness(opts: BenchOptions, cleanup: Cleanup): ScaleHarness {
+  return {
+    opts,
+    newDatabase: () => newPhaseDatabase(opts, cleanup),
+    startServer: (db) => startServer(opts, db, cleanup),
+    stopServer: async (server) => {
+      stoppedOnPurpose.add(server.child);
+      await stopChild(server.child, 30_000);
+    },
+    addCleanup: (name, run) => cleanup.add(name, run),
+    log,
+  };
+}
+
 // ------------------------------------------------------------------ server
 
 interface ServerProcess {
   child: ChildProcess;
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number;
   address: string;
   /** The server's Prometheus endpoint. */
   metricsUrl: string;
@@ -253,7 +290,7 @@ interface ServerProcess {
   output: OutputTail;
 }
 
-async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Cleanup): Promise<ServerProcess> {
+async function startServer(opts: BenchOptions, db: { url: string }, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   // As an operator would: migrate, bootstrap an admin token, then start the server.
@@ -269,6 +306,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
   // No create rate limit: the bench measures the task path, and one token drives it all.
   // The README's port if it is free, so `curl 127.0.0.1:8080/metrics` watches the bench.
   const httpAddress = `127.0.0.1:${(await portIsFree(8080)) ? 8080 : await freePort()}`;
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate', '--create-rate-limit', '0'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -293,7 +331,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
             return;
           } catch (err) {
             if (Date.now() > deadline) throw new Error(`the server at ${address} did not answer within 60 s: ${(err as Error).message}\n${output.text()}`);
-            await sleep(100);
+            await sleep(20);
           }
         }
       })(),
@@ -303,7 +341,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
     exitedEarly.catch(() => {});
   }
   watchChild('server', child, output);
-  return { child, address, token, metricsUrl: `http://${httpAddress}/metrics`, output };
+  return { child, spawnedAt, address, token, metricsUrl: `http://${httpAddress}/metrics`, output };
 }
 
 // ------------------------------------------------------------------ agents
@@ -907,11 +945,13 @@ async function crossServerPhase({ opts, db, load, pids, serverAddress }: PhaseCo
  * then run, so the release happens under a realistic background load.
  */
 async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
-  const count = Math.round(opts.rate * opts.latencyDurationS * 0.2);
-  const spreadMs = opts.latencyDurationS * 1000;
+  const count = opts.releaseTasks || Math.round(opts.rate * opts.latencyDurationS * 0.2);
+  const spreadS = opts.releaseSpreadS || opts.latencyDurationS;
+  const spreadMs = spreadS * 1000;
   const startAt = Date.now();
-  const firstDue = startAt + 2_000;
-  log(`release: ${count} tasks due at random times over ${opts.latencyDurationS} s ...`);
+  // Every task is created before the first falls due (creating 100,000 takes a while).
+  const firstDue = startAt + 2_000 + Math.round(count * 0.3);
+  log(`release: ${count} tasks due at random times over ${spreadS} s ...`);
   const errors: Record<string, number> = {};
   const requests = Array.from({ length: count }, () => {
     const due = firstDue + Math.floor(Math.random() * spreadMs);
@@ -935,12 +975,14 @@ async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContex
     .select(db.knex.raw('task_events.event_time - tasks.not_before_time AS lag'))
     .where('task_events.state', 'WAITING')
     .where('tasks.create_time', '>=', startAt)
-    .whereNotNull('tasks.not_before_time');
+    .whereNotNull('tasks.not_before_time')
+    // One created after its due time was never SCHEDULED: its lag would be the create's, not the release's.
+    .whereRaw('tasks.create_time < tasks.not_before_time');
   const lags = rows.map((r: { lag: number }) => Number(r.lag));
   const states = await statesOf(db, (q) => q.where('create_time', '>=', startAt).whereNotNull('not_before_time'));
   return {
     tasks: count,
-    spreadSeconds: opts.latencyDurationS,
+    spreadSeconds: spreadS,
     releaseLagMs: percentiles(lags),
     releasedEarly: lags.filter((l) => l < 0).length,
     createErrors: errors,
@@ -1067,6 +1109,21 @@ function nonEmpty(o: Record<string, number>): string {
 
 function printPhase(name: string, r: any): void {
   log();
+  if (name === 'streams') {
+    log(`== streams (${r.streams} idle agent streams, ${r.connections} connections of ${r.streamsPerConnection}, from ${r.clientProcesses} processes over ${r.sourceAddresses.length} source addresses)`);
+    log(`  all connect at once: ${r.welcomed} welcomed (${r.retries} retries after a refusal), ${r.failed} failed, in ${r.connectAllSeconds} s (server CPU ${r.serverCpuSecondsDuringStorm} s)${r.firstFailure ? `; first refusal: ${r.firstFailure}` : ''}`);
+    log(`  server RSS ${r.serverAtRest.rssMb} MB with them (peak ${r.serverAtRest.peakRssMb} MB; ${r.serverRssBeforeMb} MB before: ${r.serverRssPerStreamKb} KiB per stream)`);
+    log(`  server CPU at rest over ${r.serverAtRest.seconds} s, heartbeats on: ${r.serverAtRest.cpuPercentOfOneCore}% of one core; streams ended meanwhile: ${r.streamsEndedDuringRest}`);
+    return;
+  }
+  if (name === 'backlog') {
+    log(`== backlog (${r.storedTasks} tasks stored: ${r.finishedTasks} finished, ${r.waitingTasks} WAITING for ${r.consumers} consumers)`);
+    log(`  restart: Health SERVING ${r.restart.healthServingS} s, first CreateTask answered ${r.restart.createTaskAnsweredS} s after the process started`);
+    log(`           with nothing stored (same run): Health SERVING ${r.restartWithNothingStored.healthServingS} s, CreateTask answered ${r.restartWithNothingStored.createTaskAnsweredS} s`);
+    log(`  drain: ${r.drainTasksPerSecond} tasks/s (${r.waitingTasks} in ${r.drainSeconds} s from the first connect; server ${r.serverCpuPercentOfOneCoreDuringDrain}% of a core)`);
+    log(`  oldest first per consumer: ${r.orderCheck.oldestFirst ? 'YES' : 'NO'} (${r.orderCheck.tasksOutOfOrder} out of order, ${r.orderCheck.tasksMissingOrExtra} missing or extra)   final states: ${nonEmpty(r.finalStates)}`);
+    return;
+  }
   if (name === 'throughput') {
     log(`== throughput (closed loop, ${r.inFlight} CreateTask in flight, ${r.measuredSeconds} s measured)`);
     log(`  end-to-end:  ${r.tasksPerSecond} tasks/s reached SUCCEEDED inside the window (${r.succeededInWindow} tasks; per second min ${r.completionsPerSecondMin}, max ${r.completionsPerSecondMax})`);
@@ -1170,69 +1227,9 @@ async function main(): Promise<number> {
   let server: ServerProcess | null = null;
   let agents: AgentsProcess | null = null;
   try {
-    const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
-    const dbSettings = await databaseSettings(db.knex);
-    report.environment = {
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGb: round(os.totalmem() / 2 ** 30, 1),
-      git: gitState(),
-      database: dbSettings,
-    };
-    log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})`);
-    const git = gitState();
-    log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
-    server = await startServer(opts, db, cleanup);
-    log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
-
-    const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { token: server!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
-    cleanup.add('close clients', async () => clients.forEach((c) => c.close()));
-    const consumerIds = Array.from({ length: opts.consumers }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
-    const credentials: Array<{ consumerId: string; token: string }> = [];
-    for (let i = 0; i < consumerIds.length; i += 16) {
-      const part = await Promise.all(
-        consumerIds.slice(i, i + 16).map(async (consumerId) => {
-          const res = await call(clients[0].consumers, 'registerConsumer', { consumerId, labels: { bench: 'true' } });
-          return { consumerId, token: res.credential };
-        }),
-      );
-      credentials.push(...part);
-    }
-    agents = await startAgents(opts, server, credentials, cleanup);
-    await waitForAgentsOnline(db, opts.consumers, agents);
-    log(`agents pid ${agents.child.pid}: ${opts.consumers} agents connected`);
-
-    const idleProbe = new ResponsivenessProbe(server.address);
-    await sleep(1_500);
-    const idle = await idleProbe.stop();
-    report.idleResponsiveness = idle;
-    log(`idle server: Health/Check round trip p50 ${idle.healthCheckRttMs.p50} ms, p99 ${idle.healthCheckRttMs.p99} ms`);
-    // The cross-server phase's second server: it holds no agents, so every task created on it is for a stream on A.
-    let clientsB: TaskplaneClients[] = [];
-    let serverB: ServerProcess | null = null;
-    if (opts.phases.includes('cross-server')) {
-      serverB = await startServer(opts, db, cleanup);
-      log(`server B pid ${serverB.child.pid} at ${serverB.address}`);
-      clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
-      cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
-    }
-    const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
-    if (serverB) pids.serverB = serverB.child.pid ?? null;
-    const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0 }, pids };
     const phases: Record<string, unknown> = {};
     report.phases = phases;
-    for (const phase of opts.phases) {
-      const result =
-        phase === 'throughput'
-          ? await throughputPhase(ctx)
-          : phase === 'latency'
-            ? await latencyPhase(ctx)
-            : phase === 'history'
-              ? await historyPhase(ctx)
-              : phase === 'cross-server'
-                ? await crossServerPhase(ctx, clientsB)
-                : await releasePhase(ctx);
+    const recordPhase = (phase: string, result: unknown) => {
       phases[phase] = result;
       printPhase(phase, result);
       if (phase === 'history' && !(result as { exactlyOnce: boolean }).exactlyOnce) failures.push('history: the number of packages_installed history rows does not equal the number of SUCCEEDED packages.install tasks');
@@ -1241,6 +1238,96 @@ async function main(): Promise<number> {
       if (bad.length) failures.push(`${phase}: tasks that did not succeed: ${bad.map(([s, n]) => `${s}=${n}`).join(' ')}`);
       const errs = (result as { createErrors: Record<string, number> }).createErrors;
       if (Object.keys(errs).length) failures.push(`${phase}: CreateTask errors: ${nonEmpty(errs)}`);
+      const r = result as { failed?: number; streamsEndedDuringRest?: number; orderCheck?: { oldestFirst: boolean }; connectFailures?: number };
+      if (r.failed) failures.push(`${phase}: ${r.failed} streams were not welcomed`);
+      if (r.streamsEndedDuringRest) failures.push(`${phase}: ${r.streamsEndedDuringRest} streams ended while idle (heartbeats not kept?)`);
+      if (r.connectFailures) failures.push(`${phase}: ${r.connectFailures} consumers could not connect`);
+      if (r.orderCheck && !r.orderCheck.oldestFirst) failures.push(`${phase}: a consumer was sent its tasks out of order, or not all of them`);
+    };
+    const mainPhases = opts.phases.filter((p) => !SCALE_PHASES.includes(p));
+    if (mainPhases.length > 0) {
+      const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
+      const dbSettings = await databaseSettings(db.knex);
+      report.environment = {
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: round(os.totalmem() / 2 ** 30, 1),
+        git: gitState(),
+        database: dbSettings,
+      };
+      log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})`);
+      const git = gitState();
+      log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
+      server = await startServer(opts, db, cleanup);
+      log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
+
+      const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { token: server!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
+      cleanup.add('close clients', async () => clients.forEach((c) => c.close()));
+      const consumerIds = Array.from({ length: opts.consumers }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
+      const credentials: Array<{ consumerId: string; token: string }> = [];
+      for (let i = 0; i < consumerIds.length; i += 16) {
+        const part = await Promise.all(
+          consumerIds.slice(i, i + 16).map(async (consumerId) => {
+            const res = await call(clients[0].consumers, 'registerConsumer', { consumerId, labels: { bench: 'true' } });
+            return { consumerId, token: res.credential };
+          }),
+        );
+        credentials.push(...part);
+      }
+      agents = await startAgents(opts, server, credentials, cleanup);
+      await waitForAgentsOnline(db, opts.consumers, agents);
+      log(`agents pid ${agents.child.pid}: ${opts.consumers} agents connected`);
+
+      const idleProbe = new ResponsivenessProbe(server.address);
+      await sleep(1_500);
+      const idle = await idleProbe.stop();
+      report.idleResponsiveness = idle;
+      log(`idle server: Health/Check round trip p50 ${idle.healthCheckRttMs.p50} ms, p99 ${idle.healthCheckRttMs.p99} ms`);
+      // The cross-server phase's second server: it holds no agents, so every task created on it is for a stream on A.
+      let clientsB: TaskplaneClients[] = [];
+      let serverB: ServerProcess | null = null;
+      if (opts.phases.includes('cross-server')) {
+        serverB = await startServer(opts, db, cleanup);
+        log(`server B pid ${serverB.child.pid} at ${serverB.address}`);
+        clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
+        cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
+      }
+      const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
+      if (serverB) pids.serverB = serverB.child.pid ?? null;
+      const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0 }, pids };
+      for (const phase of mainPhases) {
+        const result =
+          phase === 'throughput'
+            ? await throughputPhase(ctx)
+            : phase === 'latency'
+              ? await latencyPhase(ctx)
+              : phase === 'history'
+                ? await historyPhase(ctx)
+                : phase === 'cross-server'
+                  ? await crossServerPhase(ctx, clientsB)
+                  : await releasePhase(ctx);
+        recordPhase(phase, result);
+      }
+    }
+    // Phases at fleet scale: each starts its own database and server, after the shared server is stopped.
+    const scalePhases = opts.phases.filter((p) => SCALE_PHASES.includes(p));
+    if (scalePhases.length > 0) {
+      report.environment ??= { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), git: gitState(), store: opts.store };
+      if (agents) {
+        stoppedOnPurpose.add(agents.child);
+        await agents.stop();
+      }
+      if (server) {
+        stoppedOnPurpose.add(server.child);
+        await stopChild(server.child, 30_000);
+      }
+      const harness = scaleHarness(opts, cleanup);
+      for (const phase of scalePhases) {
+        log(`\n${phase}: starting on its own ${opts.store} database and server ...`);
+        const result = phase === 'streams' ? await streamsPhase(harness) : await backlogPhase(harness);
+        recordPhase(phase, result);
+      }
     }
   } catch (err) {
     failures.push(`bench failed: ${(err as Error)?.stack ?? err}`);
