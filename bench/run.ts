@@ -176,8 +176,9 @@ interface BenchDatabase {
   knex: Knex;
   /** Connection ids of the reader, left out of the connection samples. */
   readerIds: Set<number>;
-  /** A connection without a default database, for server-wide status and samples. */
-  monitor: Knex;
+  /** A connection without a default database, for server-wide status and samples (MySQL only). */
+  monitor: Knex | null;
+  dialect: 'mysql' | 'sqlite';
 }
 
 function mysqlConnection(serverUrl: string, database?: string) {
@@ -227,7 +228,7 @@ async function createBenchDatabase(mysqlUrl: string, cleanup: Cleanup): Promise<
   cleanup.add('close bench database reader', () => knex.destroy());
   const monitor = knexFactory({ client: 'mysql2', connection: mysqlConnection(mysqlUrl), pool: { min: 0, max: 1 } });
   cleanup.add('close bench database monitor', () => monitor.destroy());
-  return { name, url: `${mysqlUrl}/${name}`, knex, readerIds, monitor };
+  return { name, url: `${mysqlUrl}/${name}`, knex, readerIds, monitor, dialect: 'mysql' };
 }
 
 async function count(knex: Knex, query: Knex.QueryBuilder): Promise<number> {
@@ -235,7 +236,12 @@ async function count(knex: Knex, query: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
+async function databaseSettings(db: BenchDatabase): Promise<Record<string, string>> {
+  const knex = db.knex;
+  if (db.dialect === 'sqlite') {
+    const [row] = (await knex.raw('SELECT sqlite_version() AS v')) as Array<{ v: string }>;
+    return { version: `SQLite ${row.v}`, synchronous: 'FULL', journal_mode: 'WAL' };
+  }
   const out: Record<string, string> = {};
   const [[v]] = (await knex.raw('SELECT VERSION() AS v')) as [[{ v: string }]];
   out.version = v.v;
@@ -246,12 +252,9 @@ async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
   return out;
 }
 
-/** A database of a phase's own: a fresh MySQL database, or a fresh SQLite file; removed by `cleanup`. */
-async function newPhaseDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<{ name: string; url: string; knex: Knex; dialect: 'mysql' | 'sqlite' }> {
-  if (opts.store === 'mysql') {
-    const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
-    return { name: db.name, url: db.url, knex: db.knex, dialect: 'mysql' };
-  }
+/** A fresh database for the bench (MySQL, or the SQLite file the server embeds by default); removed by `cleanup`. */
+async function newBenchDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<BenchDatabase> {
+  if (opts.store === 'mysql') return createBenchDatabase(opts.mysqlUrl, cleanup);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-bench-sqlite-'));
   cleanup.add(`remove ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
   const url = `sqlite://${path.join(dir, 'taskplane.db')}`;
@@ -259,13 +262,13 @@ async function newPhaseDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<{
   const store = openDatabase(url);
   cleanup.add('close bench SQLite reader', () => store.close());
   await migrateToLatest(store);
-  return { name: dir, url, knex: store.knex, dialect: 'sqlite' };
+  return { name: dir, url, knex: store.knex, readerIds: new Set(), monitor: null, dialect: 'sqlite' };
 }
 
 function scaleHarness(opts: BenchOptions, cleanup: Cleanup): ScaleHarness {
   return {
     opts,
-    newDatabase: () => newPhaseDatabase(opts, cleanup),
+    newDatabase: () => newBenchDatabase(opts, cleanup),
     startServer: (db) => startServer(opts, db, cleanup),
     stopServer: async (server) => {
       stoppedOnPurpose.add(server.child);
@@ -570,7 +573,7 @@ interface PhaseUsage {
   /** Per process; 100% = one core busy for the whole interval. */
   processes: Record<string, ProcessUsage>;
   machine: MachineUsage;
-  database: DbUsage;
+  database: DbUsage | null;
   responsiveness: Awaited<ReturnType<ResponsivenessProbe['stop']>>;
 }
 
@@ -579,18 +582,19 @@ class PhaseMeter {
   private constructor(
     private readonly processes: UsageMeter,
     private readonly machine: MachineMeter,
-    private readonly database: DbMeter,
+    /** MySQL's counters and connection samples; SQLite has none to read from outside. */
+    private readonly database: DbMeter | null,
     private readonly probe: ResponsivenessProbe,
   ) {}
   static async start(db: BenchDatabase, pids: Record<string, number | null>, serverAddress: string): Promise<PhaseMeter> {
-    const database = await DbMeter.start(db.monitor, db.name, db.readerIds);
+    const database = db.monitor ? await DbMeter.start(db.monitor, db.name, db.readerIds) : null;
     return new PhaseMeter(new UsageMeter(pids), new MachineMeter(), database, new ResponsivenessProbe(serverAddress));
   }
   async stop(): Promise<PhaseUsage> {
     const processes = this.processes.stop();
     const machine = this.machine.stop();
     const responsiveness = await this.probe.stop();
-    return { processes, machine, database: await this.database.stop(), responsiveness };
+    return { processes, machine, database: this.database ? await this.database.stop() : null, responsiveness };
   }
 }
 
@@ -740,7 +744,7 @@ function counters(text: string): Map<string, number> {
  * count once, so these are lower bounds.)
  */
 async function transactionGrouping(db: BenchDatabase, from: number, to: number) {
-  const [[row]] = (await db.knex.raw(
+  const answer = await db.knex.raw(
     `SELECT COUNT(*) AS tasks,
             COUNT(DISTINCT create_time) AS creates,
             (SELECT COUNT(DISTINCT e.event_time)
@@ -750,7 +754,9 @@ async function transactionGrouping(db: BenchDatabase, from: number, to: number) 
             COUNT(DISTINCT end_time) AS replies
        FROM tasks WHERE create_time >= ? AND create_time < ?`,
     [from, to, from, to],
-  )) as [[Record<string, number>]];
+  );
+  // mysql2 answers [rows, fields]; better-sqlite3 the rows.
+  const row = (db.dialect === 'mysql' ? answer[0][0] : answer[0]) as Record<string, number>;
   const tasks = Number(row.tasks) || 1;
   const per = (n: number) => ({ transactions: Number(n), tasksPerTransaction: round(tasks / Math.max(1, Number(n)), 1) });
   return { tasks: Number(row.tasks), createTransactions: per(row.creates), dispatchClaims: per(row.claims), acceptSettlements: per(row.accepts), replySettlements: per(row.replies) };
@@ -1070,15 +1076,16 @@ function usageLines(usage: PhaseUsage, tasks: number): string[] {
   );
   const m = usage.machine;
   lines.push(`    machine  ${m.busyPercentOfAllCores}% of all ${os.cpus().length} cores busy (user ${m.userPercent}%, system ${m.systemPercent}%, irq+softirq ${m.irqPercent}%, steal ${m.stealPercent}%), iowait ${m.iowaitPercent}%`);
+  const rs = usage.responsiveness;
+  lines.push(
+    `    server responsiveness: Health/Check round trip p50 ${rs.healthCheckRttMs.p50} ms, p99 ${rs.healthCheckRttMs.p99} ms, max ${rs.healthCheckRttMs.max} ms (n=${rs.healthCheckRttMs.count}${rs.failures ? `, ${rs.failures} failed` : ''}); bench event-loop delay p99 ${rs.benchEventLoopDelayMs.p99} ms`,
+  );
   const d = usage.database;
+  if (!d) return lines; // SQLite: no counters to read from outside the server
   const per = (name: string) => (tasks > 0 ? round(d.totals[name] / tasks, 2) : NaN);
   lines.push(
     `    MySQL    ${d.perSecond.Questions} statements/s (${per('Questions')} per task: select ${per('Com_select')}, insert ${per('Com_insert')}, update ${per('Com_update')}, commit ${per('Com_commit')}), ` +
       `fsyncs ${d.perSecond.Innodb_data_fsyncs}/s, row lock waits ${d.totals.Innodb_row_lock_waits} (${d.totals.Innodb_row_lock_time} ms), deadlocks ${d.totals.Innodb_deadlocks}, rollbacks ${d.totals.Com_rollback}`,
-  );
-  const rs = usage.responsiveness;
-  lines.push(
-    `    server responsiveness: Health/Check round trip p50 ${rs.healthCheckRttMs.p50} ms, p99 ${rs.healthCheckRttMs.p99} ms, max ${rs.healthCheckRttMs.max} ms (n=${rs.healthCheckRttMs.count}${rs.failures ? `, ${rs.failures} failed` : ''}); bench event-loop delay p99 ${rs.benchEventLoopDelayMs.p99} ms`,
   );
   const c = d.connections;
   lines.push(`    server's DB connections (avg of ${c.samples} samples): ${c.open} open, ${c.executing} executing (max ${c.maxExecuting}), ${c.idleInTransaction} idle in an open transaction, ${c.waitingForRowLock} waiting for a row lock`);
@@ -1137,9 +1144,9 @@ function printPhase(name: string, r: any): void {
         `${g.dispatchClaims.transactions} dispatch claims (${g.dispatchClaims.tasksPerTransaction} each), ${g.acceptSettlements.transactions} accept settlements (${g.acceptSettlements.tasksPerTransaction} each), ` +
         `${g.replySettlements.transactions} reply settlements (${g.replySettlements.tasksPerTransaction} each)`,
     );
-    const commits = r.usage.database.totals.Com_commit;
+    const commits = r.usage.database?.totals.Com_commit ?? NaN;
     const stamped = g.createTransactions.transactions + g.dispatchClaims.transactions + g.acceptSettlements.transactions + g.replySettlements.transactions;
-    log(`  MySQL counted ${commits} commits in the window: ${Math.max(0, commits - stamped)} of them left no timestamp on any task (transactions that changed no task, e.g. dispatch claims that found nothing)`);
+    if (r.usage.database) log(`  MySQL counted ${commits} commits in the window: ${Math.max(0, commits - stamped)} of them left no timestamp on any task (transactions that changed no task, e.g. dispatch claims that found nothing)`);
     const sc = r.scrape;
     log(`  GET /metrics once a second under this load: ${pct(sc.scrapeMs)}, ${Math.round(sc.bodyBytes / 1024)} KiB${sc.failures ? `, ${sc.failures} failed` : ''}; between the first and last scrape taskplane_tasks_created_total moved by ${sc.createdTotalMoved}, SUCCEEDED bench.noop by ${sc.succeededTotalMoved}`);
   } else if (name === 'latency') {
@@ -1246,8 +1253,8 @@ async function main(): Promise<number> {
     };
     const mainPhases = opts.phases.filter((p) => !SCALE_PHASES.includes(p));
     if (mainPhases.length > 0) {
-      const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
-      const dbSettings = await databaseSettings(db.knex);
+      const db = await newBenchDatabase(opts, cleanup);
+      const dbSettings = await databaseSettings(db);
       report.environment = {
         node: process.version,
         cpus: os.cpus().length,
@@ -1256,7 +1263,7 @@ async function main(): Promise<number> {
         git: gitState(),
         database: dbSettings,
       };
-      log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})`);
+      log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} ${db.dialect === 'mysql' ? ` (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})` : ' (synchronous=FULL, WAL)'}`);
       const git = gitState();
       log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
       server = await startServer(opts, db, cleanup);
@@ -1293,7 +1300,7 @@ async function main(): Promise<number> {
         clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
         cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
       }
-      const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
+      const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, ...(db.dialect === 'mysql' ? { mysql: findDatabasePid() } : {}), bench: process.pid };
       if (serverB) pids.serverB = serverB.child.pid ?? null;
       const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0 }, pids };
       for (const phase of mainPhases) {

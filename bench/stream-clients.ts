@@ -81,6 +81,8 @@ class Deframer {
 
 interface Stream {
   consumerId: string;
+  /** Attempts refused or cut before a welcome, for the backoff. */
+  failures: number;
   call: http2.ClientHttp2Stream | null;
   welcomed: boolean;
   ended: boolean;
@@ -145,7 +147,7 @@ function start(m: StartStreams): void {
     g.session = session;
     return session;
   };
-  // As an agent does: a stream refused or cut before its welcome tries again after a random backoff, until the deadline.
+  // As an agent does: a stream refused or cut before its welcome tries again after a backoff, until the deadline.
   const retry = (s: Stream, g: Group, agent: { consumerId: string; token: string }, why: string) => {
     if (s.welcomed || s.ended || stopping) return;
     firstError ??= why;
@@ -155,7 +157,9 @@ function start(m: StartStreams): void {
       return;
     }
     retries++;
-    setTimeout(() => open(s, g, agent), 500 + Math.random() * 1500);
+    s.failures++;
+    // As agent/agent.ts: full jitter over an exponential backoff from 500 ms, capped at 30 s.
+    setTimeout(() => open(s, g, agent), Math.random() * Math.min(30_000, 500 * 2 ** s.failures));
   };
   const open = (s: Stream, g: Group, agent: { consumerId: string; token: string }) => {
     if (stopping || s.ended) return;
@@ -213,7 +217,7 @@ function start(m: StartStreams): void {
   for (let c = 0; c * m.streamsPerConnection < m.agents.length; c++) {
     const group: Group = { localAddress: m.localAddresses[c % m.localAddresses.length], session: null };
     for (const agent of m.agents.slice(c * m.streamsPerConnection, (c + 1) * m.streamsPerConnection)) {
-      const s: Stream = { consumerId: agent.consumerId, call: null, welcomed: false, ended: false };
+      const s: Stream = { consumerId: agent.consumerId, failures: 0, call: null, welcomed: false, ended: false };
       streams.push(s);
       open(s, group, agent);
     }

@@ -121,10 +121,10 @@ export class AgentHub implements SessionDirectory {
   /**
    * Takes an authenticated stream: it becomes its consumer's one live
    * stream (here and, through the fence in the store, on every other
-   * server), is welcomed, and is given what it is owed. Null when the
-   * stream was refused (and ended).
+   * server), is welcomed, and is given what it is owed (`opened`: done,
+   * never rejects). Null when the stream was refused (and ended).
    */
-  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<AgentSession | null> {
+  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<{ session: AgentSession; opened: Promise<void> } | null> {
     const { logger, consumerSessions } = this.options;
     if (this.stopped) {
       channel.end('shutting_down', 'server is shutting down; reconnect');
@@ -150,11 +150,11 @@ export class AgentHub implements SessionDirectory {
     this.options.notifier.consumerChanged(consumerId);
     logger.info({ event: 'agent.connected', consumerId, sessionId: session.sessionId, agentVersion: capabilities.agentVersion, concurrency: capabilities.concurrency, methods: [...capabilities.methods] }, 'agent connected');
     session.send({ kind: 'welcome', serverId: this.options.serverId, heartbeatIntervalMs: this.heartbeatIntervalMs, livenessTimeoutMs: this.livenessTimeoutMs });
-    this.dispatcher.sessionOpened(session).catch((err) => {
+    const opened = this.dispatcher.sessionOpened(session).catch((err) => {
       logger.error({ event: 'agent.open_failed', err, consumerId }, 'could not send a new stream what it is owed; reconnect');
       session.end('store_failed', 'could not read what this agent is owed; reconnect');
     });
-    return session;
+    return { session, opened };
   }
 
   /** The stream is gone: forget it and mark the consumer offline unless a newer stream took over. */
