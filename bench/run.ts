@@ -269,7 +269,8 @@ function scaleHarness(opts: BenchOptions, cleanup: Cleanup): ScaleHarness {
   return {
     opts,
     newDatabase: () => newBenchDatabase(opts, cleanup),
-    startServer: (db) => startServer(opts, db, cleanup),
+    // Never the README's port: a phase starts and stops servers, and another may have taken it meanwhile.
+    startServer: (db) => startServer(opts, db, cleanup, false),
     stopServer: async (server) => {
       stoppedOnPurpose.add(server.child);
       await stopChild(server.child, 30_000);
@@ -293,7 +294,7 @@ interface ServerProcess {
   output: OutputTail;
 }
 
-async function startServer(opts: BenchOptions, db: { url: string }, cleanup: Cleanup): Promise<ServerProcess> {
+async function startServer(opts: BenchOptions, db: { url: string }, cleanup: Cleanup, readmePort = true): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   // As an operator would: migrate, bootstrap an admin token, then start the server.
@@ -308,7 +309,7 @@ async function startServer(opts: BenchOptions, db: { url: string }, cleanup: Cle
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
   // No create rate limit: the bench measures the task path, and one token drives it all.
   // The README's port if it is free, so `curl 127.0.0.1:8080/metrics` watches the bench.
-  const httpAddress = `127.0.0.1:${(await portIsFree(8080)) ? 8080 : await freePort()}`;
+  const httpAddress = `127.0.0.1:${readmePort && (await portIsFree(8080)) ? 8080 : await freePort()}`;
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate', '--create-rate-limit', '0'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
