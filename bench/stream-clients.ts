@@ -152,6 +152,7 @@ function start(m: StartStreams): void {
     if (s.welcomed || s.ended || stopping) return;
     firstError ??= why;
     if (Date.now() > deadline) {
+      s.ended = true;
       failed++;
       settle();
       return;

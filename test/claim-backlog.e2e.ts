@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { openDatabase, type Database } from '../server/store/database';
 import { migrateToLatest } from '../server/store/migrate';
 import { insertConsumer } from '../server/store/consumer-store';
-import { lockOldestTasks } from '../server/store/dispatch-store';
+import { cancellationsDue, lockOldestTasks } from '../server/store/dispatch-store';
 import { insertTasks } from '../server/store/task-store';
 import type { NewTask } from '../server/tasks/task-record';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
@@ -21,7 +21,7 @@ async function rowsRead(trx: import('knex').Knex.Transaction): Promise<number> {
 }
 
 for (const kind of STORE_KINDS) {
-  describe(`a claim for many consumers with a deep backlog (${kind})`, function () {
+  describe(`claims and cancellations with a deep backlog and a long history (${kind})`, function () {
     this.timeout(120_000);
     let store: TestStore;
     let db: Database;
@@ -32,7 +32,7 @@ for (const kind of STORE_KINDS) {
       store = await createTestStore(kind);
       db = openDatabase(store.url);
       await migrateToLatest(db);
-      const consumers = ['deep-a', 'deep-b', 'idle-c'];
+      const consumers = ['deep-a', 'deep-b', 'idle-c', 'long-history'];
       await db.knex.transaction(async (trx) => {
         for (const id of consumers) await insertConsumer(trx, { id, displayName: id, labels: {}, createTime: 1 }, 'x'.repeat(64));
       });
@@ -41,6 +41,15 @@ for (const kind of STORE_KINDS) {
       for (let i = 0; i < BACKLOG_PER_CONSUMER; i++) for (const c of ['deep-a', 'deep-b']) tasks.push(waiting(c, 1000 + tasks.length));
       for (const t of tasks) ids.set(t.consumerId, [...(ids.get(t.consumerId) ?? []), t.id]);
       await db.knex.transaction((trx) => insertTasks(trx, tasks));
+      // A consumer with a long history (finished tasks), one task asked to stop while held, and one that ended while its agent was away.
+      const history = Array.from({ length: BACKLOG_PER_CONSUMER }, (_, i) => waiting('long-history', 10_000 + i));
+      await db.knex.transaction(async (trx) => {
+        await insertTasks(trx, history);
+        await trx('tasks').whereIn('id', history.map((t) => t.id)).update({ state: 'SUCCEEDED', end_time: 20_000 });
+        await trx('tasks').where('id', history[0].id).update({ state: 'RUNNING', end_time: null, cancel_requested_time: 20_000, cancel_reason: 'stop it' });
+        await trx('tasks').where('id', history[1].id).update({ state: 'CANCELED', agent_cancel_pending: true, cancel_reason: 'ended while away' });
+      });
+      ids.set('long-history', history.map((t) => t.id));
     });
 
     after(async () => {
@@ -56,7 +65,28 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(got('idle-c'), []);
     });
 
+    it("finds the cancellations a consumer's agent is owed among its whole history", async () => {
+      const due = await cancellationsDue(db.knex, ['long-history', 'deep-a'], ['DISPATCHED', 'RUNNING']);
+      const [held, away] = ids.get('long-history')!;
+      assert.deepEqual(
+        due.sort((a, b) => a.reason.localeCompare(b.reason)),
+        [
+          { taskId: away, consumerId: 'long-history', reason: 'ended while away', ended: true },
+          { taskId: held, consumerId: 'long-history', reason: 'stop it', ended: false },
+        ],
+      );
+    });
+
     if (kind === 'mysql') {
+      it("reads the cancellations owed, not the consumer's history", async () => {
+        const read = await db.knex.transaction(async (trx) => {
+          const before = await rowsRead(trx);
+          await cancellationsDue(trx, ['long-history', 'deep-a'], ['DISPATCHED', 'RUNNING']);
+          return (await rowsRead(trx)) - before;
+        });
+        assert.ok(read < 200, `finding 2 cancellations read ${read} rows of a history of ${BACKLOG_PER_CONSUMER} tasks`);
+      });
+
       it('reads about as many rows as it locks, not the whole backlog', async () => {
         const read = await db.knex.transaction(async (trx) => {
           const before = await rowsRead(trx);

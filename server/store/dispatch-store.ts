@@ -117,20 +117,24 @@ export interface CancellationDue {
   ended: boolean;
 }
 
-/** Tasks whose agent must be told to stop: a cancel requested while held (`held` states), or ended while the agent may still run them. */
+/**
+ * Tasks whose agent must be told to stop: a cancel requested while held
+ * (`held` states), or ended while the agent may still run them. Two reads,
+ * each an index range (held tasks by consumer and state; flagged tasks by
+ * the flag), so the cost does not grow with the consumers' history.
+ */
 export async function cancellationsDue(db: Knex, consumerIds: string[], held: readonly TaskStateName[]): Promise<CancellationDue[]> {
-  const out: CancellationDue[] = [];
+  const byId = new Map<string, CancellationDue>();
+  const columns = ['id', 'consumer_id', 'state', 'cancel_reason', 'error_message'];
   for (let i = 0; i < consumerIds.length; i += 500) {
     const part = consumerIds.slice(i, i + 500);
-    const rows = await db('tasks')
-      .select('id', 'consumer_id', 'state', 'cancel_reason', 'error_message')
-      .whereIn('consumer_id', part)
-      .andWhere((q) => q.where((r) => r.whereIn('state', held).whereNotNull('cancel_requested_time')).orWhere('agent_cancel_pending', true));
-    for (const r of rows) {
-      out.push({ taskId: r.id, consumerId: r.consumer_id, reason: r.cancel_reason ?? r.error_message ?? 'canceled', ended: !held.includes(r.state) });
+    const requested = await db('tasks').select(columns).whereIn('consumer_id', part).whereIn('state', held).whereNotNull('cancel_requested_time');
+    const ended = await db('tasks').select(columns).where('agent_cancel_pending', true).whereIn('consumer_id', part);
+    for (const r of [...requested, ...ended]) {
+      byId.set(r.id, { taskId: r.id, consumerId: r.consumer_id, reason: r.cancel_reason ?? r.error_message ?? 'canceled', ended: !held.includes(r.state) });
     }
   }
-  return out;
+  return [...byId.values()];
 }
 
 /** The agent must be told (`pending`) or has been told that these tasks are over. */
