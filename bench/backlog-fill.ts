@@ -69,7 +69,8 @@ export async function insertFinishedTasks(knex: Knex, dialect: 'mysql' | 'sqlite
   const newId = dialect === 'mysql' ? 'UUID()' : "lower(hex(randomblob(16)))";
   let have = first;
   while (have < count) {
-    const copy = Math.min(have, count - have);
+    // At most 50,000 rows a statement: a larger copy can exceed the lock table of a small buffer pool.
+    const copy = Math.min(have, count - have, 50_000);
     await knex.raw(
       `INSERT INTO tasks (id, consumer_id, method, arguments_json, state, labels_json, create_time, update_time, start_time, end_time, attempt, result_json)
        SELECT ${newId}, consumer_id, method, arguments_json, state, labels_json, create_time, update_time, start_time, end_time, attempt, result_json

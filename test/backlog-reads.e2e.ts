@@ -5,6 +5,7 @@ import { migrateToLatest } from '../server/store/migrate';
 import { insertConsumer } from '../server/store/consumer-store';
 import { cancellationsDue, lockOldestTasks } from '../server/store/dispatch-store';
 import { insertTasks } from '../server/store/task-store';
+import { earliestTaskDeadline } from '../server/store/due-store';
 import type { NewTask } from '../server/tasks/task-record';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 
@@ -21,7 +22,7 @@ async function rowsRead(trx: import('knex').Knex.Transaction): Promise<number> {
 }
 
 for (const kind of STORE_KINDS) {
-  describe(`claims and cancellations with a deep backlog and a long history (${kind})`, function () {
+  describe(`reads of the dispatcher and the scheduler with a deep backlog and a long history (${kind})`, function () {
     this.timeout(120_000);
     let store: TestStore;
     let db: Database;
@@ -85,6 +86,15 @@ for (const kind of STORE_KINDS) {
           return (await rowsRead(trx)) - before;
         });
         assert.ok(read < 200, `finding 2 cancellations read ${read} rows of a history of ${BACKLOG_PER_CONSUMER} tasks`);
+      });
+
+      it("finds the scheduler's next deadline without walking the tasks that have none", async () => {
+        const read = await db.knex.transaction(async (trx) => {
+          const before = await rowsRead(trx);
+          assert.equal(await earliestTaskDeadline(trx), null);
+          return (await rowsRead(trx)) - before;
+        });
+        assert.ok(read < 200, `finding no deadline read ${read} rows of a backlog of ${2 * BACKLOG_PER_CONSUMER} WAITING tasks without one`);
       });
 
       it('reads about as many rows as it locks, not the whole backlog', async () => {
