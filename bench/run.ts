@@ -957,7 +957,7 @@ async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContex
   const spreadMs = spreadS * 1000;
   const startAt = Date.now();
   // Every task is created before the first falls due (creating 100,000 takes a while).
-  const firstDue = startAt + 2_000 + Math.round(count * 0.3);
+  const firstDue = startAt + 2_000 + Math.round(count * 0.5);
   log(`release: ${count} tasks due at random times over ${spreadS} s ...`);
   const errors: Record<string, number> = {};
   const requests = Array.from({ length: count }, () => {
