@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 /** Where bench/ lives in the source tree, whether this runs from bench/ or dist/bench/. */
 export const BENCH_SOURCE_DIR = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'bench') : __dirname;
 
-export const PHASES = ['throughput', 'latency', 'history', 'release', 'cross-server'] as const;
-/** Phases run when --phases is not given (cross-server starts a second server, so it is asked for by name). */
+export const PHASES = ['throughput', 'latency', 'history', 'release', 'cross-server', 'streams', 'backlog'] as const;
+/** Phases run when --phases is not given (cross-server, streams and backlog start servers of their own and take minutes at full size, so they are asked for by name). */
 export const DEFAULT_PHASES = ['throughput', 'latency', 'history', 'release'];
 export type Phase = (typeof PHASES)[number];
 export const CREATE_MODES = ['batched', 'single'] as const;
@@ -44,6 +44,25 @@ export interface BenchOptions {
   output: string;
   /** Longest wait for the tasks of a phase to finish after its last CreateTask. */
   drainTimeoutS: number;
+  /** Where the server keeps its state: a fresh MySQL database, or a fresh SQLite file (the embedded default). */
+  store: 'mysql' | 'sqlite';
+  /** Release phase: SCHEDULED tasks (0: a fifth of --rate x --latency-duration). */
+  releaseTasks: number;
+  /** Release phase: seconds their due times spread over (0: --latency-duration). */
+  releaseSpreadS: number;
+  /** Streams phase: idle agent streams. */
+  streams: number;
+  /** Streams phase: agent streams per HTTP/2 connection (0: 1, or as few as the open-file limits allow). */
+  streamsPerConnection: number;
+  /** Streams and backlog phases: at least this many stream-client processes. */
+  streamProcesses: number;
+  /** Streams phase: seconds the server's CPU at rest is measured over. */
+  restSeconds: number;
+  /** Backlog phase: tasks stored before the restart, finished and WAITING. */
+  backlogTasks: number;
+  /** Backlog phase: of those, WAITING, spread over --backlog-consumers. */
+  backlogWaiting: number;
+  backlogConsumers: number;
 }
 
 export const BENCH_USAGE = `npm run bench -- [flags]      (or: node dist/bench/run.js [flags])
@@ -80,7 +99,26 @@ and resource use. Every flag also reads an environment variable.
   --cpu-prof DIR        BENCH_CPU_PROF           profile the server and agents processes (node --cpu-prof)
                                                  into DIR and print the top functions by self time
   --output FILE         BENCH_OUTPUT             JSON report (bench/results/latest.json)
-  --drain-timeout S     BENCH_DRAIN_TIMEOUT      longest wait for a phase's tasks to finish (120)`;
+  --drain-timeout S     BENCH_DRAIN_TIMEOUT      longest wait for a phase's tasks to finish (120)
+  --store mysql|sqlite  BENCH_STORE              the server's store: a fresh MySQL database or a fresh SQLite
+                                                 file, the embedded default (mysql)
+  --release-tasks N     BENCH_RELEASE_TASKS      release: SCHEDULED tasks (a fifth of rate x latency-duration)
+  --release-spread S    BENCH_RELEASE_SPREAD     release: seconds their due times spread over (latency-duration)
+
+  Phases asked for by name (each on its own database and server process):
+  streams   N idle agent streams from separate processes over 127.0.0.2..9 connect at once;
+            reports the time until all are welcomed, server RSS, server CPU at rest
+  --streams N           BENCH_STREAMS            idle agent streams (50000)
+  --streams-per-connection N  BENCH_STREAMS_PER_CONNECTION  streams multiplexed per HTTP/2 connection
+                                                 (0 = one each, or as few as the open-file limits allow)
+  --stream-processes N  BENCH_STREAM_PROCESSES   stream-client processes, at least (4)
+  --rest-seconds S      BENCH_REST_SECONDS       how long CPU at rest is measured (30)
+  backlog   stores finished + WAITING tasks, restarts the server (time until Health SERVING and a
+            CreateTask answered), then the WAITING tasks' consumers connect and drain them
+            (throughput, and whether each consumer got its tasks oldest first)
+  --backlog-tasks N     BENCH_BACKLOG_TASKS      tasks stored, finished and WAITING (1000000)
+  --backlog-waiting N   BENCH_BACKLOG_WAITING    of which WAITING (100000)
+  --backlog-consumers N BENCH_BACKLOG_CONSUMERS  consumers the WAITING tasks are for (1000)`;
 
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -103,6 +141,16 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       'cpu-prof': { type: 'string' },
       output: { type: 'string' },
       'drain-timeout': { type: 'string' },
+      store: { type: 'string' },
+      'release-tasks': { type: 'string' },
+      'release-spread': { type: 'string' },
+      streams: { type: 'string' },
+      'streams-per-connection': { type: 'string' },
+      'stream-processes': { type: 'string' },
+      'rest-seconds': { type: 'string' },
+      'backlog-tasks': { type: 'string' },
+      'backlog-waiting': { type: 'string' },
+      'backlog-consumers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,6 +170,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   const creates = values.creates ?? env.BENCH_CREATES ?? 'batched';
   if (!(CREATE_MODES as readonly string[]).includes(creates)) throw new Error(`--creates (BENCH_CREATES) must be one of ${CREATE_MODES.join(', ')}, not "${creates}"`);
   const cpuProf = values['cpu-prof'] ?? env.BENCH_CPU_PROF ?? '';
+  const store = values.store ?? env.BENCH_STORE ?? 'mysql';
+  if (store !== 'mysql' && store !== 'sqlite') throw new Error(`--store (BENCH_STORE) must be mysql or sqlite, not "${store}"`);
   return {
     durationS: num('duration', values.duration, 'BENCH_DURATION', 15, 0.1, false),
     warmupS: num('warmup', values.warmup, 'BENCH_WARMUP', 3, 0, false),
@@ -140,5 +190,15 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     cpuProfDir: cpuProf ? path.resolve(cpuProf) : null,
     output: path.resolve(values.output ?? env.BENCH_OUTPUT ?? path.join(BENCH_SOURCE_DIR, 'results', 'latest.json')),
     drainTimeoutS: num('drain-timeout', values['drain-timeout'], 'BENCH_DRAIN_TIMEOUT', 120, 1, false),
+    store,
+    releaseTasks: num('release-tasks', values['release-tasks'], 'BENCH_RELEASE_TASKS', 0, 0),
+    releaseSpreadS: num('release-spread', values['release-spread'], 'BENCH_RELEASE_SPREAD', 0, 0, false),
+    streams: num('streams', values.streams, 'BENCH_STREAMS', 50_000, 1),
+    streamsPerConnection: num('streams-per-connection', values['streams-per-connection'], 'BENCH_STREAMS_PER_CONNECTION', 0, 0),
+    streamProcesses: num('stream-processes', values['stream-processes'], 'BENCH_STREAM_PROCESSES', 4, 1),
+    restSeconds: num('rest-seconds', values['rest-seconds'], 'BENCH_REST_SECONDS', 30, 1, false),
+    backlogTasks: num('backlog-tasks', values['backlog-tasks'], 'BENCH_BACKLOG_TASKS', 1_000_000, 1),
+    backlogWaiting: num('backlog-waiting', values['backlog-waiting'], 'BENCH_BACKLOG_WAITING', 100_000, 1),
+    backlogConsumers: num('backlog-consumers', values['backlog-consumers'], 'BENCH_BACKLOG_CONSUMERS', 1000, 1),
   };
 }

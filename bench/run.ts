@@ -49,10 +49,13 @@ import { DbMeter, MachineMeter, type DbUsage, type MachineUsage } from './dbstat
 import { findDatabasePid, round, UsageMeter, type ProcessUsage } from './procstat';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
 import type { AgentsProcessMessage, StartMessage } from './agents';
+import { backlogPhase, streamsPhase, type ScaleHarness } from './scale-phases';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'taskplane.js');
 const AGENTS_MAIN = path.resolve(__dirname, 'agents.js');
 const UNFINISHED = ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING'];
+/** Phases that run on a database and server of their own (bench/scale-phases.ts). */
+const SCALE_PHASES: readonly string[] = ['streams', 'backlog'];
 
 // ---------------------------------------------------------------- utilities
 
@@ -130,6 +133,8 @@ async function stopChild(child: ChildProcess, graceMs: number, signal: NodeJS.Si
 /** Set when the server or the agents process dies unexpectedly: every loop stops and the bench fails. */
 let fatal: Error | null = null;
 let childrenExpectedToExit = false;
+/** Children stopped on purpose before the end (a phase's own server). */
+const stoppedOnPurpose = new WeakSet<ChildProcess>();
 
 function checkFatal(): void {
   if (fatal) throw fatal;
@@ -137,7 +142,7 @@ function checkFatal(): void {
 
 function watchChild(name: string, child: ChildProcess, output: OutputTail): void {
   child.once('exit', (code, signal) => {
-    if (!childrenExpectedToExit && !fatal) fatal = new Error(`the ${name} process exited unexpectedly (code ${code}, signal ${signal}):\n${output.text()}`);
+    if (!childrenExpectedToExit && !stoppedOnPurpose.has(child) && !fatal) fatal = new Error(`the ${name} process exited unexpectedly (code ${code}, signal ${signal}):\n${output.text()}`);
   });
 }
 
@@ -174,8 +179,9 @@ interface BenchDatabase {
   knex: Knex;
   /** Connection ids of the reader, left out of the connection samples. */
   readerIds: Set<number>;
-  /** A connection without a default database, for server-wide status and samples. */
-  monitor: Knex;
+  /** A connection without a default database, for server-wide status and samples (MySQL only). */
+  monitor: Knex | null;
+  dialect: 'mysql' | 'sqlite';
 }
 
 function mysqlConnection(serverUrl: string, database?: string) {
@@ -225,7 +231,7 @@ async function createBenchDatabase(mysqlUrl: string, cleanup: Cleanup): Promise<
   cleanup.add('close bench database reader', () => knex.destroy());
   const monitor = knexFactory({ client: 'mysql2', connection: mysqlConnection(mysqlUrl), pool: { min: 0, max: 1 } });
   cleanup.add('close bench database monitor', () => monitor.destroy());
-  return { name, url: `${mysqlUrl}/${name}`, knex, readerIds, monitor };
+  return { name, url: `${mysqlUrl}/${name}`, knex, readerIds, monitor, dialect: 'mysql' };
 }
 
 async function count(knex: Knex, query: Knex.QueryBuilder): Promise<number> {
@@ -233,7 +239,12 @@ async function count(knex: Knex, query: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
+async function databaseSettings(db: BenchDatabase): Promise<Record<string, string>> {
+  const knex = db.knex;
+  if (db.dialect === 'sqlite') {
+    const [row] = (await knex.raw('SELECT sqlite_version() AS v')) as Array<{ v: string }>;
+    return { version: `SQLite ${row.v}`, synchronous: 'FULL', journal_mode: 'WAL' };
+  }
   const out: Record<string, string> = {};
   const [[v]] = (await knex.raw('SELECT VERSION() AS v')) as [[{ v: string }]];
   out.version = v.v;
@@ -244,10 +255,40 @@ async function databaseSettings(knex: Knex): Promise<Record<string, string>> {
   return out;
 }
 
+/** A fresh database for the bench (MySQL, or the SQLite file the server embeds by default); removed by `cleanup`. */
+async function newBenchDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<BenchDatabase> {
+  if (opts.store === 'mysql') return createBenchDatabase(opts.mysqlUrl, cleanup);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-bench-sqlite-'));
+  cleanup.add(`remove ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const url = `sqlite://${path.join(dir, 'taskplane.db')}`;
+  // Migrated first, so the bench's reader and the server open the same schema.
+  const store = openDatabase(url);
+  cleanup.add('close bench SQLite reader', () => store.close());
+  await migrateToLatest(store);
+  return { name: dir, url, knex: store.knex, readerIds: new Set(), monitor: null, dialect: 'sqlite' };
+}
+
+function scaleHarness(opts: BenchOptions, cleanup: Cleanup): ScaleHarness {
+  return {
+    opts,
+    newDatabase: () => newBenchDatabase(opts, cleanup),
+    // Never the README's port: a phase starts and stops servers, and another may have taken it meanwhile.
+    startServer: (db) => startServer(opts, db, cleanup, false),
+    stopServer: async (server) => {
+      stoppedOnPurpose.add(server.child);
+      await stopChild(server.child, 30_000);
+    },
+    addCleanup: (name, run) => cleanup.add(name, run),
+    log,
+  };
+}
+
 // ------------------------------------------------------------------ server
 
 interface ServerProcess {
   child: ChildProcess;
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number;
   address: string;
   /** The server's Prometheus endpoint. */
   metricsUrl: string;
@@ -256,7 +297,7 @@ interface ServerProcess {
   output: OutputTail;
 }
 
-async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Cleanup): Promise<ServerProcess> {
+async function startServer(opts: BenchOptions, db: { url: string }, cleanup: Cleanup, readmePort = true): Promise<ServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   // As an operator would: migrate, bootstrap an admin token, then start the server.
@@ -271,7 +312,8 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, 'server')] : [];
   // No create rate limit: the bench measures the task path, and one token drives it all.
   // The README's port if it is free, so `curl 127.0.0.1:8080/metrics` watches the bench.
-  const httpAddress = `127.0.0.1:${(await portIsFree(8080)) ? 8080 : await freePort()}`;
+  const httpAddress = `127.0.0.1:${readmePort && (await portIsFree(8080)) ? 8080 : await freePort()}`;
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...execArgv, CLI, 'server', '--listen', address, '--http-listen', httpAddress, '--database-url', db.url, '--migrate', '--create-rate-limit', '0'], {
     env: { ...process.env, TASKPLANE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -296,7 +338,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
             return;
           } catch (err) {
             if (Date.now() > deadline) throw new Error(`the server at ${address} did not answer within 60 s: ${(err as Error).message}\n${output.text()}`);
-            await sleep(100);
+            await sleep(20);
           }
         }
       })(),
@@ -306,7 +348,7 @@ async function startServer(opts: BenchOptions, db: BenchDatabase, cleanup: Clean
     exitedEarly.catch(() => {});
   }
   watchChild('server', child, output);
-  return { child, address, token, metricsUrl: `http://${httpAddress}/metrics`, output };
+  return { child, spawnedAt, address, token, metricsUrl: `http://${httpAddress}/metrics`, output };
 }
 
 // ------------------------------------------------------------------ agents
@@ -554,7 +596,7 @@ interface PhaseUsage {
   /** Per process; 100% = one core busy for the whole interval. */
   processes: Record<string, ProcessUsage>;
   machine: MachineUsage;
-  database: DbUsage;
+  database: DbUsage | null;
   responsiveness: Awaited<ReturnType<ResponsivenessProbe['stop']>>;
 }
 
@@ -563,18 +605,19 @@ class PhaseMeter {
   private constructor(
     private readonly processes: UsageMeter,
     private readonly machine: MachineMeter,
-    private readonly database: DbMeter,
+    /** MySQL's counters and connection samples; SQLite has none to read from outside. */
+    private readonly database: DbMeter | null,
     private readonly probe: ResponsivenessProbe,
   ) {}
   static async start(db: BenchDatabase, pids: Record<string, number | null>, serverAddress: string): Promise<PhaseMeter> {
-    const database = await DbMeter.start(db.monitor, db.name, db.readerIds);
+    const database = db.monitor ? await DbMeter.start(db.monitor, db.name, db.readerIds) : null;
     return new PhaseMeter(new UsageMeter(pids), new MachineMeter(), database, new ResponsivenessProbe(serverAddress));
   }
   async stop(): Promise<PhaseUsage> {
     const processes = this.processes.stop();
     const machine = this.machine.stop();
     const responsiveness = await this.probe.stop();
-    return { processes, machine, database: await this.database.stop(), responsiveness };
+    return { processes, machine, database: this.database ? await this.database.stop() : null, responsiveness };
   }
 }
 
@@ -724,7 +767,7 @@ function counters(text: string): Map<string, number> {
  * count once, so these are lower bounds.)
  */
 async function transactionGrouping(db: BenchDatabase, from: number, to: number) {
-  const [[row]] = (await db.knex.raw(
+  const answer = await db.knex.raw(
     `SELECT COUNT(*) AS tasks,
             COUNT(DISTINCT create_time) AS creates,
             (SELECT COUNT(DISTINCT e.event_time)
@@ -734,7 +777,9 @@ async function transactionGrouping(db: BenchDatabase, from: number, to: number) 
             COUNT(DISTINCT end_time) AS replies
        FROM tasks WHERE create_time >= ? AND create_time < ?`,
     [from, to, from, to],
-  )) as [[Record<string, number>]];
+  );
+  // mysql2 answers [rows, fields]; better-sqlite3 the rows.
+  const row = (db.dialect === 'mysql' ? answer[0][0] : answer[0]) as Record<string, number>;
   const tasks = Number(row.tasks) || 1;
   const per = (n: number) => ({ transactions: Number(n), tasksPerTransaction: round(tasks / Math.max(1, Number(n)), 1) });
   return { tasks: Number(row.tasks), createTransactions: per(row.creates), dispatchClaims: per(row.claims), acceptSettlements: per(row.accepts), replySettlements: per(row.replies) };
@@ -929,11 +974,13 @@ async function crossServerPhase({ opts, db, load, pids, serverAddress }: PhaseCo
  * then run, so the release happens under a realistic background load.
  */
 async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContext) {
-  const count = Math.round(opts.rate * opts.latencyDurationS * 0.2);
-  const spreadMs = opts.latencyDurationS * 1000;
+  const count = opts.releaseTasks || Math.round(opts.rate * opts.latencyDurationS * 0.2);
+  const spreadS = opts.releaseSpreadS || opts.latencyDurationS;
+  const spreadMs = spreadS * 1000;
   const startAt = Date.now();
-  const firstDue = startAt + 2_000;
-  log(`release: ${count} tasks due at random times over ${opts.latencyDurationS} s ...`);
+  // Every task is created before the first falls due (creating 100,000 takes a while).
+  const firstDue = startAt + 2_000 + Math.round(count * 0.5);
+  log(`release: ${count} tasks due at random times over ${spreadS} s ...`);
   const errors: Record<string, number> = {};
   const requests = Array.from({ length: count }, () => {
     const due = firstDue + Math.floor(Math.random() * spreadMs);
@@ -957,12 +1004,14 @@ async function releasePhase({ opts, db, load, pids, serverAddress }: PhaseContex
     .select(db.knex.raw('task_events.event_time - tasks.not_before_time AS lag'))
     .where('task_events.state', 'WAITING')
     .where('tasks.create_time', '>=', startAt)
-    .whereNotNull('tasks.not_before_time');
+    .whereNotNull('tasks.not_before_time')
+    // One created after its due time was never SCHEDULED: its lag would be the create's, not the release's.
+    .whereRaw('tasks.create_time < tasks.not_before_time');
   const lags = rows.map((r: { lag: number }) => Number(r.lag));
   const states = await statesOf(db, (q) => q.where('create_time', '>=', startAt).whereNotNull('not_before_time'));
   return {
     tasks: count,
-    spreadSeconds: opts.latencyDurationS,
+    spreadSeconds: spreadS,
     releaseLagMs: percentiles(lags),
     releasedEarly: lags.filter((l) => l < 0).length,
     createErrors: errors,
@@ -1050,15 +1099,16 @@ function usageLines(usage: PhaseUsage, tasks: number): string[] {
   );
   const m = usage.machine;
   lines.push(`    machine  ${m.busyPercentOfAllCores}% of all ${os.cpus().length} cores busy (user ${m.userPercent}%, system ${m.systemPercent}%, irq+softirq ${m.irqPercent}%, steal ${m.stealPercent}%), iowait ${m.iowaitPercent}%`);
+  const rs = usage.responsiveness;
+  lines.push(
+    `    server responsiveness: Health/Check round trip p50 ${rs.healthCheckRttMs.p50} ms, p99 ${rs.healthCheckRttMs.p99} ms, max ${rs.healthCheckRttMs.max} ms (n=${rs.healthCheckRttMs.count}${rs.failures ? `, ${rs.failures} failed` : ''}); bench event-loop delay p99 ${rs.benchEventLoopDelayMs.p99} ms`,
+  );
   const d = usage.database;
+  if (!d) return lines; // SQLite: no counters to read from outside the server
   const per = (name: string) => (tasks > 0 ? round(d.totals[name] / tasks, 2) : NaN);
   lines.push(
     `    MySQL    ${d.perSecond.Questions} statements/s (${per('Questions')} per task: select ${per('Com_select')}, insert ${per('Com_insert')}, update ${per('Com_update')}, commit ${per('Com_commit')}), ` +
       `fsyncs ${d.perSecond.Innodb_data_fsyncs}/s, row lock waits ${d.totals.Innodb_row_lock_waits} (${d.totals.Innodb_row_lock_time} ms), deadlocks ${d.totals.Innodb_deadlocks}, rollbacks ${d.totals.Com_rollback}`,
-  );
-  const rs = usage.responsiveness;
-  lines.push(
-    `    server responsiveness: Health/Check round trip p50 ${rs.healthCheckRttMs.p50} ms, p99 ${rs.healthCheckRttMs.p99} ms, max ${rs.healthCheckRttMs.max} ms (n=${rs.healthCheckRttMs.count}${rs.failures ? `, ${rs.failures} failed` : ''}); bench event-loop delay p99 ${rs.benchEventLoopDelayMs.p99} ms`,
   );
   const c = d.connections;
   lines.push(`    server's DB connections (avg of ${c.samples} samples): ${c.open} open, ${c.executing} executing (max ${c.maxExecuting}), ${c.idleInTransaction} idle in an open transaction, ${c.waitingForRowLock} waiting for a row lock`);
@@ -1089,6 +1139,21 @@ function nonEmpty(o: Record<string, number>): string {
 
 function printPhase(name: string, r: any): void {
   log();
+  if (name === 'streams') {
+    log(`== streams (${r.streams} idle agent streams, ${r.connections} connections of ${r.streamsPerConnection}, from ${r.clientProcesses} processes over ${r.sourceAddresses.length} source addresses)`);
+    log(`  all connect at once: ${r.welcomed} welcomed (${r.retries} retries after a refusal), ${r.failed} failed, in ${r.connectAllSeconds} s (server CPU ${r.serverCpuSecondsDuringStorm} s)${r.firstFailure ? `; first refusal: ${r.firstFailure}` : ''}`);
+    log(`  server RSS ${r.serverAtRest.rssMb} MB with them (peak ${r.serverAtRest.peakRssMb} MB; ${r.serverRssBeforeMb} MB before: ${r.serverRssPerStreamKb} KiB per stream)`);
+    log(`  server CPU at rest over ${r.serverAtRest.seconds} s, heartbeats on: ${r.serverAtRest.cpuPercentOfOneCore}% of one core; streams ended meanwhile: ${r.streamsEndedDuringRest}`);
+    return;
+  }
+  if (name === 'backlog') {
+    log(`== backlog (${r.storedTasks} tasks stored: ${r.finishedTasks} finished, ${r.waitingTasks} WAITING for ${r.consumers} consumers)`);
+    log(`  restart: Health SERVING ${r.restart.healthServingS} s, first CreateTask answered ${r.restart.createTaskAnsweredS} s after the process started`);
+    log(`           with nothing stored (same run): Health SERVING ${r.restartWithNothingStored.healthServingS} s, CreateTask answered ${r.restartWithNothingStored.createTaskAnsweredS} s`);
+    log(`  drain: ${r.drainTasksPerSecond} tasks/s (${r.waitingTasks} in ${r.drainSeconds} s from the first connect; server ${r.serverCpuPercentOfOneCoreDuringDrain}% of a core)`);
+    log(`  oldest first per consumer: ${r.orderCheck.oldestFirst ? 'YES' : 'NO'} (${r.orderCheck.tasksOutOfOrder} out of order, ${r.orderCheck.tasksMissingOrExtra} missing or extra)   final states: ${nonEmpty(r.finalStates)}`);
+    return;
+  }
   if (name === 'throughput') {
     log(`== throughput (closed loop, ${r.inFlight} CreateTask in flight, ${r.measuredSeconds} s measured)`);
     log(`  end-to-end:  ${r.tasksPerSecond} tasks/s reached SUCCEEDED inside the window (${r.succeededInWindow} tasks; per second min ${r.completionsPerSecondMin}, max ${r.completionsPerSecondMax})`);
@@ -1102,9 +1167,9 @@ function printPhase(name: string, r: any): void {
         `${g.dispatchClaims.transactions} dispatch claims (${g.dispatchClaims.tasksPerTransaction} each), ${g.acceptSettlements.transactions} accept settlements (${g.acceptSettlements.tasksPerTransaction} each), ` +
         `${g.replySettlements.transactions} reply settlements (${g.replySettlements.tasksPerTransaction} each)`,
     );
-    const commits = r.usage.database.totals.Com_commit;
+    const commits = r.usage.database?.totals.Com_commit ?? NaN;
     const stamped = g.createTransactions.transactions + g.dispatchClaims.transactions + g.acceptSettlements.transactions + g.replySettlements.transactions;
-    log(`  MySQL counted ${commits} commits in the window: ${Math.max(0, commits - stamped)} of them left no timestamp on any task (transactions that changed no task, e.g. dispatch claims that found nothing)`);
+    if (r.usage.database) log(`  MySQL counted ${commits} commits in the window: ${Math.max(0, commits - stamped)} of them left no timestamp on any task (transactions that changed no task, e.g. dispatch claims that found nothing)`);
     const sc = r.scrape;
     log(`  GET /metrics once a second under this load: ${pct(sc.scrapeMs)}, ${Math.round(sc.bodyBytes / 1024)} KiB${sc.failures ? `, ${sc.failures} failed` : ''}; between the first and last scrape taskplane_tasks_created_total moved by ${sc.createdTotalMoved}, SUCCEEDED bench.noop by ${sc.succeededTotalMoved}`);
   } else if (name === 'latency') {
@@ -1192,69 +1257,9 @@ async function main(): Promise<number> {
   let server: ServerProcess | null = null;
   let agents: AgentsProcess | null = null;
   try {
-    const db = await createBenchDatabase(opts.mysqlUrl, cleanup);
-    const dbSettings = await databaseSettings(db.knex);
-    report.environment = {
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGb: round(os.totalmem() / 2 ** 30, 1),
-      git: gitState(),
-      database: dbSettings,
-    };
-    log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})`);
-    const git = gitState();
-    log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
-    server = await startServer(opts, db, cleanup);
-    log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
-
-    const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { token: server!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
-    cleanup.add('close clients', async () => clients.forEach((c) => c.close()));
-    const consumerIds = Array.from({ length: opts.consumers }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
-    const credentials: Array<{ consumerId: string; token: string }> = [];
-    for (let i = 0; i < consumerIds.length; i += 16) {
-      const part = await Promise.all(
-        consumerIds.slice(i, i + 16).map(async (consumerId) => {
-          const res = await call(clients[0].consumers, 'registerConsumer', { consumerId, labels: { bench: 'true' } });
-          return { consumerId, token: res.credential };
-        }),
-      );
-      credentials.push(...part);
-    }
-    agents = await startAgents(opts, server, credentials, cleanup);
-    await waitForAgentsOnline(db, opts.consumers, agents);
-    log(`agents pid ${agents.child.pid}: ${opts.consumers} agents connected`);
-
-    const idleProbe = new ResponsivenessProbe(server.address);
-    await sleep(1_500);
-    const idle = await idleProbe.stop();
-    report.idleResponsiveness = idle;
-    log(`idle server: Health/Check round trip p50 ${idle.healthCheckRttMs.p50} ms, p99 ${idle.healthCheckRttMs.p99} ms`);
-    // The cross-server phase's second server: it holds no agents, so every task created on it is for a stream on A.
-    let clientsB: TaskplaneClients[] = [];
-    let serverB: ServerProcess | null = null;
-    if (opts.phases.includes('cross-server')) {
-      serverB = await startServer(opts, db, cleanup);
-      log(`server B pid ${serverB.child.pid} at ${serverB.address}`);
-      clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
-      cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
-    }
-    const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, mysql: findDatabasePid(), bench: process.pid };
-    if (serverB) pids.serverB = serverB.child.pid ?? null;
-    const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0, creates: opts.creates }, pids };
     const phases: Record<string, unknown> = {};
     report.phases = phases;
-    for (const phase of opts.phases) {
-      const result =
-        phase === 'throughput'
-          ? await throughputPhase(ctx)
-          : phase === 'latency'
-            ? await latencyPhase(ctx)
-            : phase === 'history'
-              ? await historyPhase(ctx)
-              : phase === 'cross-server'
-                ? await crossServerPhase(ctx, clientsB)
-                : await releasePhase(ctx);
+    const recordPhase = (phase: string, result: unknown) => {
       phases[phase] = result;
       printPhase(phase, result);
       if (phase === 'history' && !(result as { exactlyOnce: boolean }).exactlyOnce) failures.push('history: the number of packages_installed history rows does not equal the number of SUCCEEDED packages.install tasks');
@@ -1263,6 +1268,96 @@ async function main(): Promise<number> {
       if (bad.length) failures.push(`${phase}: tasks that did not succeed: ${bad.map(([s, n]) => `${s}=${n}`).join(' ')}`);
       const errs = (result as { createErrors: Record<string, number> }).createErrors;
       if (Object.keys(errs).length) failures.push(`${phase}: CreateTask errors: ${nonEmpty(errs)}`);
+      const r = result as { failed?: number; streamsEndedDuringRest?: number; orderCheck?: { oldestFirst: boolean }; connectFailures?: number };
+      if (r.failed) failures.push(`${phase}: ${r.failed} streams were not welcomed`);
+      if (r.streamsEndedDuringRest) failures.push(`${phase}: ${r.streamsEndedDuringRest} streams ended while idle (heartbeats not kept?)`);
+      if (r.connectFailures) failures.push(`${phase}: ${r.connectFailures} consumers could not connect`);
+      if (r.orderCheck && !r.orderCheck.oldestFirst) failures.push(`${phase}: a consumer was sent its tasks out of order, or not all of them`);
+    };
+    const mainPhases = opts.phases.filter((p) => !SCALE_PHASES.includes(p));
+    if (mainPhases.length > 0) {
+      const db = await newBenchDatabase(opts, cleanup);
+      const dbSettings = await databaseSettings(db);
+      report.environment = {
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: round(os.totalmem() / 2 ** 30, 1),
+        git: gitState(),
+        database: dbSettings,
+      };
+      log(`taskplane bench: ${opts.consumers} consumers x concurrency ${opts.concurrency}, ${os.cpus().length} CPUs, ${dbSettings.version} ${db.dialect === 'mysql' ? ` (innodb_flush_log_at_trx_commit=${dbSettings.innodb_flush_log_at_trx_commit})` : ' (synchronous=FULL, WAL)'}`);
+      const git = gitState();
+      log(`database ${db.name}${git ? `; code at ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted changes` : ''}` : ''}`);
+      server = await startServer(opts, db, cleanup);
+      log(`server pid ${server.child.pid} at ${server.address}; its metrics at ${server.metricsUrl}`);
+
+      const clients = Array.from({ length: opts.clientChannels }, () => connect(server!.address, { token: server!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
+      cleanup.add('close clients', async () => clients.forEach((c) => c.close()));
+      const consumerIds = Array.from({ length: opts.consumers }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
+      const credentials: Array<{ consumerId: string; token: string }> = [];
+      for (let i = 0; i < consumerIds.length; i += 16) {
+        const part = await Promise.all(
+          consumerIds.slice(i, i + 16).map(async (consumerId) => {
+            const res = await call(clients[0].consumers, 'registerConsumer', { consumerId, labels: { bench: 'true' } });
+            return { consumerId, token: res.credential };
+          }),
+        );
+        credentials.push(...part);
+      }
+      agents = await startAgents(opts, server, credentials, cleanup);
+      await waitForAgentsOnline(db, opts.consumers, agents);
+      log(`agents pid ${agents.child.pid}: ${opts.consumers} agents connected`);
+
+      const idleProbe = new ResponsivenessProbe(server.address);
+      await sleep(1_500);
+      const idle = await idleProbe.stop();
+      report.idleResponsiveness = idle;
+      log(`idle server: Health/Check round trip p50 ${idle.healthCheckRttMs.p50} ms, p99 ${idle.healthCheckRttMs.p99} ms`);
+      // The cross-server phase's second server: it holds no agents, so every task created on it is for a stream on A.
+      let clientsB: TaskplaneClients[] = [];
+      let serverB: ServerProcess | null = null;
+      if (opts.phases.includes('cross-server')) {
+        serverB = await startServer(opts, db, cleanup);
+        log(`server B pid ${serverB.child.pid} at ${serverB.address}`);
+        clientsB = Array.from({ length: opts.clientChannels }, () => connect(serverB!.address, { token: serverB!.token, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }));
+        cleanup.add('close clients of B', async () => clientsB.forEach((c) => c.close()));
+      }
+      const pids: Record<string, number | null> = { server: server.child.pid ?? null, agents: agents.child.pid ?? null, ...(db.dialect === 'mysql' ? { mysql: findDatabasePid() } : {}), bench: process.pid };
+      if (serverB) pids.serverB = serverB.child.pid ?? null;
+      const ctx: PhaseContext = { serverAddress: server.address, metricsUrl: server.metricsUrl, opts, db, load: { clients, consumerIds, next: 0, creates: opts.creates }, pids };
+      for (const phase of mainPhases) {
+        const result =
+          phase === 'throughput'
+            ? await throughputPhase(ctx)
+            : phase === 'latency'
+              ? await latencyPhase(ctx)
+              : phase === 'history'
+                ? await historyPhase(ctx)
+                : phase === 'cross-server'
+                  ? await crossServerPhase(ctx, clientsB)
+                  : await releasePhase(ctx);
+        recordPhase(phase, result);
+      }
+    }
+    // Phases at fleet scale: each starts its own database and server, after the shared server is stopped.
+    const scalePhases = opts.phases.filter((p) => SCALE_PHASES.includes(p));
+    if (scalePhases.length > 0) {
+      report.environment ??= { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), git: gitState(), store: opts.store };
+      if (agents) {
+        stoppedOnPurpose.add(agents.child);
+        await agents.stop();
+      }
+      if (server) {
+        stoppedOnPurpose.add(server.child);
+        await stopChild(server.child, 30_000);
+      }
+      const harness = scaleHarness(opts, cleanup);
+      for (const phase of scalePhases) {
+        log(`\n${phase}: starting on its own ${opts.store} database and server ...`);
+        const result = phase === 'streams' ? await streamsPhase(harness) : await backlogPhase(harness);
+        recordPhase(phase, result);
+      }
     }
   } catch (err) {
     failures.push(`bench failed: ${(err as Error)?.stack ?? err}`);

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
+import { AdmissionGate } from './agents/admission-gate';
 import { LOADER_OPTIONS, loadPackageDefinition, loadTaskplaneProtos, PROTO_FILES } from '../protos/loader';
 import { systemClock, type Clock } from './clock';
 import { ConsumerManager } from './consumers/consumer-manager';
@@ -66,9 +67,11 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   watchPollMs?: number;
   /** Agent stream tuning (see AgentHubOptions). */
-  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends' | 'lastSeenIntervalMs'>>;
+  agents?: Partial<Pick<AgentHubOptions, 'heartbeatIntervalMs' | 'livenessTimeoutMs' | 'acceptTimeoutMs' | 'pollIntervalMs' | 'progressIntervalMs' | 'maxUnacceptedSends' | 'lastSeenIntervalMs' | 'sweepSlice'>>;
   /** Messages held for an agent that does not read its stream before it is cut off (default 4096). */
   agentStreamQueueLimit?: number;
+  /** Agent streams admitted at once, and waiting their turn before more are refused (default 64 and 4096: AdmissionGate). */
+  agentAdmission?: { maxActive: number; maxWaiting: number };
   /** A held task whose agent has not answered a stop request within this ends FAILED, OutcomeUnknown (default 1 h). */
   abandonAfterMs?: number;
   /** Methods with argument checks and success hooks; default: the built-in packages.* methods. */
@@ -249,7 +252,7 @@ export class TaskplaneServer {
       // Every method of every service has a rule in server/grpc/permission-table.ts, or the server does not start.
       addGuardedService(grpcServer, v1.TaskService.service, taskServiceHandlers(tasks, edge('TaskService')) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.ConsumerService.service, consumerServiceHandlers(consumers, new ConsumerTimeline(db.knex, clock, consumers, schedules, pageTokens), edge('ConsumerService')) as grpc.UntypedServiceImplementation);
-      addGuardedService(grpcServer, v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, audit, clock, { maxQueuedPerStream: options.agentStreamQueueLimit }) as grpc.UntypedServiceImplementation);
+      addGuardedService(grpcServer, v1.AgentService.service, agentServiceHandlers(agents, consumers, logger, audit, clock, { maxQueuedPerStream: options.agentStreamQueueLimit, admission: options.agentAdmission && new AdmissionGate(options.agentAdmission.maxActive, options.agentAdmission.maxWaiting) }) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.ScheduleService.service, scheduleServiceHandlers(schedules, edge('ScheduleService')) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.TokenService.service, tokenServiceHandlers(tokens, edge('TokenService')) as grpc.UntypedServiceImplementation);
       addGuardedService(grpcServer, v1.AuditService.service, auditServiceHandlers(audit, edge('AuditService')) as grpc.UntypedServiceImplementation);

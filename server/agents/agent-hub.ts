@@ -14,6 +14,7 @@ import { ReportBudget } from './report-budget';
 import { NO_METRICS, type AgentReportKind, type Metrics } from '../metrics';
 import type { ReportOutcome } from '../tasks/settlement';
 import { proofHolds, type AgentProof } from '../consumers/credentials';
+import { SweepSlices } from '../sweep-slices';
 
 /** What an agent sends, decoded and within limits by the transport. */
 export type MessageFromAgent =
@@ -55,6 +56,8 @@ export interface AgentHubOptions {
   metrics?: Metrics;
   /** False while this server holds no lease (server/cluster/server-lease.ts): new streams are refused. */
   admitting?: () => boolean;
+  /** Streams the fence check and the dispatcher's poll look at per tick (default DEFAULT_SWEEP_SLICE). */
+  sweepSlice?: number;
 }
 
 /** What one stream's reports may cost: each agent's budget grows with its concurrency. */
@@ -88,8 +91,10 @@ export class AgentHub implements SessionDirectory {
   readonly heartbeatIntervalMs: number;
   readonly livenessTimeoutMs: number;
   private readonly metrics: Metrics;
+  private readonly fenceSweep: SweepSlices;
 
   constructor(private readonly options: AgentHubOptions) {
+    this.fenceSweep = new SweepSlices(options.sweepSlice);
     this.metrics = options.metrics ?? NO_METRICS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
@@ -103,6 +108,7 @@ export class AgentHub implements SessionDirectory {
       acceptTimeoutMs: options.acceptTimeoutMs,
       maxUnacceptedSends: options.maxUnacceptedSends,
       pollIntervalMs: options.pollIntervalMs,
+      sweepSlice: options.sweepSlice,
       metrics: this.metrics,
     });
     this.heartbeatTimer = setInterval(() => this.heartbeatAndLiveness(), Math.min(this.heartbeatIntervalMs, this.livenessTimeoutMs / 3));
@@ -128,10 +134,10 @@ export class AgentHub implements SessionDirectory {
   /**
    * Takes an authenticated stream: it becomes its consumer's one live
    * stream (here and, through the fence in the store, on every other
-   * server), is welcomed, and is given what it is owed. Null when the
-   * stream was refused (and ended).
+   * server), is welcomed, and is given what it is owed (`opened`: done,
+   * never rejects). Null when the stream was refused (and ended).
    */
-  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<AgentSession | null> {
+  async attach(channel: AgentChannel, consumerId: string, capabilities: AgentCapabilities, proof: AgentProof | null = null): Promise<{ session: AgentSession; opened: Promise<void> } | null> {
     const { logger, consumerSessions } = this.options;
     if (this.stopped) {
       channel.end('shutting_down', 'server is shutting down; reconnect');
@@ -157,11 +163,11 @@ export class AgentHub implements SessionDirectory {
     this.options.notifier.consumerChanged(consumerId);
     logger.info({ event: 'agent.connected', consumerId, sessionId: session.sessionId, agentVersion: capabilities.agentVersion, concurrency: capabilities.concurrency, methods: [...capabilities.methods] }, 'agent connected');
     session.send({ kind: 'welcome', serverId: this.options.serverId, heartbeatIntervalMs: this.heartbeatIntervalMs, livenessTimeoutMs: this.livenessTimeoutMs });
-    this.dispatcher.sessionOpened(session).catch((err) => {
+    const opened = this.dispatcher.sessionOpened(session).catch((err) => {
       logger.error({ event: 'agent.open_failed', err, consumerId }, 'could not send a new stream what it is owed; reconnect');
       session.end('store_failed', 'could not read what this agent is owed; reconnect');
     });
-    return session;
+    return { session, opened };
   }
 
   /** The stream is gone: forget it and mark the consumer offline unless a newer stream took over. */
@@ -247,9 +253,9 @@ export class AgentHub implements SessionDirectory {
     await this.options.consumerSessions.seen(heard.map((s) => ({ consumerId: s.consumerId, sessionId: s.sessionId })));
   }
 
-  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server). */
+  /** Ends local streams that the store says were replaced, unregistered or whose credential was revoked (here or through another server); a slice of them per tick. */
   private async checkFences(): Promise<void> {
-    const local = this.all().filter((s) => !s.closed);
+    const local = this.fenceSweep.next(this.all().filter((s) => !s.closed));
     if (local.length === 0) return;
     const fences = await this.options.consumerSessions.fences(local.map((s) => s.consumerId));
     const now = this.options.consumerSessions.now();

@@ -6,6 +6,7 @@ import type { HandOffSlot, TaskHandOff, TaskLifecycle } from '../tasks/lifecycle
 import { TASK_STATES } from '../tasks/states';
 import type { TaskRecord } from '../tasks/task-record';
 import { dueTime, NO_METRICS, secondsBetween, type Metrics } from '../metrics';
+import { SweepSlices } from '../sweep-slices';
 
 /** Consumers claimed for in one transaction. */
 const DISPATCH_BATCH = 200;
@@ -28,6 +29,8 @@ export interface DispatcherOptions {
   maxUnacceptedSends?: number;
   /** Safety-net poll for work, cancellations and timeouts that other servers caused (default 250 ms). */
   pollIntervalMs?: number;
+  /** Streams the poll looks at per tick (default DEFAULT_SWEEP_SLICE). */
+  sweepSlice?: number;
   metrics?: Metrics;
 }
 
@@ -52,8 +55,10 @@ export class Dispatcher implements TaskHandOff {
   private readonly acceptTimeoutMs: number;
   private readonly maxUnacceptedSends: number;
   private readonly pollIntervalMs: number;
+  private readonly pollSweep: SweepSlices;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.pollSweep = new SweepSlices(options.sweepSlice);
     this.acceptTimeoutMs = options.acceptTimeoutMs ?? 30_000;
     this.maxUnacceptedSends = options.maxUnacceptedSends ?? 4;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -258,12 +263,13 @@ export class Dispatcher implements TaskHandOff {
    * is claimed, cancellations requested elsewhere are delivered, overdue
    * tasks whose server died (or whose agent is away) are asked to stop, and
    * stop requests left unanswered past the abandon deadline end the task.
+   * The streams are looked at a slice per tick (SweepSlices).
    */
   private async poll(): Promise<void> {
     const { lifecycle, sessions } = this.options;
     await lifecycle.timeOutOverdue();
     await lifecycle.abandonOverdue();
-    const local = sessions.all().filter((s) => !s.closed);
+    const local = this.pollSweep.next(sessions.all().filter((s) => !s.closed));
     if (local.length === 0) return;
     for (const session of local.filter((s) => s.needsResync)) {
       for (const task of await lifecycle.redeliverUnheld(session.consumerId, (id) => session.holds(id))) this.send(session, task, 'its claim had an unknown outcome');

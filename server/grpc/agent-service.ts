@@ -1,7 +1,8 @@
 import type { AgentHub } from '../agents/agent-hub';
 import type { AgentCapabilities } from '../agents/agent-session';
 import type { ConsumerManager } from '../consumers/consumer-manager';
-import { FailedPreconditionError, InvalidArgumentError, UnauthenticatedError } from '../errors';
+import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError, UnauthenticatedError } from '../errors';
+import { AdmissionGate } from '../agents/admission-gate';
 import type { Logger } from '../../common/log';
 import type { AgentServiceHandlers } from '../../protos/generated/taskplane/v1/AgentService';
 import type { AgentHello__Output } from '../../protos/generated/taskplane/v1/AgentHello';
@@ -20,19 +21,37 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /**
  * AgentService.Connect: proves who the agent is (guarantee 4 starts here),
  * reads its hello, and hands the stream to the AgentHub as a channel of
- * decoded messages.
+ * decoded messages; a bounded number of streams at a time (AdmissionGate).
  */
-export function agentServiceHandlers(hub: AgentHub, consumers: ConsumerManager, logger: Logger, audit: AuditLog, clock: Clock, options: { maxQueuedPerStream?: number } = {}): AgentServiceHandlers {
+export function agentServiceHandlers(
+  hub: AgentHub,
+  consumers: ConsumerManager,
+  logger: Logger,
+  audit: AuditLog,
+  clock: Clock,
+  options: { maxQueuedPerStream?: number; admission?: AdmissionGate } = {},
+): AgentServiceHandlers {
+  const admission = options.admission ?? new AdmissionGate();
   return {
     Connect: (stream: AgentStream) => {
       void (async () => {
-        const { consumerId, proof } = await authenticate(stream, consumers);
-        const hello = await firstMessageIsHello(stream);
-        const channel = new GrpcAgentChannel(stream, consumerId, logger, options.maxQueuedPerStream);
-        const session = await hub.attach(channel, consumerId, capabilitiesFrom(hello), proof);
-        if (!session) return;
-        stream.on('data', (message) => hub.receive(session, decodeAgentMessage(message)));
-        stream.resume();
+        const admitted = await admission.enter();
+        if (!admitted) throw new ResourceExhaustedError(`too many agent streams are being admitted (${admission.maxActive} at once, ${admission.queued} waiting); reconnect after a backoff`);
+        try {
+          if (stream.cancelled) return; // gone while it waited its turn
+          const { consumerId, proof } = await authenticate(stream, consumers);
+          const hello = await firstMessageIsHello(stream);
+          const channel = new GrpcAgentChannel(stream, consumerId, logger, options.maxQueuedPerStream);
+          const attached = await hub.attach(channel, consumerId, capabilitiesFrom(hello), proof);
+          if (!attached) return;
+          const { session } = attached;
+          stream.on('data', (message) => hub.receive(session, decodeAgentMessage(message)));
+          stream.resume();
+          // What a new stream is owed (redelivery, claim, cancellations) is part of its admission's cost.
+          await attached.opened;
+        } finally {
+          admitted();
+        }
       })().catch(async (err) => {
         if (err instanceof UnauthenticatedError) {
           logger.warn({ event: 'agent.unauthenticated', consumerId: stream.metadata.get(CONSUMER_ID_METADATA)[0], peer: stream.getPeer(), reason: err.message }, 'agent refused');

@@ -67,14 +67,19 @@ export async function consumersWithTasksIn(db: Knex, consumerIds: string[], stat
   return found;
 }
 
+/** Consumers per statement of candidate reads: well under SQLite's limit of 500 terms in a compound SELECT. */
+const CANDIDATE_READS_PER_STATEMENT = 100;
+
 /**
  * Up to `perConsumer` tasks in `state` of each consumer, oldest first,
- * locked. Statements do not grow with the number of consumers: one ranked
- * read of candidate ids (ROW_NUMBER per consumer, on MySQL 8, MariaDB 10.2+
- * and SQLite 3.25+) and one locking read of those rows by primary key (no
- * gap locks that would collide with concurrent inserts); the state filter
- * on the locking read drops rows a concurrent writer took first. One
- * consumer, the common case at low load, needs a single locking read.
+ * locked. Two statements for up to a hundred consumers: one read of
+ * candidate ids, a UNION ALL of one index range per consumer (the first
+ * `perConsumer` entries of tasks_by_consumer_state, so a claim costs the
+ * same with a backlog of ten or of a million), and one locking read of
+ * those rows by their unique id (no gap locks that would collide with
+ * concurrent inserts); the state filter on the locking read drops rows a
+ * concurrent writer took first. One consumer, the common case at low
+ * load, needs a single locking read.
  */
 export async function lockOldestTasks(trx: Knex.Transaction, dialect: Dialect, consumerIds: string[], state: TaskStateName, perConsumer: number): Promise<Row[]> {
   if (consumerIds.length === 1) {
@@ -84,21 +89,20 @@ export async function lockOldestTasks(trx: Knex.Transaction, dialect: Dialect, c
     if (dialect === 'mysql') q.forUpdate();
     return q;
   }
-  const ranked = trx
-    .select('id')
-    .from(
-      trx('tasks')
-        .select('id', trx.raw('ROW_NUMBER() OVER (PARTITION BY consumer_id ORDER BY seq) AS rn'))
-        .where({ state })
-        .whereIn('consumer_id', consumerIds)
-        .as('ranked'),
-    )
-    .where('rn', '<=', perConsumer);
-  const candidateIds = (await ranked).map((r: { id: string }) => r.id);
+  const candidateIds: string[] = [];
+  for (let i = 0; i < consumerIds.length; i += CANDIDATE_READS_PER_STATEMENT) {
+    // Each range is a derived table: both stores take ORDER BY and LIMIT there (SQLite not on a compound's own terms).
+    const [first, ...rest] = consumerIds.slice(i, i + CANDIDATE_READS_PER_STATEMENT).map((consumerId, j) =>
+      trx.select('id').from(trx('tasks').select('id').where({ consumer_id: consumerId, state }).orderBy('seq', 'asc').limit(perConsumer).as(`c${j}`)),
+    );
+    const rows = await (rest.length ? first.unionAll(rest) : first);
+    for (const r of rows as Array<{ id: string }>) candidateIds.push(r.id);
+  }
   if (candidateIds.length === 0) return [];
-  const locked = trx('tasks').whereIn('id', candidateIds).andWhere({ state }).orderBy('seq', 'asc');
+  // Sorted here, not in SQL: asked for seq order, MySQL walks the whole primary key instead of looking the ids up.
+  const locked = trx('tasks').whereIn('id', candidateIds).andWhere({ state });
   if (dialect === 'mysql') locked.forUpdate();
-  return locked;
+  return (await locked).sort((a: Row, b: Row) => Number(a.seq) - Number(b.seq));
 }
 
 /** Ids of the consumers among `consumerIds` with a task in `state` (read inside a hand-off, so FIFO holds). */
@@ -132,20 +136,24 @@ export interface CancellationDue {
   ended: boolean;
 }
 
-/** Tasks whose agent must be told to stop: a cancel requested while held (`held` states), or ended while the agent may still run them. */
+/**
+ * Tasks whose agent must be told to stop: a cancel requested while held
+ * (`held` states), or ended while the agent may still run them. Two reads,
+ * each an index range (held tasks by consumer and state; flagged tasks by
+ * the flag), so the cost does not grow with the consumers' history.
+ */
 export async function cancellationsDue(db: Knex, consumerIds: string[], held: readonly TaskStateName[]): Promise<CancellationDue[]> {
-  const out: CancellationDue[] = [];
+  const byId = new Map<string, CancellationDue>();
+  const columns = ['id', 'consumer_id', 'state', 'cancel_reason', 'error_message'];
   for (let i = 0; i < consumerIds.length; i += 500) {
     const part = consumerIds.slice(i, i + 500);
-    const rows = await db('tasks')
-      .select('id', 'consumer_id', 'state', 'cancel_reason', 'error_message')
-      .whereIn('consumer_id', part)
-      .andWhere((q) => q.where((r) => r.whereIn('state', held).whereNotNull('cancel_requested_time')).orWhere('agent_cancel_pending', true));
-    for (const r of rows) {
-      out.push({ taskId: r.id, consumerId: r.consumer_id, reason: r.cancel_reason ?? r.error_message ?? 'canceled', ended: !held.includes(r.state) });
+    const requested = await db('tasks').select(columns).whereIn('consumer_id', part).whereIn('state', held).whereNotNull('cancel_requested_time');
+    const ended = await db('tasks').select(columns).where('agent_cancel_pending', true).whereIn('consumer_id', part);
+    for (const r of [...requested, ...ended]) {
+      byId.set(r.id, { taskId: r.id, consumerId: r.consumer_id, reason: r.cancel_reason ?? r.error_message ?? 'canceled', ended: !held.includes(r.state) });
     }
   }
-  return out;
+  return [...byId.values()];
 }
 
 /** The agent must be told (`pending`) or has been told that these tasks are over. */
