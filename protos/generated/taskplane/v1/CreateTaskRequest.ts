@@ -12,6 +12,8 @@ export interface CreateTaskRequest {
   'timeoutDuration'?: (_google_protobuf_Duration | null);
   'labels'?: ({[key: string]: string});
   'idempotencyKey'?: (string);
+  'notBeforeDelay'?: (_google_protobuf_Duration | null);
+  'notAfterDelay'?: (_google_protobuf_Duration | null);
 }
 
 export interface CreateTaskRequest__Output {
@@ -23,4 +25,6 @@ export interface CreateTaskRequest__Output {
   'timeoutDuration': (_google_protobuf_Duration__Output | null);
   'labels': ({[key: string]: string});
   'idempotencyKey': (string);
+  'notBeforeDelay': (_google_protobuf_Duration__Output | null);
+  'notAfterDelay': (_google_protobuf_Duration__Output | null);
 }
