@@ -91,7 +91,7 @@ async function create(args: string[]): Promise<number> {
       'The secret is shown only this once: store it now (e.g. in a file for --token-file, mode 600).',
     ].join('\n'),
   );
-  if (out.format === 'json') process.stderr.write('note: the secret in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the secret in this output is shown only this once; store it now\n');
   return 0;
 }
 
