@@ -28,8 +28,9 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
 
   register ID [--display-name NAME] [--label KEY=VALUE ...]
       Registers a consumer and prints its agent credential. The credential is
-      shown only this once (the server keeps only a hash): give it to
-      \`taskplane agent --token\`.
+      shown only this once (the server keeps only a hash): store it in a file
+      only the agent's user can read (mode 600) and give it to
+      \`taskplane agent --token-file FILE\` (not --token, which shows in ps).
   get ID
   list [--label KEY=VALUE ...] [--page-size N] [--page-token TOKEN] [--all]
       Consumers ordered by id, carrying all the given labels. One page (100 by
@@ -86,11 +87,11 @@ async function register(args: string[]): Promise<number> {
     [
       details([...consumerDetails(response.consumer!), ['credential', response.credential]]),
       '',
-      'The credential is shown only this once: store it now and give it to `taskplane agent --token`.',
+      'The credential is shown only this once: store it now, in a file only the agent can read (mode 600), and give it to `taskplane agent --token-file FILE`.',
     ].join('\n'),
   );
   // In JSON mode stdout is for scripts; the warning still reaches the person running it.
-  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
   return 0;
 }
 
@@ -166,7 +167,7 @@ async function rotateCredential(args: string[]): Promise<number> {
       'The new credential is shown only this once: give it to the agent (taskplane agent --token-file) before the previous one ends.',
     ].join('\n'),
   );
-  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { call, type TaskplaneClients } from '../client';
 import { UsageError } from '../../common/exit-codes';
+import { timestampMs } from '../../common/proto-time';
 import type { Output } from '../../common/output';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
@@ -15,6 +16,8 @@ import {
   formatDuration,
   formatLabels,
   formatLocalTime,
+  formatClock,
+  relativeTime,
   formatTime,
   labelSelector,
   nextPageHint,
@@ -313,10 +316,10 @@ function targetText(spec: ScheduleSpec__Output): string {
   return target.consumerId ? `consumer ${target.consumerId}` : `selector ${target.consumerSelector.join(',')}`;
 }
 
-/** "2026-03-29T01:00:00.000Z (2026-03-29T03:00:00+02:00 Europe/Berlin)". */
+/** "2026-03-29T01:00:00Z (in 3 d; 2026-03-29T03:00:00+02:00 Europe/Berlin)": in the shown zone, and in the schedule's. */
 function bothTimes(ts: Timestamp | null | undefined, timeZone: string): string {
   if (!ts) return '';
-  return `${formatTime(ts)} (${formatLocalTime(ts, timeZone)} ${timeZone})`;
+  return `${formatClock(ts)} (${relativeTime(timestampMs(ts))}; ${formatLocalTime(ts, timeZone)} ${timeZone})`;
 }
 
 function nextFireText(schedule: Schedule__Output): string {
@@ -371,7 +374,7 @@ function previewTable(out: Output, preview: PreviewScheduleResponse__Output): st
   if (preview.fires.length === 0) return `no fires (in ${preview.timeZone}): the schedule ends before then`;
   const rows = preview.fires.map((f: ScheduledFire__Output) => ({
     local: f.fireTimeLocal,
-    utc: formatTime(f.fireTime),
+    utc: formatLocalTime(f.fireTime, 'UTC').replace(/\+00:00$/, 'Z'),
     'window end': f.windowEndTimeLocal,
   }));
   return `fires in ${preview.timeZone}:\n${out.table(rows, ['local', 'utc', 'window end'])}`;
