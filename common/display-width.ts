@@ -32,7 +32,8 @@ const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F/u;
 const ZERO_WIDTH = /^(?:\p{Mark}|\p{Control}|\p{Format})+$/u;
 const STYLE_CODES = /\u001b\[[0-9;]*m/g;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: a command that prints no table never pays for it.
+let segmenter: Intl.Segmenter | null = null;
 
 function isWide(codePoint: number): boolean {
   return WIDE_RANGES.some(([from, to]) => codePoint >= from && codePoint <= to);
@@ -40,6 +41,7 @@ function isWide(codePoint: number): boolean {
 
 export function displayWidth(text: string): number {
   let width = 0;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     if (ZERO_WIDTH.test(segment)) continue;
     width += EMOJI.test(segment) || isWide(segment.codePointAt(0)!) ? 2 : 1;

@@ -22,6 +22,8 @@ describeOnEachStore('relative times and idempotent retries', (ctx) => {
   });
 
   it('task create --in 10m --idempotency-key K run twice returns the first task', async function () {
+    // Three runs of the binary: seconds each on a loaded machine.
+    this.timeout(60_000);
     const args = ['task', 'create', '--consumer', 'idem-1', '--method', 'demo.later', '--in', '10m', '--for', '1h', '--idempotency-key', 'retry-in-10m'];
     const first = await cli(ctx(), args);
     assert.equal(first.code, 0, first.stderr);

@@ -85,6 +85,11 @@ describe('taskplane CLI output', function () {
     assert.match(scheduled, /not before:\s+\S+ \(in (10|9) m\)/);
   });
 
+  it('a date alone is midnight in the local zone (TZ), as the help says', async function () {
+    const { task } = JSON.parse(await ok(['task', 'create', '--consumer', 'out-1', '--method', 'demo.date', '--at', '2099-12-01', '--output', 'json'], { TZ: 'Asia/Tokyo' }));
+    assert.equal(task.notBeforeTime, '2099-11-30T15:00:00Z');
+  });
+
   it('consumer register tells where the credential goes: a file for --token-file, as the agent\'s help does', async function () {
     const out = await ok(['consumer', 'register', 'out-3']);
     assert.match(out, /give it to `taskplane agent --token-file FILE`/);

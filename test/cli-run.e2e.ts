@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { call } from '../client/client';
 import { EXIT } from '../common/exit-codes';
 import { CLI, runCli } from './helpers/processes';
-import { startAgentProcess, type AgentProcess } from './helpers/agent-process';
+import { startAgentProcess, tempDir, type AgentProcess } from './helpers/agent-process';
 import { eventually, startServerOn, type TestServer } from './helpers/server';
 import { createTestStore } from './helpers/stores';
 
@@ -55,6 +57,16 @@ describe('taskplane task run and watch', function () {
     assert.ok(lines.some((l) => /event \d+\s+RUNNING/.test(l)), result.stdout);
     assert.match(lines[lines.length - 2], /^task \S+ SUCCEEDED after \d+s$/);
     assert.equal(lines[lines.length - 1], 'result: {"greeting":"hello"}');
+  });
+
+  it('run shows progress while the task runs, before it ends', async function () {
+    const release = path.join(tempDir('release'), 'go');
+    const run = startWatcher(['task', 'run', '--consumer', 'runner-1', '--method', 'testing.wait', '--args', JSON.stringify({ release_file: release })], cliEnv(t));
+    // The progress line arrives while the task is still running: only then is it released.
+    await eventually('the progress line', async () => /event \d+\s+progress 50% waiting for release/.test(run.stdout()), 30_000);
+    fs.writeFileSync(release, '');
+    assert.equal((await run.exited).code, EXIT.OK, run.stderr());
+    assert.match(run.stdout(), /\nresult: \{"released":true\}\n$/);
   });
 
   it('run exits 8 and prints the error when the task fails', async function () {

@@ -53,10 +53,13 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
       (e.g. registered, packages_installed), at or after --since and before
       --until.
 
-TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
-Times are printed as ISO 8601 UTC.
+TIME is RFC 3339, e.g. 2026-12-01T02:00:00Z, or a local date or date-time
+(2026-12-01, 2026-12-01T03:00) in the local zone. Tables show times in the
+local zone (--utc: UTC) and how long ago.
 
 --output json prints the response message of the call as one JSON object
+in the proto3 JSON mapping (docs/cli.md); --output jsonl prints a list one
+entry a line. The shapes:
 (register: {consumer, credential}; get: {consumer}; delete: {};
 rotate-credential: {credential, previousCredentialExpireTime, consumer};
 revoke-credential: {consumer};

@@ -93,10 +93,13 @@ Daylight saving time: a fire at a wall-clock time that does not exist (spring
 forward) happens once, at the first instant after the gap; one at a time that
 happens twice (fall back) happens once, at its first occurrence.
 
-TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
-DURATION is like 30s, 10m, 2h, 1h30m, 2d.
+TIME is RFC 3339, e.g. 2026-12-01T02:00:00Z, or a local date or date-time
+(2026-12-01, 2026-12-01T03:00) in the local zone; impossible dates are
+refused. DURATION is like 30s, 10m, 2h, 1h30m, 2d.
 
 --output json prints the response message of the call as one JSON object
+in the proto3 JSON mapping (docs/cli.md); --output jsonl prints a list one
+entry a line. The shapes:
 (create, get, update, pause, resume: {schedule}; delete: {}; list:
 {schedules, nextPageToken}, with --all the pages merged into one object of
 that shape; preview: {fires, timeZone}).

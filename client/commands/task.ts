@@ -361,6 +361,9 @@ async function followTask(c: TaskplaneClients, out: Output | null, taskId: strin
       // The stream ends after the terminal event; the task itself says how it ended (and its result).
       const ended = await call(c.tasks, 'getTask', { taskId }, unaryOptions());
       if (TERMINAL_STATES.includes(ended.task!.state)) return ended;
+      // Ended early without an error (not what the server does): watch again, backing off as for a lost server.
+      lostSince ??= Date.now();
+      if (Date.now() - lostSince >= reconnectForMs) throw new Error(`the watch ended before task ${taskId} finished (it is ${shortState(ended.task!.state)}); run taskplane task watch ${taskId} --after ${lastId}`);
     } catch (err) {
       if ((err as grpc.ServiceError).code !== grpc.status.UNAVAILABLE) throw err;
       lostSince ??= Date.now();
