@@ -67,11 +67,19 @@ async function runAgent(args: string[]): Promise<number> {
     },
   });
   const env = process.env;
+  for (const [name, value] of Object.entries(values)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.some((text) => typeof text === 'string' && text.trim() === '')) throw new UsageError(`agent: --${name} needs a value, not an empty string`);
+  }
   const consumerId = values.consumer ?? env.TASKPLANE_CONSUMER;
   if (!consumerId) throw new UsageError('agent: --consumer (or TASKPLANE_CONSUMER) is required');
   // Flags win over the environment: with TASKPLANE_TOKEN holding an API token in the shell, --token-file still decides.
-  const readFile = (file: string) => fs.readFileSync(file, 'utf8');
-  const token = (values.token ?? (values['token-file'] ? readFile(values['token-file']) : undefined) ?? env.TASKPLANE_TOKEN ?? (env.TASKPLANE_TOKEN_FILE ? readFile(env.TASKPLANE_TOKEN_FILE) : '')).trim();
+  const token = (
+    values.token ??
+    (values['token-file'] !== undefined ? readCredentialFile('--token-file', values['token-file']) : undefined) ??
+    env.TASKPLANE_TOKEN ??
+    (env.TASKPLANE_TOKEN_FILE ? readCredentialFile('TASKPLANE_TOKEN_FILE', env.TASKPLANE_TOKEN_FILE) : '')
+  ).trim();
   const tls = {
     caFile: values['tls-ca'] ?? env.TASKPLANE_TLS_CA ?? null,
     certFile: values['tls-cert'] ?? env.TASKPLANE_CLIENT_TLS_CERT ?? null,
@@ -83,7 +91,7 @@ async function runAgent(args: string[]): Promise<number> {
   const allowed = values['allow-command'] ?? listFromEnv(env.TASKPLANE_ALLOW_COMMANDS);
   const plugins = new PluginRegistry().register('packages', packagesPlugin()).register('system', systemPlugin(allowed));
   for (const modulePath of values.plugin ?? listFromEnv(env.TASKPLANE_PLUGINS)) {
-    const mod = require(path.resolve(modulePath)) as { register?: (registry: PluginRegistry) => void };
+    const mod = loadPlugin(modulePath);
     if (typeof mod.register !== 'function') throw new UsageError(`agent: plugin ${modulePath} does not export register(registry)`);
     mod.register(plugins);
   }
@@ -117,6 +125,26 @@ async function runAgent(args: string[]): Promise<number> {
   logger.info({ event: 'agent.stopped', reason: exit.reason }, 'agent stopped');
   logger.flush();
   return exit.reason === 'unauthenticated' ? EXIT.DENIED : exit.reason === 'replaced' ? EXIT.CONFLICT : EXIT.OK;
+}
+
+/** The credential file a flag (or variable) names; a file that cannot be read is a usage mistake naming it. */
+function readCredentialFile(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`agent: ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A --plugin module; one that cannot be loaded is refused in one line (not Node's require stack). */
+function loadPlugin(modulePath: string): { register?: (registry: PluginRegistry) => void } {
+  try {
+    return require(path.resolve(modulePath));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'MODULE_NOT_FOUND' && e.message.includes(path.resolve(modulePath)) ? 'no such module' : (e.message ?? String(err)).split('\n')[0];
+    throw new UsageError(`agent: --plugin ${modulePath}: ${why}`);
+  }
 }
 
 function positiveInt(flag: string, text: string): number {

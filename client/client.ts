@@ -6,6 +6,7 @@ import type { ScheduleServiceClient } from '../protos/generated/taskplane/v1/Sch
 import type { TokenServiceClient } from '../protos/generated/taskplane/v1/TokenService';
 import type { AuditServiceClient } from '../protos/generated/taskplane/v1/AuditService';
 import { resolveTransport, type TransportFlags } from '../common/transport';
+import { tagProtoType } from '../common/proto-json';
 
 export const DEFAULT_SERVER = '127.0.0.1:50051';
 
@@ -38,7 +39,7 @@ export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAUL
   const protos = loadTaskplaneProtos();
   const { target, credentials } = resolveTransport({ server: address, ...options.tls });
   const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES, 'grpc.max_send_message_length': MAX_SEND_BYTES, ...options.channelOptions };
-  const clientOptions: grpc.ClientOptions = { ...channelOptions, interceptors: [...(options.token ? [bearer(options.token)] : []), ...(options.interceptors ?? [])] };
+  const clientOptions: grpc.ClientOptions = { ...channelOptions, interceptors: [tagResponses, ...(options.token ? [bearer(options.token)] : []), ...(options.interceptors ?? [])] };
   const v1 = protos.taskplane.v1;
   const tasks = new v1.TaskService(target, credentials, clientOptions);
   // The other service clients share the TaskService client's channel (one
@@ -55,6 +56,20 @@ export function connect(address: string = process.env.TASKPLANE_SERVER ?? DEFAUL
     },
   };
 }
+
+/**
+ * Marks every response message with its proto type (common/proto-json.ts),
+ * so `--output json` can print it in the proto3 JSON mapping whatever the
+ * command that asked for it.
+ */
+const tagResponses: grpc.Interceptor = (options, nextCall) => {
+  const method = options.method_definition.path;
+  return new grpc.InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      next(metadata, { onReceiveMessage: (message, nextMessage) => nextMessage(tagProtoType(message, method)) });
+    },
+  });
+};
 
 /** Adds the token to every call's metadata (an interceptor, so it works on plaintext loopback channels too, where gRPC refuses call credentials). */
 function bearer(token: string): grpc.Interceptor {

@@ -5,8 +5,8 @@ import * as grpc from '@grpc/grpc-js';
  * `taskplane` binary (bin/taskplane.ts) exits with them: the client verbs,
  * `agent` (DENIED when its credential is refused, CONFLICT when replaced),
  * and any command's usage mistake (UsageError, USAGE). A gRPC refusal maps
- * to the code of its status; `task watch` adds TASK_DID_NOT_SUCCEED for a
- * task that ended any other way than SUCCEEDED.
+ * to the code of its status; `task run` and `task watch` add one code for
+ * each way a task can end other than SUCCEEDED (exitCodeForOutcome).
  */
 export const EXIT = {
   OK: 0,
@@ -21,9 +21,31 @@ export const EXIT = {
   UNAVAILABLE: 5,
   /** UNAUTHENTICATED or PERMISSION_DENIED. */
   DENIED: 6,
-  /** `task watch` / `task watch-group`: the task (or one of the group) ended FAILED, CANCELED, TIMED_OUT or EXPIRED. */
+  /** `task watch-group`: a task of the group ended FAILED, CANCELED, TIMED_OUT or EXPIRED. `task run` / `task watch`: the task ended FAILED. */
   TASK_DID_NOT_SUCCEED: 8,
+  /** `task run` / `task watch`: the task ended CANCELED. */
+  TASK_CANCELED: 9,
+  /** `task run` / `task watch`: the task ended TIMED_OUT (it ran past its --timeout). */
+  TASK_TIMED_OUT: 10,
+  /** `task run` / `task watch`: the task ended EXPIRED (its window closed before it started). */
+  TASK_EXPIRED: 11,
 } as const;
+
+/** The exit code of `task run` and `task watch` for the state the task ended in (0 for SUCCEEDED). */
+export function exitCodeForOutcome(state: string): number {
+  switch (state) {
+    case 'TASK_STATE_SUCCEEDED':
+      return EXIT.OK;
+    case 'TASK_STATE_CANCELED':
+      return EXIT.TASK_CANCELED;
+    case 'TASK_STATE_TIMED_OUT':
+      return EXIT.TASK_TIMED_OUT;
+    case 'TASK_STATE_EXPIRED':
+      return EXIT.TASK_EXPIRED;
+    default:
+      return EXIT.TASK_DID_NOT_SUCCEED;
+  }
+}
 
 export function exitCodeForStatus(code: grpc.status): number {
   switch (code) {

@@ -22,7 +22,8 @@ export function requireConsumerId(field: string, value: string): string {
 }
 
 export function optionalText(field: string, value: string, maxLength: number): string {
-  if (value.length > maxLength) throw new InvalidArgumentError(field, `is longer than ${maxLength} characters`);
+  // Characters as people count them (code points, as MySQL's utf8mb4 columns do), not UTF-16 units: an emoji is one.
+  if (value.length > maxLength && [...value].length > maxLength) throw new InvalidArgumentError(field, `is longer than ${maxLength} characters`);
   if (/[\u0000-\u001f]/.test(value)) throw new InvalidArgumentError(field, 'contains control characters');
   return value;
 }

@@ -43,6 +43,8 @@ class CliProcess {
     delete env.TASKPLANE_SERVER;
     delete env.TASKPLANE_TOKEN;
     delete env.TASKPLANE_TOKEN_FILE;
+    // Tables show local time: the tests read them in UTC.
+    env.TZ = 'UTC';
     if (typeof server === 'string') env.TASKPLANE_SERVER = server;
     else if (server) Object.assign(env, { TASKPLANE_SERVER: server.address, TASKPLANE_TOKEN: server.token });
     this.child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -157,7 +159,7 @@ for (const kind of STORE_KINDS) {
         const got = await runCli(['consumer', 'get', 'web-1'], server());
         assert.equal(got.code, 0, got.stderr);
         assert.match(got.stdout, /^labels:\s+role=web$/m);
-        assert.match(got.stdout, /^created:\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m);
+        assert.match(got.stdout, /^created:\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \((\d+ s ago|now)\)$/m);
         assert.ok(!got.stdout.includes(credential), 'get must not show the credential');
       });
 
@@ -189,7 +191,7 @@ for (const kind of STORE_KINDS) {
         const table = await runCli(['consumer', 'list', '--label', 'role=db', '--page-size', '2'], server());
         assert.equal(table.code, 0, table.stderr);
         assert.match(table.stdout, /^ID\s+DISPLAY NAME\s+LABELS\s+ONLINE\s+CREATED$/m);
-        assert.match(table.stdout, /^db-2\s+db-2\s+role=db\s+no\s+\S+Z$/m);
+        assert.match(table.stdout, /^db-2\s+db-2\s+role=db\s+no\s+\S+Z \([^)]*\)$/m);
         assert.match(table.stdout, /--page-token \S+/);
       });
 
@@ -203,7 +205,7 @@ for (const kind of STORE_KINDS) {
         const onlyRegistered = await runJson<{ events: HistoryEvent__Output[] }>(['consumer', 'history', 'gone-1', '--type', 'registered', '--since', '2000-01-01T00:00:00Z'], server());
         assert.deepEqual(onlyRegistered.events.map((e) => e.type), ['registered']);
         const table = await runCli(['consumer', 'history', 'gone-1'], server());
-        assert.match(table.stdout, /^\S+Z\s+unregistered/m);
+        assert.match(table.stdout, /^\S+Z \([^)]*\)\s+unregistered/m);
 
         const [getAgain, deleteAgain] = await Promise.all([runCli(['consumer', 'get', 'gone-1'], server()), runCli(['consumer', 'delete', 'gone-1'], server())]);
         assert.equal(getAgain.code, EXIT.NOT_FOUND, getAgain.stderr);
@@ -230,15 +232,15 @@ for (const kind of STORE_KINDS) {
         assert.equal(task.method, 'packages.install');
         assert.deepEqual(JSON.parse(task.argumentsJson), { packages: ['zsh'] });
         assert.deepEqual(task.labels, { batch: '1' });
-        assert.equal(task.timeoutDuration?.seconds, '5400');
-        assert.equal(task.notAfterTime?.seconds, String(Date.parse('2099-01-01T00:00:00Z') / 1000));
+        assert.equal(task.timeoutDuration, '5400s' as unknown);
+        assert.equal(task.notAfterTime, '2099-01-01T00:00:00Z' as unknown);
 
         const got = await runCli(['task', 'get', task.id], server());
         assert.equal(got.code, 0, got.stderr);
         assert.match(got.stdout, new RegExp(`^task:\\s+${task.id}$`, 'm'));
         assert.match(got.stdout, /^state:\s+WAITING$/m);
         assert.match(got.stdout, /^timeout:\s+1h30m$/m);
-        assert.match(got.stdout, /^not after:\s+2099-01-01T00:00:00\.000Z$/m);
+        assert.match(got.stdout, /^not after:\s+2099-01-01T00:00:00Z \(in \d+ d\)$/m);
       });
 
       it('list filters by consumer, state, method and label, and pages with --all', async function () {
@@ -264,8 +266,8 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(ids(waiting), [installs[2].id, installs[1].id]);
 
         assert.equal(firstPage.code, 0, firstPage.stderr);
-        assert.match(firstPage.stdout, /^ID\s+CONSUMER\s+METHOD\s+STATE\s+CREATED\s+LABELS$/m);
-        assert.match(firstPage.stdout, new RegExp(`^${update.id}\\s+host-b\\s+packages\\.update\\s+WAITING\\s+\\S+Z\\s+wave=2$`, 'm'));
+        assert.match(firstPage.stdout, /^ID\s+CONSUMER\s+METHOD\s+STATE\s+CREATED\s+DURATION\s+ENDED\s+LABELS$/m);
+        assert.match(firstPage.stdout, new RegExp(`^${update.id}\\s+host-b\\s+packages\\.update\\s+WAITING\\s+\\S+Z \\([^)]*\\)\\s+wave=2$`, 'm'));
         assert.match(firstPage.stdout, /--page-token \S+/);
 
         const canceledOrFailed = await runJson<{ tasks: Task__Output[] }>(['task', 'list', '--consumer', 'host-b', '--state', 'canceled,failed'], server());
@@ -283,29 +285,31 @@ for (const kind of STORE_KINDS) {
         assert.match(onlyErrorLine(again), /^error: FAILED_PRECONDITION: /);
       });
 
-      it('watch prints events as they happen and exits 8 when the task is canceled', async function () {
+      it('watch prints events as they happen, then how the task ended, and exits 9 when it is canceled', async function () {
         const { task } = await runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-a', '--method', 'packages.update'], server());
         const watcher = new CliProcess(['task', 'watch', task.id], server());
         await watcher.waitForStdout('the first event line', (out) => /event \d+\s+WAITING/.test(out));
 
         await call(t!.clients.tasks, 'cancelTask', { taskId: task.id, reason: 'from another client' });
         const result = await watcher.exited;
-        assert.equal(result.code, EXIT.TASK_DID_NOT_SUCCEED, result.stderr);
+        assert.equal(result.code, EXIT.TASK_CANCELED, result.stderr);
         const lines = result.stdout.trimEnd().split('\n');
-        assert.equal(lines.length, 2, result.stdout);
+        assert.equal(lines.length, 4, result.stdout);
         assert.match(lines[1], /^\S+Z\s+event \d+\s+CANCELED\s+\(.*from another client\)/);
+        assert.equal(lines[2], `task ${task.id} CANCELED`);
+        assert.equal(lines[3], 'error: Canceled: canceled: from another client');
       });
 
       it('watch --output json prints one event object per line; --after skips what was seen', async function () {
         const { task } = await runJson<{ task: Task__Output }>(['task', 'create', '--consumer', 'host-a', '--method', 'packages.update'], server());
         await call(t!.clients.tasks, 'cancelTask', { taskId: task.id });
         const all = await runCli(['task', 'watch', task.id, '--output', 'json'], server());
-        assert.equal(all.code, EXIT.TASK_DID_NOT_SUCCEED, all.stderr);
+        assert.equal(all.code, EXIT.TASK_CANCELED, all.stderr);
         const events = all.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).event);
         assert.deepEqual(events.map((e) => e.state), ['TASK_STATE_WAITING', 'TASK_STATE_CANCELED']);
 
         const rest = await runCli(['task', 'watch', task.id, '--after', events[0].id, '--output', 'json'], server());
-        assert.equal(rest.code, EXIT.TASK_DID_NOT_SUCCEED, rest.stderr);
+        assert.equal(rest.code, EXIT.TASK_CANCELED, rest.stderr);
         assert.deepEqual(rest.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).event.id), [events[1].id]);
       });
     });
@@ -350,7 +354,7 @@ describe('taskplane CLI without a server', function () {
       runCli(['consumer', 'get']),
       runCli(['consumer', 'list', '--output', 'yaml']),
     ]);
-    const expected = [/--no-such-flag/, /--timeout "soon"/, /--state "sleeping"/, /consumer get needs ID/, /--output must be table or json/];
+    const expected = [/--no-such-flag/, /--timeout "soon"/, /--state "sleeping"/, /consumer get needs ID/, /--output must be table, json or jsonl/];
     results.forEach((result, i) => {
       assert.equal(result.code, EXIT.USAGE, result.stderr);
       assert.match(onlyErrorLine(result), expected[i]);

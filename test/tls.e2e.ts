@@ -174,8 +174,8 @@ describe('plaintext off loopback', function () {
 
   it('the server refuses a non-loopback address without TLS, in one line, unless --insecure', async () => {
     const refused = await runCli(['server', '--listen', '0.0.0.0:0', '--database-url', store.url]);
-    assert.equal(refused.code, EXIT.FAILURE);
-    assert.deepEqual(refused.stderr.trimEnd().split('\n'), ['error: listen: refusing to serve 0.0.0.0:0 without TLS: give --tls-cert and --tls-key, or --insecure to accept plaintext on a non-loopback address']);
+    assert.equal(refused.code, EXIT.USAGE);
+    assert.deepEqual(refused.stderr.trimEnd().split('\n'), ['error: --listen refusing to serve 0.0.0.0:0 without TLS: give --tls-cert and --tls-key, or --insecure to accept plaintext on a non-loopback address']);
     const insecure = await startCli(['server', '--listen', '0.0.0.0:0', '--database-url', store.url, '--insecure'], { TASKPLANE_LOG_LEVEL: 'info' }, /"event":"server\.started"/);
     insecure.child.kill('SIGTERM');
     assert.equal((await exited(insecure.child)).code, 0);

@@ -9,6 +9,8 @@ import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import { durationMs, msToDuration, msToTimestamp, timestampMs, type ProtoSecondsNanos } from '../../common/proto-time';
 import { formatInZone } from '../../common/cron-schedule';
 import { durationTextMs } from '../../common/duration-text';
+import { localTimeZone, parseTimeText } from '../../common/time-text';
+import { protoTypeOf, tagProtoType } from '../../common/proto-json';
 
 /**
  * What the `consumer`, `task` and `schedule` verbs share: flag parsing that turns every
@@ -28,7 +30,10 @@ export const CLIENT_FLAGS_USAGE = `Client flags (every verb):
   --tls-cert FILE      TASKPLANE_CLIENT_TLS_CERT, with --tls-key FILE
                        (TASKPLANE_CLIENT_TLS_KEY): this client's certificate,
                        for a server that requires mutual TLS
-  --output table|json  TASKPLANE_OUTPUT, default table`;
+  --output FORMAT      TASKPLANE_OUTPUT: table (default), json (one object in the
+                       proto3 JSON mapping) or jsonl (one object a line: each
+                       entry of a list, each event of a watch)
+  --utc                show times in UTC, not the local time zone (TZ)`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type ParsedValues<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>>['values'];
@@ -40,6 +45,7 @@ const CLIENT_OPTIONS = {
   'tls-ca': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  utc: { type: 'boolean' },
 } as const satisfies Options;
 
 /** --page-size, --page-token and --all, for every list verb (see readPages). */
@@ -56,6 +62,7 @@ export interface ClientFlags {
   'tls-ca'?: string;
   'tls-cert'?: string;
   'tls-key'?: string;
+  utc?: boolean;
 }
 
 /**
@@ -77,6 +84,7 @@ export function parseVerb<O extends Options>(
     throw usageErrorFromParseArgs(command, err);
   }
   const { positionals } = parsed;
+  refuseEmptyValues(command, parsed.values);
   const required = positionalNames.filter((name) => !name.startsWith('['));
   if (positionals.length < required.length) {
     throw new UsageError(`${command} needs ${required.slice(positionals.length).join(' ')}; see taskplane ${command.split(' ')[0]} --help`);
@@ -85,6 +93,14 @@ export function parseVerb<O extends Options>(
     throw new UsageError(`${command}: unexpected argument "${positionals[positionalNames.length]}"`);
   }
   return { values: parsed.values as any, positionals };
+}
+
+/** `--consumer ""` is a mistake (an unset variable in a script), not a way to leave a flag out: refused, naming the flag. */
+function refuseEmptyValues(command: string, values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.some((text) => typeof text === 'string' && text.trim() === '')) throw new UsageError(`${command}: --${name} needs a value, not an empty string`);
+  }
 }
 
 // node:util's messages are long and mention internals; keep the flag, drop the rest.
@@ -105,6 +121,7 @@ function usageErrorFromParseArgs(command: string, err: unknown): Error {
 }
 
 export function outputFor(flags: ClientFlags): Output {
+  shownTimeZone = flags.utc ? 'UTC' : localTimeZone();
   return new Output(outputFormat(flags.output));
 }
 
@@ -214,17 +231,16 @@ export function rolloutPolicy(values: { canary?: string; wave?: string; 'max-fai
   };
 }
 
-// A calendar date first, so "5" or "tomorrow" are refused rather than guessed.
-const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}(?:$|T)/;
-
-/** ISO 8601 text -> Timestamp. A date-time without an offset is local time, as in JavaScript. */
-export function parseTime(flag: string, text: string | undefined): Timestamp | null {
+/**
+ * Time text -> Timestamp, strictly (common/time-text.ts): RFC 3339 with an
+ * offset, or a date or date-time on the wall clock of `timeZone` (default
+ * the local zone).
+ */
+export function parseTime(flag: string, text: string | undefined, timeZone?: string): Timestamp | null {
   if (text === undefined) return null;
-  const ms = Date.parse(text);
-  if (!ISO_DATE_PREFIX.test(text) || Number.isNaN(ms)) {
-    throw new UsageError(`${flag} "${text}" is not an ISO 8601 time (e.g. 2026-12-01T02:00:00Z)`);
-  }
-  return msToTimestamp(ms);
+  const parsed = parseTimeText(text, timeZone);
+  if ('error' in parsed) throw new UsageError(`${flag} "${text}" ${parsed.error}`);
+  return msToTimestamp(parsed.ms);
 }
 
 /**
@@ -295,10 +311,34 @@ export function parsePageSize(text: string | undefined): number {
 
 // ---- proto fields -> readable text ----
 
-/** Timestamp -> "2026-12-01T02:00:00.000Z", or "" when unset. */
-export function formatTime(ts: ProtoSecondsNanos | null | undefined): string {
+// The zone times are shown in: the local one (TZ), or UTC with --utc (set by outputFor).
+let shownTimeZone = localTimeZone();
+
+/** Timestamp -> "2026-12-01T03:00:00+01:00 (in 10 m)" in the shown zone (local, or UTC with --utc), or "" when unset. */
+export function formatTime(ts: ProtoSecondsNanos | null | undefined, now = Date.now()): string {
   if (!ts) return '';
-  return new Date(timestampMs(ts)).toISOString();
+  return `${formatClock(ts)} (${relativeTime(timestampMs(ts), now)})`;
+}
+
+/** Timestamp -> "2026-12-01T03:00:00+01:00" in the shown zone ("...Z" at offset zero), or "" when unset: for lines printed as things happen. */
+export function formatClock(ts: ProtoSecondsNanos | null | undefined): string {
+  if (!ts) return '';
+  return formatInZone(timestampMs(ts), shownTimeZone).replace(/\+00:00$/, 'Z');
+}
+
+/** "in 10 m", "3 s ago", "now": how far `ms` is from `now`, in the largest whole unit. */
+export function relativeTime(ms: number, now = Date.now()): string {
+  const seconds = Math.round((ms - now) / 1000);
+  if (seconds === 0) return 'now';
+  const abs = Math.abs(seconds);
+  const [amount, unit] = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.floor(abs / 60), 'm'] : abs < 86_400 ? [Math.floor(abs / 3600), 'h'] : [Math.floor(abs / 86_400), 'd'];
+  return seconds > 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
+}
+
+/** How long from `from` to `to` (or to now while unfinished): "1m5s", "" if it never started. */
+export function formatSpan(from: ProtoSecondsNanos | null | undefined, to: ProtoSecondsNanos | null | undefined, now = Date.now()): string {
+  if (!from) return '';
+  return formatDuration(msToDuration(Math.max(0, (to ? timestampMs(to) : now) - timestampMs(from))));
 }
 
 /** Timestamp -> "2026-03-29T03:00:00+02:00" on the wall clock of `timeZone`, or "" when unset. */
@@ -358,5 +398,6 @@ export async function readPages<Page extends { nextPageToken: string }>(
     pages.push(page);
     token = page.nextPageToken;
   } while (all && token);
-  return pages.length === 1 ? pages[0] : merge(pages);
+  // The merged page keeps the proto type of the pages, so --output json still follows the mapping.
+  return pages.length === 1 ? pages[0] : tagProtoType(merge(pages), protoTypeOf(pages[0]) ?? '');
 }

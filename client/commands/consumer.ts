@@ -30,8 +30,9 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
 
   register ID [--display-name NAME] [--label KEY=VALUE ...]
       Registers a consumer and prints its agent credential. The credential is
-      shown only this once (the server keeps only a hash): give it to
-      \`taskplane agent --token\`.
+      shown only this once (the server keeps only a hash): store it in a file
+      only the agent's user can read (mode 600) and give it to
+      \`taskplane agent --token-file FILE\` (not --token, which shows in ps).
   get ID
   list [--label SELECTOR ...] [--id PATTERN] [--page-size N] [--page-token TOKEN] [--all]
       Consumers ordered by id, matching every --label selector term (role=web,
@@ -64,10 +65,13 @@ export const CONSUMER_USAGE = `taskplane consumer <verb> [flags]: the managed ho
       (e.g. registered, packages_installed), at or after --since and before
       --until.
 
-TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
-Times are printed as ISO 8601 UTC.
+TIME is RFC 3339, e.g. 2026-12-01T02:00:00Z, or a local date or date-time
+(2026-12-01, 2026-12-01T03:00) in the local zone. Tables show times in the
+local zone (--utc: UTC) and how long ago.
 
 --output json prints the response message of the call as one JSON object
+in the proto3 JSON mapping (docs/cli.md); --output jsonl prints a list one
+entry a line. The shapes:
 (register: {consumer, credential}; get: {consumer}; delete: {pausedScheduleIds};
 rotate-credential: {credential, previousCredentialExpireTime, consumer};
 revoke-credential: {consumer};
@@ -100,11 +104,11 @@ async function register(args: string[]): Promise<number> {
     [
       details([...consumerDetails(response.consumer!), ['credential', response.credential]]),
       '',
-      'The credential is shown only this once: store it now and give it to `taskplane agent --token`.',
+      'The credential is shown only this once: store it now, in a file only the agent can read (mode 600), and give it to `taskplane agent --token-file FILE`.',
     ].join('\n'),
   );
   // In JSON mode stdout is for scripts; the warning still reaches the person running it.
-  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
   return 0;
 }
 
@@ -203,7 +207,7 @@ async function rotateCredential(args: string[]): Promise<number> {
       'The new credential is shown only this once: give it to the agent (taskplane agent --token-file) before the previous one ends.',
     ].join('\n'),
   );
-  if (out.format === 'json') process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the credential in this output is shown only this once; store it now\n');
   return 0;
 }
 

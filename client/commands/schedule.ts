@@ -1,5 +1,6 @@
 import { call, type TaskplaneClients } from '../client';
 import { UsageError } from '../../common/exit-codes';
+import { timestampMs } from '../../common/proto-time';
 import type { Output } from '../../common/output';
 import type { Duration } from '../../protos/generated/google/protobuf/Duration';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
@@ -19,6 +20,8 @@ import {
   formatDuration,
   formatLabels,
   formatLocalTime,
+  formatClock,
+  relativeTime,
   formatTime,
   consumerSelector,
   rolloutPolicy,
@@ -114,10 +117,13 @@ Daylight saving time: a fire at a wall-clock time that does not exist (spring
 forward) happens once, at the first instant after the gap; one at a time that
 happens twice (fall back) happens once, at its first occurrence.
 
-TIME is ISO 8601, e.g. 2026-12-01T02:00:00Z (without an offset: local time).
-DURATION is like 30s, 10m, 2h, 1h30m, 2d.
+TIME is RFC 3339, e.g. 2026-12-01T02:00:00Z, or a local date or date-time
+(2026-12-01, 2026-12-01T03:00) in the local zone; impossible dates are
+refused. DURATION is like 30s, 10m, 2h, 1h30m, 2d.
 
 --output json prints the response message of the call as one JSON object
+in the proto3 JSON mapping (docs/cli.md); --output jsonl prints a list one
+entry a line. The shapes:
 (create, get, update, pause, resume: {schedule}; delete: {}; list:
 {schedules, nextPageToken}, fires: {fires, nextPageToken}, with --all the
 pages merged into one object of that shape; trigger: {fire}; backfill:
@@ -400,10 +406,10 @@ function targetText(spec: ScheduleSpec__Output): string {
   return p ? `${selection}; rollout: canary ${p.canaryCount}, ${p.waveSize ? `waves of ${p.waveSize}` : p.wavePercent ? `waves of ${p.wavePercent}%` : 'then the rest'}, pause at ${p.maxFailurePercent}% failed` : selection;
 }
 
-/** "2026-03-29T01:00:00.000Z (2026-03-29T03:00:00+02:00 Europe/Berlin)". */
+/** "2026-03-29T01:00:00Z (in 3 d; 2026-03-29T03:00:00+02:00 Europe/Berlin)": in the shown zone, and in the schedule's. */
 function bothTimes(ts: Timestamp | null | undefined, timeZone: string): string {
   if (!ts) return '';
-  return `${formatTime(ts)} (${formatLocalTime(ts, timeZone)} ${timeZone})`;
+  return `${formatClock(ts)} (${relativeTime(timestampMs(ts))}; ${formatLocalTime(ts, timeZone)} ${timeZone})`;
 }
 
 function nextFireText(schedule: Schedule__Output): string {
@@ -475,7 +481,7 @@ function previewTable(out: Output, preview: PreviewScheduleResponse__Output): st
   if (preview.fires.length === 0) return `no fires (in ${preview.timeZone}): the schedule ends before then`;
   const rows = preview.fires.map((f: ScheduledFire__Output) => ({
     local: f.fireTimeLocal,
-    utc: formatTime(f.fireTime),
+    utc: formatLocalTime(f.fireTime, 'UTC').replace(/\+00:00$/, 'Z'),
     'window end': f.windowEndTimeLocal,
   }));
   return `fires in ${preview.timeZone}:\n${out.table(rows, ['local', 'utc', 'window end'])}`;

@@ -1,18 +1,21 @@
 import * as grpc from '@grpc/grpc-js';
 import { call, type TaskplaneClients } from '../client';
 import { TRACEPARENT } from '../../common/trace-context';
-import { EXIT, UsageError } from '../../common/exit-codes';
-import type { Output } from '../../common/output';
+import { EXIT, exitCodeForOutcome, UsageError } from '../../common/exit-codes';
+import type { Output, Style } from '../../common/output';
 import { TaskState, type TaskState__Output } from '../../protos/generated/taskplane/v1/TaskState';
 import type { Task__Output } from '../../protos/generated/taskplane/v1/Task';
 import type { TaskEvent__Output } from '../../protos/generated/taskplane/v1/TaskEvent';
 import type { ListTasksResponse__Output } from '../../protos/generated/taskplane/v1/ListTasksResponse';
 import type { WatchTaskResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskResponse';
+import type { GetTaskResponse__Output } from '../../protos/generated/taskplane/v1/GetTaskResponse';
 import type { WatchTaskGroupResponse__Output } from '../../protos/generated/taskplane/v1/WatchTaskGroupResponse';
 import type { Timestamp } from '../../protos/generated/google/protobuf/Timestamp';
 import type { TaskGroup__Output } from '../../protos/generated/taskplane/v1/TaskGroup';
 import type { TaskGroupEvent__Output } from '../../protos/generated/taskplane/v1/TaskGroupEvent';
 import type { RolloutPolicy__Output } from '../../protos/generated/taskplane/v1/RolloutPolicy';
+import type { Duration } from '../../protos/generated/google/protobuf/Duration';
+import type { CreateTaskRequest } from '../../protos/generated/taskplane/v1/CreateTaskRequest';
 import {
   argumentsJson,
   atMostOne,
@@ -22,6 +25,8 @@ import {
   details,
   formatDuration,
   formatLabels,
+  formatClock,
+  formatSpan,
   formatTime,
   labelSelector,
   nextPageHint,
@@ -36,7 +41,8 @@ import {
   runVerb,
   withClients,
 } from './common';
-import { durationMs, msToTimestamp, timestampMs } from '../../common/proto-time';
+import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../../common/proto-time';
+import { TIME_TEXT_HELP } from '../../common/time-text';
 
 export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consumers and follow them
 
@@ -67,9 +73,11 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       from now (until then it is SCHEDULED), nor after --until TIME, or --for
       DURATION after its start (after now if no start is given); a task that
       has not started when its window closes ends EXPIRED. --not-before and
-      --not-after are the same as --at and --until.
+      --not-after are the same as --at and --until. --in and --for are sent
+      as durations and "now" is the server's clock when it stores the task.
       Repeating a create with the same --idempotency-key returns the first task
-      (not with --selector).
+      (not with --selector); the request is compared as written, so a retry
+      of "--in 10m" minutes later is the same request and returns that task.
       A method the consumer's agent did not offer in its last hello is refused
       (exit 4, naming the methods it offers): a misspelled method would wait
       forever. --force creates it anyway (e.g. ahead of an agent upgrade); a
@@ -77,6 +85,12 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       --traceparent (default: the TRACEPARENT environment variable) is a W3C
       trace context, e.g. 00-<32 hex>-<16 hex>-01: the tasks carry it to their
       agents and plugins, so a CI job's trace continues on the hosts.
+  run (--consumer ID) --method CLASS.METHOD [the flags of create]
+       [--reconnect-for DURATION]
+      Creates the task, prints its events as they happen (progress included),
+      then its result or error, and exits with its outcome: 0 SUCCEEDED,
+      8 FAILED, 9 CANCELED, 10 TIMED_OUT, 11 EXPIRED. With --output json it
+      prints only the ended task ({task}); with jsonl each event, then it.
   get ID
   list [--consumer ID] [--state STATE ...] [--method CLASS.METHOD]
        [--label KEY=VALUE ...] [--group GROUP_ID] [--schedule SCHEDULE_ID]
@@ -90,10 +104,12 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       group (task create --selector, or one fire of a schedule); --schedule:
       the tasks a schedule's fires created. --since/--until bound the creation
       time. One page (100 by default) unless --all.
-  watch ID [--after EVENT_ID]
+  watch ID [--after EVENT_ID] [--reconnect-for DURATION]
       Prints the task's events (those already recorded after EVENT_ID, then new
-      ones as they happen) until it ends. Exit code 0 if it SUCCEEDED, 8 if it
-      ended any other way.
+      ones as they happen) until it ends, then its result or error. If the
+      server goes away (a restart), it reconnects by itself after the last
+      event it saw, for up to --reconnect-for (default 10m). Exits as run
+      does: 0 SUCCEEDED, 8 FAILED, 9 CANCELED, 10 TIMED_OUT, 11 EXPIRED.
   cancel ID [--reason TEXT]
       A task not yet sent to its agent ends CANCELED at once. For a dispatched
       or running one the request is recorded and its agent told to stop, now
@@ -122,16 +138,19 @@ export const TASK_USAGE = `taskplane task <verb> [flags]: run methods on consume
       Stops a rollout: tasks not yet started (held or waiting) end CANCELED,
       those running finish. Exit code 4 once the rollout has ended.
 
-TIME is ISO 8601, e.g. 2026-12-01T12:00:00+01:00 (without an offset: local
-time). DURATION is like 30s, 10m, 2h, 1h30m, 2d. Times are printed as ISO 8601
-UTC.
+TIME is ${TIME_TEXT_HELP}; a date alone is its midnight, local times are in
+the local zone (TZ). Impossible dates are refused. DURATION is like 30s,
+10m, 2h, 1h30m, 2d. Tables show times in the local zone with its offset and
+how long ago (--utc for UTC).
 
---output json prints the response message of the call as one JSON object
-(create, get, cancel: {task}; create --selector: {groupId, tasks};
-cancel-group: {tasks}; group get, resume, abort: {group}; list: {tasks,
-nextPageToken}, with --all the pages merged into one object of that shape).
-watch and watch-group print one JSON object per line, one per event:
-{event}, or {groupEvent} for the group's own.
+--output json prints the response message of the call as one JSON object in
+the proto3 JSON mapping (create, get, cancel: {task}; create --selector:
+{groupId, tasks}; cancel-group: {tasks}; group get, resume, abort: {group};
+list: {tasks, nextPageToken}, with --all the pages merged into one object of
+that shape); a task's arguments and result are there as JSON values
+(arguments, result) next to their text (argumentsJson, resultJson). --output
+jsonl prints a list one task a line. watch and watch-group print one JSON
+object per line, one per event: {event}, or {groupEvent} for the group's own.
 
 ${CLIENT_FLAGS_USAGE}`;
 
@@ -146,6 +165,7 @@ const TERMINAL_STATES = ['TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED', 'TASK_STAT
 export async function runTask(args: string[]): Promise<number> {
   return runVerb('task', args, {
     create,
+    run,
     get,
     list,
     watch,
@@ -158,8 +178,7 @@ export async function runTask(args: string[]): Promise<number> {
 
 // ---- verbs ----
 
-async function create(args: string[]): Promise<number> {
-  const { values } = parseVerb('task create', args, {
+const CREATE_OPTIONS = {
     consumer: { type: 'string' },
     selector: { type: 'string', multiple: true },
     id: { type: 'string' },
@@ -180,25 +199,43 @@ async function create(args: string[]): Promise<number> {
     'idempotency-key': { type: 'string' },
     traceparent: { type: 'string' },
     force: { type: 'boolean' },
-  });
-  const out = outputFor(values);
+} as const;
+
+type CreateValues = {
+  [K in keyof typeof CREATE_OPTIONS]?: (typeof CREATE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : (typeof CREATE_OPTIONS)[K] extends { multiple: true } ? string[] : string;
+};
+
+/** The trace context the created tasks carry: --traceparent, else TRACEPARENT. */
+function traceMetadata(values: CreateValues): grpc.Metadata {
   const metadata = new grpc.Metadata();
   const traceparent = values.traceparent ?? process.env.TRACEPARENT;
   if (traceparent) metadata.set(TRACEPARENT, traceparent);
+  return metadata;
+}
+
+/** What a task of create (and run) asks for, from the flags, without its consumer. */
+function taskTemplate(command: string, values: CreateValues) {
+  if (values.method === undefined) throw new UsageError(`${command} needs --method CLASS.METHOD`);
+  return {
+    method: values.method,
+    argumentsJson: argumentsJson(values.args, values['args-file']),
+    ...taskWindow(command, values),
+    timeoutDuration: parseDuration('--timeout', values.timeout),
+    labels: parseLabels('--label', values.label),
+    allowUnknownMethod: values.force ?? false,
+  };
+}
+
+async function create(args: string[]): Promise<number> {
+  const { values } = parseVerb('task create', args, CREATE_OPTIONS);
+  const out = outputFor(values);
+  const metadata = traceMetadata(values);
   const fanOut = values.selector !== undefined || values.id !== undefined;
   if (values.consumer !== undefined && fanOut) throw new UsageError('task create: give --consumer or --selector/--id, not both');
   if (values.consumer === undefined && !fanOut) throw new UsageError('task create needs --consumer ID, or --selector SELECTOR and/or --id PATTERN');
   const rollout = rolloutPolicy(values);
   if (rollout && !fanOut) throw new UsageError('task create: --canary, --wave and --max-failures need --selector or --id');
-  if (values.method === undefined) throw new UsageError('task create needs --method CLASS.METHOD');
-  const template = {
-    method: values.method,
-    argumentsJson: argumentsJson(values.args, values['args-file']),
-    ...taskWindow(values, Date.now()),
-    timeoutDuration: parseDuration('--timeout', values.timeout),
-    labels: parseLabels('--label', values.label),
-    allowUnknownMethod: values.force ?? false,
-  };
+  const template = taskTemplate('task create', values);
   if (fanOut) {
     if (values['idempotency-key'] !== undefined) throw new UsageError('task create: --idempotency-key cannot be used with --selector or --id');
     const request = { consumerSelector: consumerSelector('--selector', values.selector), consumerIdPattern: values.id ?? '', template, rollout };
@@ -210,6 +247,24 @@ async function create(args: string[]): Promise<number> {
   const response = await withClients(values, (c) => call(c.tasks, 'createTask', request, unaryOptions(), metadata));
   out.result(response, () => renderTask(response.task!));
   return 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseVerb('task run', args, { ...CREATE_OPTIONS, 'reconnect-for': { type: 'string' } });
+  const out = outputFor(values);
+  if (values.selector !== undefined || values.id !== undefined) throw new UsageError('task run runs one task: give --consumer, not --selector or --id (see task create --selector and task watch-group)');
+  if (values.consumer === undefined) throw new UsageError('task run needs --consumer ID');
+  const request: CreateTaskRequest = { ...taskTemplate('task run', values), consumerId: values.consumer, idempotencyKey: values['idempotency-key'] ?? '' };
+  const reconnectFor = reconnectWindow(values['reconnect-for']);
+  return withClients(values, async (c) => {
+    const { task } = await call(c.tasks, 'createTask', request, unaryOptions(), traceMetadata(values));
+    if (!out.machine) out.line(null, `task ${task!.id} created`);
+    // json: only the ended task, one object; jsonl and table: the events as they come, then it.
+    const events = out.format === 'json' ? null : out;
+    const ended = await followTask(c, events, task!.id, '0', reconnectFor);
+    printOutcome(out, ended);
+    return exitCodeForOutcome(ended.task!.state);
+  });
 }
 
 async function get(args: string[]): Promise<number> {
@@ -261,14 +316,16 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function watch(args: string[]): Promise<number> {
-  const { values, positionals } = parseVerb('task watch', args, { after: { type: 'string' } }, ['ID']);
+  const { values, positionals } = parseVerb('task watch', args, { after: { type: 'string' }, 'reconnect-for': { type: 'string' } }, ['ID']);
   const out = outputFor(values);
   const taskId = positionals[0];
   const after = parseAfter(values.after);
+  const reconnectFor = reconnectWindow(values['reconnect-for']);
   return withClients(values, async (c) => {
-    const last = await printEvents(c, out, taskId, after);
-    const finalState = await settledState(c, taskId, last);
-    return finalState === 'TASK_STATE_SUCCEEDED' ? EXIT.OK : EXIT.TASK_DID_NOT_SUCCEED;
+    const ended = await followTask(c, out, taskId, after, reconnectFor);
+    // Scripts read the events (one object a line); a person gets the result too.
+    if (!out.machine) printOutcome(out, ended);
+    return exitCodeForOutcome(ended.task!.state);
   });
 }
 
@@ -343,35 +400,67 @@ async function cancelGroup(args: string[]): Promise<number> {
 
 // ---- watch ----
 
-/**
- * Prints each event as it arrives; returns the last one. The stream has no
- * deadline (a task may run for hours); a lost server still ends it with
- * UNAVAILABLE, and the hint says how to resume without missing or repeating
- * an event.
- */
-async function printEvents(c: TaskplaneClients, out: Output, taskId: string, after: string): Promise<TaskEvent__Output | null> {
-  let last: TaskEvent__Output | null = null;
-  const stream = c.tasks.watchTask({ taskId, afterEventId: after });
-  try {
-    for await (const response of stream as AsyncIterable<WatchTaskResponse__Output>) {
-      if (!response.event) continue;
-      last = response.event;
-      out.line(response, renderEvent(response.event));
-    }
-  } catch (err) {
-    if (last) process.stderr.write(`note: to resume, run: taskplane task watch ${taskId} --after ${last.id}\n`);
-    throw err;
-  }
-  return last;
+const DEFAULT_RECONNECT_MS = 10 * 60_000;
+const FIRST_RETRY_MS = 200;
+const MAX_RETRY_MS = 5_000;
+
+function reconnectWindow(text: string | undefined): number {
+  return text === undefined ? DEFAULT_RECONNECT_MS : durationMs(parseDuration('--reconnect-for', text)!);
 }
 
-/** The stream ends after the terminal event; if we saw none (e.g. --after past it), ask the server. */
-async function settledState(c: TaskplaneClients, taskId: string, last: TaskEvent__Output | null): Promise<string> {
-  if (last && TERMINAL_STATES.includes(last.state)) return last.state;
-  const { task } = await call(c.tasks, 'getTask', { taskId }, unaryOptions());
-  const state = task!.state;
-  if (!TERMINAL_STATES.includes(state)) throw new Error(`the watch ended before task ${taskId} finished (it is ${shortState(state)}); run taskplane task watch again`);
-  return state;
+/**
+ * Follows a task to its end: prints each event as it arrives (to `out`, or
+ * nowhere when null) and returns the ended task. The stream has no deadline
+ * (a task may run for hours). When the server goes away (UNAVAILABLE: a
+ * restart, a lost connection) it watches again after the last event seen,
+ * so nothing is missed or repeated, backing off up to `reconnectForMs`
+ * since the last answer; then it gives up with a hint to resume by hand.
+ */
+async function followTask(c: TaskplaneClients, out: Output | null, taskId: string, after: string, reconnectForMs: number): Promise<GetTaskResponse__Output> {
+  let lastId = after;
+  let lostSince: number | null = null;
+  let retryMs = FIRST_RETRY_MS;
+  for (;;) {
+    try {
+      const stream = c.tasks.watchTask({ taskId, afterEventId: lastId });
+      for await (const response of stream as AsyncIterable<WatchTaskResponse__Output>) {
+        lostSince = null;
+        retryMs = FIRST_RETRY_MS;
+        if (!response.event) continue;
+        lastId = response.event.id;
+        out?.line(response, renderEvent(response.event));
+      }
+      // The stream ends after the terminal event; the task itself says how it ended (and its result).
+      const ended = await call(c.tasks, 'getTask', { taskId }, unaryOptions());
+      if (TERMINAL_STATES.includes(ended.task!.state)) return ended;
+      // Ended early without an error (not what the server does): watch again, backing off as for a lost server.
+      lostSince ??= Date.now();
+      if (Date.now() - lostSince >= reconnectForMs) throw new Error(`the watch ended before task ${taskId} finished (it is ${shortState(ended.task!.state)}); run taskplane task watch ${taskId} --after ${lastId}`);
+    } catch (err) {
+      if ((err as grpc.ServiceError).code !== grpc.status.UNAVAILABLE) throw err;
+      lostSince ??= Date.now();
+      if (Date.now() - lostSince >= reconnectForMs) {
+        process.stderr.write(`note: to resume, run: taskplane task watch ${taskId} --after ${lastId}\n`);
+        throw err;
+      }
+      if (retryMs === FIRST_RETRY_MS) process.stderr.write(`note: lost the server (${(err as grpc.ServiceError).details}); reconnecting\n`);
+    }
+    // Only after a lost stream: wait before asking again, longer each time.
+    if (lostSince !== null) {
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+      retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    }
+  }
+}
+
+/** What a task came to: its result, or its error, after the events (or alone for --output json). */
+function printOutcome(out: Output, ended: GetTaskResponse__Output): void {
+  const task = ended.task!;
+  const state = shortState(task.state);
+  const took = formatSpan(task.startTime, task.endTime);
+  const headline = `task ${task.id} ${out.paint(state, stateStyle(task.state))}${took ? ` after ${took}` : ''}`;
+  const body = task.error ? `error: ${task.error.type}: ${task.error.message}` : task.resultJson ? `result: ${task.resultJson}` : '';
+  out.result(ended, () => (body ? `${headline}\n${body}` : headline));
 }
 
 /**
@@ -414,26 +503,31 @@ async function groupTasks(c: TaskplaneClients, groupId: string): Promise<Task__O
 
 /**
  * The task's window from --not-before/--at/--in (its start) and
- * --not-after/--until/--for (its end); of each trio at most one. --in is
- * counted from `now`; --for from the start, or from `now` without one.
+ * --not-after/--until/--for (its end); of each trio at most one. Times
+ * relative to now (--in; --for without --at) go as delays the server
+ * counts from its own clock when it stores the task, so a retry with the
+ * same --idempotency-key is the same request (see CreateTaskRequest).
+ * --for counts from the start.
  */
 function taskWindow(
+  command: string,
   values: { 'not-before'?: string; at?: string; in?: string; 'not-after'?: string; until?: string; for?: string },
-  now: number,
-): { notBeforeTime: Timestamp | null; notAfterTime: Timestamp | null } {
-  const start = atMostOne('task create', 'the start of the window', { '--not-before': values['not-before'], '--at': values.at, '--in': values.in });
-  const end = atMostOne('task create', 'the end of the window', { '--not-after': values['not-after'], '--until': values.until, '--for': values.for });
-  let notBeforeTime: Timestamp | null = null;
+): { notBeforeTime: Timestamp | null; notAfterTime: Timestamp | null; notBeforeDelay: Duration | null; notAfterDelay: Duration | null } {
+  const start = atMostOne(command, 'the start of the window', { '--not-before': values['not-before'], '--at': values.at, '--in': values.in });
+  const end = atMostOne(command, 'the end of the window', { '--not-after': values['not-after'], '--until': values.until, '--for': values.for });
+  const window = { notBeforeTime: null as Timestamp | null, notAfterTime: null as Timestamp | null, notBeforeDelay: null as Duration | null, notAfterDelay: null as Duration | null };
   if (start) {
     const [flag, text] = start;
-    notBeforeTime = flag === '--in' ? msToTimestamp(now + flagMs(flag, text)) : parseTime(flag, text);
+    if (flag === '--in') window.notBeforeDelay = parseDuration(flag, text);
+    else window.notBeforeTime = parseTime(flag, text);
   }
-  let notAfterTime: Timestamp | null = null;
   if (end) {
     const [flag, text] = end;
-    notAfterTime = flag === '--for' ? msToTimestamp((notBeforeTime ? timestampMs(notBeforeTime) : now) + flagMs(flag, text)) : parseTime(flag, text);
+    if (flag !== '--for') window.notAfterTime = parseTime(flag, text);
+    else if (window.notBeforeTime) window.notAfterTime = msToTimestamp(timestampMs(window.notBeforeTime) + flagMs(flag, text));
+    else window.notAfterDelay = msToDuration((window.notBeforeDelay ? durationMs(window.notBeforeDelay) : 0) + flagMs(flag, text));
   }
-  return { notBeforeTime, notAfterTime };
+  return window;
 }
 
 /** A duration flag ("30s", "1h30m") -> milliseconds. */
@@ -508,11 +602,31 @@ function taskTable(out: Output, tasks: Task__Output[]): string {
     id: t.id,
     consumer: t.consumerId,
     method: t.method,
-    state: shortState(t.state),
+    state: out.paint(shortState(t.state), stateStyle(t.state)),
     created: formatTime(t.createTime),
+    duration: formatSpan(t.startTime, t.endTime),
+    ended: formatTime(t.endTime),
     labels: formatLabels(t.labels),
   }));
-  return out.table(rows, ['id', 'consumer', 'method', 'state', 'created', 'labels']);
+  return out.table(rows, ['id', 'consumer', 'method', 'state', 'created', 'duration', 'ended', 'labels']);
+}
+
+/** The colour of a state on a terminal: green for success, red for failure, yellow for the rest of the ends. */
+function stateStyle(state: string): Style {
+  switch (state) {
+    case 'TASK_STATE_SUCCEEDED':
+      return 'green';
+    case 'TASK_STATE_FAILED':
+    case 'TASK_STATE_TIMED_OUT':
+      return 'red';
+    case 'TASK_STATE_CANCELED':
+    case 'TASK_STATE_EXPIRED':
+      return 'yellow';
+    case 'TASK_STATE_RUNNING':
+      return 'cyan';
+    default:
+      return 'dim';
+  }
 }
 
 /** "group G: 2 tasks" and a table of them. */
@@ -579,5 +693,5 @@ function renderEvent(event: TaskEvent__Output, withTask = false): string {
   const why = event.cause ? `  (${event.cause})` : '';
   const error = event.error ? `  error ${event.error.type}: ${event.error.message}` : '';
   const task = withTask ? `  task ${event.taskId}` : '';
-  return `${formatTime(event.eventTime)}${task}  event ${event.id}  ${what}${why}${error}`;
+  return `${formatClock(event.eventTime)}${task}  event ${event.id}  ${what}${why}${error}`;
 }

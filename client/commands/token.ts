@@ -52,7 +52,7 @@ export const TOKEN_USAGE = `taskplane token <verb> [flags]: the API tokens calle
   revoke ID
       Ends the token at once: its next call is UNAUTHENTICATED.
 
-DURATION is like 30d, 12h, 90m; TIME is ISO 8601.
+DURATION is like 30d, 12h, 90m; TIME is RFC 3339 (2026-12-01T02:00:00Z) or a local date.
 
 --output json prints the response message (create: {token, secret};
 list: {tokens, nextPageToken}; revoke: {token}).
@@ -91,7 +91,7 @@ async function create(args: string[]): Promise<number> {
       'The secret is shown only this once: store it now (e.g. in a file for --token-file, mode 600).',
     ].join('\n'),
   );
-  if (out.format === 'json') process.stderr.write('note: the secret in this output is shown only this once; store it now\n');
+  if (out.machine) process.stderr.write('note: the secret in this output is shown only this once; store it now\n');
   return 0;
 }
 

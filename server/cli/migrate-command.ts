@@ -5,6 +5,7 @@ import { migrateToLatest, pendingMigrations } from '../store/migrate';
 import type { Command } from '../../common/command';
 import { createLogger } from '../../common/log';
 import { Output, outputFormat } from '../../common/output';
+import { readFlags } from './flag-errors';
 
 const MIGRATE_USAGE = `taskplane migrate [--database-url URL] [--status]
 
@@ -21,7 +22,7 @@ export const migrateCommand: Command = {
 };
 
 async function runMigrate(flags: { 'database-url'?: string; status?: boolean }, out: Output): Promise<number> {
-  const { databaseUrl } = serverConfig({ 'database-url': flags['database-url'] });
+  const { databaseUrl } = readFlags(() => serverConfig({ 'database-url': flags['database-url'] }));
   const db = openDatabase(databaseUrl);
   const logger = createLogger({ level: 'warn' });
   try {

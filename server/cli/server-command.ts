@@ -3,6 +3,7 @@ import { redactDatabaseUrl, serverConfig, type ServerFlags } from '../config';
 import { TaskplaneServer } from '../server';
 import type { Command } from '../../common/command';
 import { createLogger } from '../../common/log';
+import { flagError, readFlags } from './flag-errors';
 
 const SERVER_USAGE = `taskplane server [--listen HOST:PORT] [--http-listen HOST:PORT] [--database-url URL] [--migrate] [--tls-cert FILE --tls-key FILE] [flags]
 
@@ -69,8 +70,9 @@ export const serverCommand: Command = {
 };
 
 async function runServer(flags: ServerFlags): Promise<number> {
-  const config = serverConfig(flags);
+  const config = readFlags(() => serverConfig(flags));
   const logger = createLogger();
+  // A flag refused only as the server starts (an address it may not serve plaintext on) is a usage mistake too.
   const server = await TaskplaneServer.start({
     ...config,
     logger,
@@ -90,6 +92,8 @@ async function runServer(flags: ServerFlags): Promise<number> {
           '',
         ].join('\n'),
       ),
+  }).catch((err: unknown) => {
+    throw flagError(err);
   });
   // SIGHUP: read the certificate files again (short-lived certificates); a bad file keeps the old ones.
   const onHangUp = () => void server.reloadTls();

@@ -66,7 +66,7 @@ export const tokenBootstrapCommand: Command = {
       out.result({ id: token.id, token: secret }, () =>
         [`token:   ${token.id} (${token.name}, ${token.role})`, `secret:  ${secret}`, '', 'The secret is shown only this once: store it now, e.g. export TASKPLANE_TOKEN=... or a file for --token-file.'].join('\n'),
       );
-      if (out.format === 'json') process.stderr.write('note: the token in this output is shown only this once; store it now\n');
+      if (out.machine) process.stderr.write('note: the token in this output is shown only this once; store it now\n');
       return 0;
     } finally {
       await db.close();

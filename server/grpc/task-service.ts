@@ -98,7 +98,7 @@ export function taskServiceHandlers(tasks: TaskManager, edge: GuardedService): T
 }
 
 function emptyTemplate(): CreateTaskRequest__Output {
-  return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '', allowUnknownMethod: false };
+  return { consumerId: '', method: '', argumentsJson: '', notBeforeTime: null, notAfterTime: null, timeoutDuration: null, labels: {}, idempotencyKey: '', allowUnknownMethod: false, notBeforeDelay: null, notAfterDelay: null };
 }
 
 /** The caller's W3C trace context, from the call's "traceparent" metadata (one for every task the call creates). */
@@ -114,6 +114,8 @@ function createInput(req: CreateTaskRequest__Output, traceparent: string | null)
     argumentsJson: req.argumentsJson,
     notBeforeTime: timestampToMs('not_before_time', req.notBeforeTime),
     notAfterTime: timestampToMs('not_after_time', req.notAfterTime),
+    notBeforeDelayMs: durationToMs('not_before_delay', req.notBeforeDelay),
+    notAfterDelayMs: durationToMs('not_after_delay', req.notAfterDelay),
     timeoutMs: durationToMs('timeout_duration', req.timeoutDuration),
     labels: req.labels,
     idempotencyKey: req.idempotencyKey,

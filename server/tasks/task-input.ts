@@ -12,6 +12,9 @@ export interface CreateTaskInput {
   argumentsJson: string;
   notBeforeTime: number | null;
   notAfterTime: number | null;
+  /** The window relative to the server's clock at creation (null or absent: not given); resolved into the times above. */
+  notBeforeDelayMs?: number | null;
+  notAfterDelayMs?: number | null;
   timeoutMs: number | null;
   labels: Record<string, string>;
   idempotencyKey: string;
@@ -42,6 +45,8 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
     throw new InvalidArgumentError('method', `"${input.method.slice(0, 64)}" is not of the form class.method (e.g. packages.install)`);
   }
   const argumentsJson = parseArguments(input.argumentsJson);
+  const asWritten = input;
+  input = resolveDelays(input, now);
   if (input.notBeforeTime !== null && input.notAfterTime !== null && input.notAfterTime <= input.notBeforeTime) {
     throw new InvalidArgumentError('not_after_time', 'must be after not_before_time');
   }
@@ -58,22 +63,47 @@ export function validateCreateTask(input: CreateTaskInput, now: number): ValidTa
   const normalised = { ...input, argumentsJson };
   // Only a keyed request is ever compared with an earlier one; hashing the
   // others would be measurable work on the create path for nothing.
-  const requestHash = input.idempotencyKey ? fingerprint(normalised) : null;
+  const requestHash = input.idempotencyKey ? fingerprint(asWritten, normalised) : null;
   return { ...normalised, requestHash };
 }
 
-/** The request as its idempotency key stands for it. The trace context is not part of it: a retry may come from a new span. */
-function fingerprint(input: CreateTaskInput): string {
+/**
+ * The request as its idempotency key stands for it. The trace context is
+ * not part of it: a retry may come from a new span. The window is taken as
+ * written: a delay, not the time it resolved to, so a later retry matches.
+ */
+function fingerprint(asWritten: CreateTaskInput, normalised: CreateTaskInput): string {
+  const delays = {
+    ...(asWritten.notBeforeDelayMs != null ? { notBeforeDelayMs: asWritten.notBeforeDelayMs } : {}),
+    ...(asWritten.notAfterDelayMs != null ? { notAfterDelayMs: asWritten.notAfterDelayMs } : {}),
+  };
   const canonical = stableStringify({
-    consumerId: input.consumerId,
-    method: input.method,
-    arguments: JSON.parse(input.argumentsJson),
-    notBeforeTime: input.notBeforeTime,
-    notAfterTime: input.notAfterTime,
-    timeoutMs: input.timeoutMs,
-    labels: input.labels,
+    consumerId: normalised.consumerId,
+    method: normalised.method,
+    arguments: JSON.parse(normalised.argumentsJson),
+    notBeforeTime: asWritten.notBeforeTime,
+    notAfterTime: asWritten.notAfterTime,
+    timeoutMs: normalised.timeoutMs,
+    labels: normalised.labels,
+    // Only when given, so the fingerprints of requests without delays stay what they were.
+    ...delays,
   });
   return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+/** not_before_delay / not_after_delay -> times on the server's clock at `now`; each at most one of time and delay. */
+function resolveDelays(input: CreateTaskInput, now: number): CreateTaskInput {
+  const { notBeforeDelayMs, notAfterDelayMs } = input;
+  if (notBeforeDelayMs == null && notAfterDelayMs == null) return input;
+  if (notBeforeDelayMs != null && input.notBeforeTime !== null) throw new InvalidArgumentError('not_before_delay', 'and not_before_time are both set; give only one');
+  if (notAfterDelayMs != null && input.notAfterTime !== null) throw new InvalidArgumentError('not_after_delay', 'and not_after_time are both set; give only one');
+  if (notBeforeDelayMs != null && notBeforeDelayMs < 0) throw new InvalidArgumentError('not_before_delay', 'must not be negative');
+  if (notAfterDelayMs != null && notAfterDelayMs <= 0) throw new InvalidArgumentError('not_after_delay', 'must be positive');
+  return {
+    ...input,
+    notBeforeTime: notBeforeDelayMs != null ? now + notBeforeDelayMs : input.notBeforeTime,
+    notAfterTime: notAfterDelayMs != null ? now + notAfterDelayMs : input.notAfterTime,
+  };
 }
 
 const MAX_ARGUMENTS_DEPTH = 64;

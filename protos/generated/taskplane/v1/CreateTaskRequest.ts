@@ -13,6 +13,8 @@ export interface CreateTaskRequest {
   'labels'?: ({[key: string]: string});
   'idempotencyKey'?: (string);
   'allowUnknownMethod'?: (boolean);
+  'notBeforeDelay'?: (_google_protobuf_Duration | null);
+  'notAfterDelay'?: (_google_protobuf_Duration | null);
 }
 
 export interface CreateTaskRequest__Output {
@@ -25,4 +27,6 @@ export interface CreateTaskRequest__Output {
   'labels': ({[key: string]: string});
   'idempotencyKey': (string);
   'allowUnknownMethod': (boolean);
+  'notBeforeDelay': (_google_protobuf_Duration__Output | null);
+  'notAfterDelay': (_google_protobuf_Duration__Output | null);
 }
