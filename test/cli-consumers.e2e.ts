@@ -37,7 +37,7 @@ describeOnEachStore('CLI: consumer capabilities and timeline', (ctx) => {
   it('consumer get shows the agent\'s version and the methods it offers', async () => {
     const shown = await cli('consumer', 'get', 'cli-web-3');
     assert.equal(shown.code, EXIT.OK, shown.stderr);
-    assert.match(shown.stdout, /^agent: +fake\/1 \(hello at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/m);
+    assert.match(shown.stdout, /^agent: +fake\/1 \(hello at \d{4}-\d\d-\d\dT[\d:.]+Z \([^)]*\)\)$/m);
     assert.match(shown.stdout, /^methods: +packages\.install, system\.info$/m);
   });
 
@@ -49,10 +49,10 @@ describeOnEachStore('CLI: consumer capabilities and timeline', (ctx) => {
     assert.equal(page.code, EXIT.OK, page.stderr);
     const lines = page.stdout.trim().split('\n');
     assert.match(lines[0], /^TIME +KIND +WHAT +STATE +DETAILS$/);
-    assert.match(page.stdout, /^\S+Z +history +registered/m);
-    assert.match(page.stdout, /^\S+Z +task +packages\.instal \S+ +\w+/m);
+    assert.match(page.stdout, /^\S+Z \([^)]*\) +history +registered/m);
+    assert.match(page.stdout, /^\S+Z \([^)]*\) +task +packages\.instal \S+ +\w+/m);
     // The nightly fire, with its window on Berlin's clock.
-    assert.match(page.stdout, new RegExp(`^\\S+Z +fire +system\\.info schedule ${schedule.id} +upcoming +\\S+T02:00:00\\+0[12]:00 until \\S+T04:00:00\\+0[12]:00 \\(Europe/Berlin\\)$`, 'm'));
+    assert.match(page.stdout, new RegExp(`^\\S+Z \\([^)]*\\) +fire +system\\.info schedule ${schedule.id} +upcoming +\\S+T02:00:00\\+0[12]:00 until \\S+T04:00:00\\+0[12]:00 \\(Europe/Berlin\\)$`, 'm'));
 
     const json = await cli('consumer', 'timeline', 'cli-web-3', '--after', '2000-01-01T00:00:00Z', '--page-size', '1', '--output', 'json');
     assert.equal(json.code, EXIT.OK, json.stderr);

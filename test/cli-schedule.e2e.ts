@@ -174,7 +174,7 @@ for (const kind of STORE_KINDS) {
         const active = await create('0 0 1 * *', '--selector', 'role=sched');
         assert.equal(paused.paused, true);
         assert.equal(paused.spec?.timeZone, 'UTC', '--tz defaults to UTC');
-        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
+        assert.deepEqual(paused.spec?.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '' });
 
         const pausedTable = await runTable(['schedule', 'get', paused.id], server());
         assert.match(pausedTable, /^paused:\s+yes$/m);
@@ -214,7 +214,7 @@ for (const kind of STORE_KINDS) {
         const before = schedule.spec!;
         const after = updated.schedule.spec!;
         assert.equal(after.cron, '30 3 * * *');
-        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '', rollout: null });
+        assert.deepEqual(after.target, { consumerId: 'host-s1', consumerSelector: [], consumerIdPattern: '' });
         assert.deepEqual(after.taskTemplate?.labels, { team: 'ops' });
         assert.equal(after.windowDuration, undefined, 'an unset message field is left out of the JSON');
         // Everything not given is kept.
@@ -452,7 +452,7 @@ describe('taskplane CLI: schedule and time flags without a server', function () 
       [[...task, '--consumer', 'x', '--in', 'soon'], /--in "soon" is not a duration/],
       [[...task, '--consumer', 'x', '--selector', 'role=web'], /give --consumer or --selector\/--id, not both/],
       [[...task, '--selector', 'role=web', '--idempotency-key', 'k'], /--idempotency-key cannot be used with --selector or --id/],
-      [[...task, '--selector', ' '], /--selector is empty/],
+      [[...task, '--selector', ' '], /--selector needs a value, not an empty string/],
       [['task', 'watch-group'], /task watch-group needs GROUP_ID/],
       [['schedule', 'create', '--method', 'a.b', '--consumer', 'x'], /schedule create needs --cron/],
       [['schedule', 'create', '--cron', '0 2 * * *', '--method', 'a.b'], /schedule create needs --consumer ID or --selector/],
