@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { call } from '../client/client';
 import { EXIT } from '../common/exit-codes';
-import { runCli as runCliProcess, type CliResult } from './helpers/processes';
+import { failure, runCli as runCliProcess, succeeded, type CliResult } from './helpers/processes';
 import { startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, STORE_KINDS } from './helpers/stores';
 import type { Schedule__Output } from '../protos/generated/taskplane/v1/Schedule';
@@ -21,24 +21,11 @@ function runCli(args: string[], server: TestServer): Promise<CliResult> {
 }
 
 async function runJson<T>(args: string[], server: TestServer): Promise<T> {
-  const result = await runCli([...args, '--output', 'json'], server);
-  assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
+  return JSON.parse(succeeded(await runCli([...args, '--output', 'json'], server), args)) as T;
 }
 
 async function runTable(args: string[], server: TestServer): Promise<string> {
-  const result = await runCli(args, server);
-  assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-/** Expects exit `code` with stdout empty and exactly one stderr line; returns it. */
-function failure(result: CliResult, code: number): string {
-  assert.equal(result.code, code, `expected exit ${code}, got ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  assert.equal(result.stdout, '');
-  const lines = result.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `expected one stderr line, got:\n${result.stderr}`);
-  return lines[0];
+  return succeeded(await runCli(args, server), args);
 }
 
 for (const kind of STORE_KINDS) {

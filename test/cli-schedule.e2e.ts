@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { call } from '../client/client';
 import { EXIT } from '../common/exit-codes';
 import { FakeAgent } from './helpers/fake-agent';
-import { CLI, runCli as runCliProcess, type CliResult } from './helpers/processes';
+import { CLI, failure, runCli as runCliProcess, succeeded, type CliResult } from './helpers/processes';
 import { eventually, startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, STORE_KINDS } from './helpers/stores';
 import type { Task__Output } from '../protos/generated/taskplane/v1/Task';
@@ -28,25 +28,12 @@ function runCli(args: string[], server?: TestServer): Promise<CliResult> {
 
 /** Runs the CLI with --output json, expects exit 0 and returns the parsed stdout. */
 async function runJson<T>(args: string[], server: TestServer): Promise<T> {
-  const result = await runCli([...args, '--output', 'json'], server);
-  assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
+  return JSON.parse(succeeded(await runCli([...args, '--output', 'json'], server), args)) as T;
 }
 
 /** Runs the CLI (table output), expects exit 0 and returns stdout. */
 async function runTable(args: string[], server: TestServer): Promise<string> {
-  const result = await runCli(args, server);
-  assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-/** Expects exit `code` with stdout empty and exactly one stderr line; returns it. */
-function failure(result: CliResult, code: number): string {
-  assert.equal(result.code, code, `expected exit ${code}, got ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  assert.equal(result.stdout, '');
-  const lines = result.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `expected one stderr line, got:\n${result.stderr}`);
-  return lines[0];
+  return succeeded(await runCli(args, server), args);
 }
 
 // --output json writes a Timestamp as RFC 3339 text (the proto3 JSON mapping).

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -28,6 +29,21 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Expects exit 0 from `taskplane args`; returns its stdout. */
+export function succeeded(result: CliResult, args: string[]): string {
+  assert.equal(result.code, 0, `taskplane ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Expects exit `code` with stdout empty and exactly one stderr line; returns it. */
+export function failure(result: CliResult, code: number): string {
+  assert.equal(result.code, code, `expected exit ${code}, got ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  assert.equal(result.stdout, '');
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one stderr line, got:\n${result.stderr}`);
+  return lines[0];
 }
 
 /** Starts a long-running `taskplane` process (in `cwd`, default ours) and resolves once a stderr log line matches `ready`. */
