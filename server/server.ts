@@ -36,7 +36,8 @@ import { ScheduleManager } from './scheduling/schedule-manager';
 import { ServerLease } from './cluster/server-lease';
 import { loadClusterSecret } from './cluster/cluster-secret';
 import { ClusterWaker } from './cluster/cluster-waker';
-import { addClusterService, clusterServiceHandlers, GrpcWakeSender } from './grpc/cluster-service';
+import { addClusterService, clusterServiceHandlers, GrpcClusterSender, MAX_FORWARDED_CREATE_BYTES } from './grpc/cluster-service';
+import { CreateForwarder } from './cluster/create-forwarder';
 import os from 'node:os';
 import { addGuardedService, Guard, GuardedService } from './grpc/auth';
 import { auditServiceHandlers, tokenServiceHandlers } from './grpc/security-service';
@@ -189,7 +190,7 @@ export class TaskplaneServer {
       // The internal address first: it goes into the lease row, which must
       // exist before any stream attaches (its consumers name this server).
       const secret = await loadClusterSecret(db.knex);
-      const clusterServer = new grpc.Server();
+      const clusterServer = new grpc.Server({ 'grpc.max_receive_message_length': MAX_FORWARDED_CREATE_BYTES + 1024 });
       clusterServerForCleanup = clusterServer;
       const clusterListen = options.cluster?.listen ?? `${hostOf(options.listen)}:0`;
       const clusterPort = await new Promise<number>((resolve, reject) =>
@@ -210,17 +211,19 @@ export class TaskplaneServer {
       leaseForCleanup = lease;
       const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock, serverId), notifier, clock, logger, serverId, admitting: () => lease.held, metrics, ...options.agents });
       agentsForLease = agents;
-      lifecycle.setHandOff(agents.dispatcher);
+      const clusterSender = new GrpcClusterSender(secret, serverId);
       const waker = new ClusterWaker({
         db: db.knex,
         notifier,
         logger,
         serverId,
-        sender: new GrpcWakeSender(secret, serverId),
+        sender: clusterSender,
         isLocal: (id) => options.cluster?.wake === false || agents.get(id) !== undefined,
       });
       wakerForCleanup = waker;
-      addClusterService(clusterServer, clusterServiceHandlers(agents, secret, logger));
+      const forwarder = new CreateForwarder({ ownerOf: (id) => waker.knownOwner(id), sender: clusterSender, logger });
+      lifecycle.setHandOff(agents.dispatcher, forwarder);
+      addClusterService(clusterServer, clusterServiceHandlers({ hub: agents, createForwarded: (c) => lifecycle.createForwarded(c.tasks, c.audit) }, secret, logger));
       const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker, metrics });
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {

@@ -4,7 +4,7 @@ import { call } from '../client/client';
 import { loadClusterProtos } from '../protos/loader';
 import { FakeAgent } from './helpers/fake-agent';
 import { waitForState } from './helpers/agent-process';
-import { expectStatus, startServerOn, type TestServer } from './helpers/server';
+import { eventually, expectStatus, startServerOn, type TestServer } from './helpers/server';
 import { createTestStore, STORE_KINDS, type TestStore } from './helpers/stores';
 import { openDatabase } from '../server/store/database';
 
@@ -49,6 +49,29 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('has B create a task made on A for B\'s agent, once A knows the stream is there, and hand it off in that transaction', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-3' });
+      const agent = new FakeAgent(b.address, 'wake-3', credential, { concurrency: 4 });
+      try {
+        await agent.next('welcome', (m) => Boolean(m.welcome));
+        // The first create teaches A where wake-3's stream is (its wake-up reads it).
+        const first = (await call(a.clients.tasks, 'createTask', { consumerId: 'wake-3', method: 'testing.echo' })).task!;
+        assert.equal(first.state, 'TASK_STATE_WAITING');
+        assert.equal((await agent.taskRequest(5000)).taskId, first.id);
+        const second = await eventually('a create on A handed off by B', async () => {
+          const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'wake-3', method: 'testing.echo', labels: { try: 'again' } });
+          assert.equal((await agent.taskRequest(5000)).taskId, task!.id);
+          return task!.state === 'TASK_STATE_DISPATCHED' ? task : null;
+        });
+        assert.equal(second!.attempt, 1);
+        const stored = (await call(a.clients.tasks, 'getTask', { taskId: second!.id })).task!;
+        assert.equal(stored.state, 'TASK_STATE_DISPATCHED');
+        assert.equal(stored.labels.try, 'again');
+      } finally {
+        agent.close();
+      }
+    });
+
     it('delivers a cancel requested on A to the agent on B at once', async () => {
       const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-2' });
       const agent = new FakeAgent(b.address, 'wake-2', credential);
@@ -65,7 +88,7 @@ for (const kind of STORE_KINDS) {
       }
     });
 
-    it('refuses a Wake without the cluster secret', async () => {
+    it('refuses a Wake or a CreateTasks without the cluster secret', async () => {
       const db = openDatabase(store.url);
       let address: string;
       try {
@@ -80,6 +103,8 @@ for (const kind of STORE_KINDS) {
         const wrong = new grpc.Metadata();
         wrong.set('authorization', 'Bearer not-the-secret');
         await expectStatus(wake(wrong), grpc.status.UNAUTHENTICATED);
+        const createTasks = (metadata: grpc.Metadata) => new Promise((resolve, reject) => client.createTasks({ format: 1, createJson: Buffer.from('{"tasks":[],"audit":[]}') }, metadata, (err, res) => (err ? reject(err) : resolve(res))));
+        await expectStatus(createTasks(wrong), grpc.status.UNAUTHENTICATED);
       } finally {
         client.close();
       }

@@ -5,7 +5,7 @@ import { ChangeNotifier } from '../server/notifier';
 import { openDatabase, type Database } from '../server/store/database';
 import { migrateToLatest } from '../server/store/migrate';
 import { builtinMethods } from '../server/tasks/method-registry';
-import { TaskLifecycle, type HandOffSlot } from '../server/tasks/lifecycle';
+import { TaskLifecycle, type HandOffSlot, type RemoteHandOff } from '../server/tasks/lifecycle';
 import { STATE_GRAPH, TASK_STATES, type TaskStateName } from '../server/tasks/states';
 import type { TaskDraft, TaskRecord } from '../server/tasks/task-record';
 import { FakeClock } from './helpers/fake-clock';
@@ -299,6 +299,50 @@ for (const kind of STORE_KINDS) {
       assert.equal(newer.state, TASK_STATES.WAITING, 'a stream that is not the live one is fenced out');
       assert.equal(await stateOf(older.id), TASK_STATES.WAITING);
       assert.equal(sent.length, 1);
+    });
+
+    it('makes a create whose streams are on another server there, and here if that fails, finding what the other server committed (never twice)', async () => {
+      const c = await consumer(true);
+      // The server holding c's stream: its own lifecycle on the same store, handing off to c's live stream.
+      const sent: TaskRecord[] = [];
+      const there = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier: new ChangeNotifier(), methods: builtinMethods(), logger: testLogger, settleLingerMs: 0 });
+      there.setHandOff({ reserve: () => ({ sessionId: c.sessionId, send: (task) => sent.push(task), release: () => {} }) });
+      const remote = (answer: 'ok' | 'lost' | 'unreachable'): RemoteHandOff => ({
+        ownerOf: () => '10.0.0.2:7000',
+        create: async (_owner, tasks, audit) => {
+          if (answer === 'unreachable') return null;
+          const handed = new Set(await there.createForwarded(tasks, audit));
+          return answer === 'ok' ? handed : null;
+        },
+      });
+      const countOf = async (ids: string[]) => Number((await db.knex('tasks').whereIn('id', ids).count({ n: '*' }))[0].n);
+
+      lifecycle.setHandOff({ reserve: () => null }, remote('ok'));
+      const [handed] = await lifecycle.create([draft(c.id)], { handOff: true });
+      assert.equal(handed.state, TASK_STATES.DISPATCHED, 'the other server handed it to the stream in the creating transaction');
+      assert.equal(await stateOf(handed.id), TASK_STATES.DISPATCHED);
+      assert.deepEqual(sent.map((t) => t.id), [handed.id]);
+
+      // Committed there, but the answer was lost: created here under the same ids, which find them.
+      lifecycle.setHandOff({ reserve: () => null }, remote('lost'));
+      const drafts = [draft(c.id), draft(c.id)];
+      const found = await lifecycle.create(drafts, { handOff: true });
+      assert.deepEqual(found.map((t) => t.id), drafts.map((d) => d.id));
+      assert.equal(await countOf(drafts.map((d) => d.id)), 2);
+      const createdEvents = await db.knex('task_events').whereIn('task_id', drafts.map((d) => d.id)).andWhere({ type: 'STATE_CHANGED', state: TASK_STATES.WAITING });
+      assert.equal(createdEvents.length, 2, 'one "created" event each: nothing was written twice');
+
+      // Not created there at all: created here, WAITING for the stream's server to claim it.
+      lifecycle.setHandOff({ reserve: () => null }, remote('unreachable'));
+      const [here] = await lifecycle.create([draft(c.id)], { handOff: true });
+      assert.equal(here.state, TASK_STATES.WAITING);
+      assert.equal(await countOf([here.id]), 1);
+
+      // A create with writes of its own (a rollout's group row) is never forwarded.
+      let asked = 0;
+      lifecycle.setHandOff({ reserve: () => null }, { ownerOf: () => '10.0.0.2:7000', create: async () => (asked++, null) });
+      await lifecycle.create([draft(c.id)], { handOff: true, alsoWrite: async () => {} });
+      assert.equal(asked, 0);
     });
 
     it('settles a reply the store refuses FAILED (ReplyUnrecordable) alone: the other reports of its batch are recorded', async () => {

@@ -28,6 +28,8 @@ const MAX_IN_FLIGHT = 2;
  */
 const OWNER_TTL_MS = 1_000;
 const MAX_CACHED_OWNERS = 100_000;
+/** The least time between two background reads of stale owners. */
+const REFRESH_GAP_MS = 250;
 
 /**
  * Cross-server wake-up: after a commit here made work or a cancellation for
@@ -51,6 +53,7 @@ export class ClusterWaker {
   /** Cached owners due for a fresh read, and the read under way. */
   private readonly stale = new Set<string>();
   private refreshing: Promise<void> | null = null;
+  private lastRefresh = 0;
 
   constructor(private readonly options: ClusterWakerOptions) {
     this.unsubscribe = [
@@ -134,12 +137,37 @@ export class ClusterWaker {
     return out;
   }
 
-  /** Reads the owners of stale entries again, one read at a time, off the wake-up path. */
+  /**
+   * The internal address of the server holding this consumer's stream, if
+   * another one and already known (no read: a consumer not cached yet is
+   * read at its first wake-up). A stale entry is still answered, and read
+   * again in the background.
+   */
+  knownOwner(consumerId: string): string | null {
+    if (this.stopped || this.options.isLocal(consumerId)) return null;
+    const cached = this.owners.get(consumerId);
+    if (!cached) return null;
+    if (Date.now() - cached.readAt >= OWNER_TTL_MS) {
+      this.stale.add(consumerId);
+      this.refreshStale();
+    }
+    return cached.address;
+  }
+
+  /**
+   * Reads the owners of stale entries again, off the wake-up path: one read
+   * at a time, at most one per REFRESH_GAP_MS, so a busy server reads its
+   * owners in a few large reads rather than one small read per create.
+   */
   private refreshStale(): void {
     if (this.refreshing || this.stale.size === 0 || this.stopped) return;
-    const ids = [...this.stale];
-    this.stale.clear();
-    const refresh = this.readOwners(ids)
+    const refresh = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.lastRefresh + REFRESH_GAP_MS - Date.now())))
+      .then(() => {
+        this.lastRefresh = Date.now();
+        const ids = [...this.stale];
+        this.stale.clear();
+        return this.stopped || ids.length === 0 ? undefined : this.readOwners(ids);
+      })
       .then(() => undefined, (err) => this.failed(err))
       .finally(() => {
         this.refreshing = null;
@@ -148,6 +176,7 @@ export class ClusterWaker {
     this.refreshing = refresh;
     this.flushes.add(refresh);
   }
+
 
   /** One read of these consumers' stream servers into the cache; a consumer with no stream elsewhere leaves it. */
   private async readOwners(consumerIds: string[]): Promise<Map<string, { serverId: string; address: string }>> {

@@ -176,6 +176,15 @@ export async function findTaskById(db: Knex, id: string): Promise<TaskRecord | n
   return row ? rowToTask(row) : null;
 }
 
+/** The tasks of these ids that exist, in the order of `ids`. */
+export async function findTasksByIds(db: Knex, ids: string[]): Promise<TaskRecord[]> {
+  const byId = new Map<string, TaskRecord>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await db('tasks').whereIn('id', ids.slice(i, i + 500))) byId.set(row.id, rowToTask(row));
+  }
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function findTaskByIdempotencyKey(db: Knex, key: string): Promise<TaskRecord | null> {
   const row = await db('tasks').where({ idempotency_key: key }).first();
   return row ? rowToTask(row) : null;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Logger } from '../../common/log';
 import type { ChangeNotifier } from '../notifier';
-import { isDatabaseUnavailable, type Dialect } from '../store/database';
+import { isDatabaseUnavailable, isUniqueViolation, type Dialect } from '../store/database';
 import { transactionWithRetry, updateRowsById } from '../store/batching';
 import { insertHistoryEvents } from '../store/consumer-store';
 import { insertAuditEvents, type NewAuditEvent } from '../store/audit-store';
@@ -20,7 +20,7 @@ import {
   type CancellationDue,
 } from '../store/dispatch-store';
 import { lockTasksDueForRelease, lockTasksPastWindow, type ExpiringTask } from '../store/due-store';
-import { insertTasks, insertTaskEvents, methodsOf, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
+import { findTasksByIds, insertTasks, insertTaskEvents, methodsOf, recordCancelRequest, rowToTask, setTaskStates, taskOwnerAndState, taskStatesOfConsumer, type NewTaskEvent } from '../store/task-store';
 import { RateLimitedLog } from '../rate-limited-log';
 import { NO_METRICS, secondsBetween, type Metrics } from '../metrics';
 import { AfterCommit } from './after-commit';
@@ -30,6 +30,15 @@ import { guardOf, IN_FLIGHT_STATES, TASK_STATES, targetOf, UNDISPATCHED_STATES, 
 import { OUTCOME_UNKNOWN, type NewTask, type StopKind, type TaskDraft, type TaskErrorInfo, type TaskRecord } from './task-record';
 
 const { SCHEDULED, WAITING, DISPATCHED, FAILED, CANCELED, EXPIRED } = TASK_STATES;
+
+export interface CreateOptions {
+  /** Hand tasks straight to a free slot of their stream: here, or on the one other server holding all their streams. */
+  handOff?: boolean;
+  /** Audit rows committed with the tasks. */
+  audit?: NewAuditEvent[];
+  /** More writes of the same transaction (a rollout's group row); a create with them is never forwarded. */
+  alsoWrite?: (tx: LifecycleTransaction) => Promise<void>;
+}
 
 export const WINDOW_CLOSED: TaskErrorInfo = { type: 'WindowClosed', message: 'the window (not_after_time) closed before the task could start', detailsJson: '' };
 
@@ -51,6 +60,18 @@ export interface HandOffSlot {
 export interface TaskHandOff {
   /** A slot for a new task of `consumerId`, if its stream is here, has room, runs `method` and, as far as this server knows, nothing older waits. */
   reserve(consumerId: string, method: string): HandOffSlot | null;
+}
+
+/**
+ * Other servers' agent streams: a create whose consumers' streams are all on
+ * one other server is created there, with that server's hand-off
+ * (server/cluster/create-forwarder.ts).
+ */
+export interface RemoteHandOff {
+  /** The server holding this consumer's stream, if another one and known without a read. */
+  ownerOf(consumerId: string): string | null;
+  /** Created and committed there: the ids handed straight to a stream. Null if not created there, or not known to be. */
+  create(owner: string, tasks: NewTask[], audit: NewAuditEvent[]): Promise<Set<string> | null>;
 }
 
 /** One consumer's stream asking for up to `limit` tasks. */
@@ -113,6 +134,7 @@ export class TaskLifecycle {
   private readonly settlement: Settlement;
   private readonly warnings: RateLimitedLog;
   private handOff: TaskHandOff | null = null;
+  private remoteHandOff: RemoteHandOff | null = null;
   private readonly metrics: Metrics;
 
   constructor(private readonly options: TaskLifecycleOptions) {
@@ -129,9 +151,15 @@ export class TaskLifecycle {
     });
   }
 
-  /** Connects the agent hub's hand-off once both exist. */
-  setHandOff(handOff: TaskHandOff): void {
+  /** Connects the agent hub's hand-off, and other servers' (when several share the store), once they exist. */
+  setHandOff(handOff: TaskHandOff, remote: RemoteHandOff | null = null): void {
     this.handOff = handOff;
+    this.remoteHandOff = remote;
+  }
+
+  /** Where a create for this consumer is made: '' here, else the address of the server holding its stream. Creates for different places commit apart. */
+  createPlace(consumerId: string): string {
+    return this.remoteHandOff?.ownerOf(consumerId) ?? '';
   }
 
   /**
@@ -160,11 +188,46 @@ export class TaskLifecycle {
    * transaction (guarantee 1: committed before CreateTask answers). With
    * `handOff`, a task whose consumer's stream is on this server with a free
    * slot and nothing older waiting is dispatched in that same transaction,
-   * saving a claim; it is sent after the commit. `audit` rows (the calls
-   * that asked for them) commit with the tasks.
+   * saving a claim; it is sent after the commit. When every task's stream
+   * is on one other server, the create is made there instead, for the same
+   * hand-off (RemoteHandOff); guarantee 1 holds there as here. `audit` rows
+   * (the calls that asked for them) commit with the tasks.
    */
-  async create(drafts: TaskDraft[], options: { handOff?: boolean; audit?: NewAuditEvent[]; alsoWrite?: (tx: LifecycleTransaction) => Promise<void> } = {}): Promise<TaskRecord[]> {
+  async create(drafts: TaskDraft[], options: CreateOptions = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
+    const owner = options.handOff && !options.alsoWrite ? this.remoteOwnerOfAll(tasks) : null;
+    if (!owner) return this.createHere(tasks, options);
+    const handed = await this.remoteHandOff!.create(owner, tasks, options.audit ?? []);
+    if (handed) return tasks.map((t) => createdRecord(t, handed.has(t.id)));
+    // Not created there, or not known to be (a lost answer): created here
+    // under the same ids, so if the other server did commit them, this
+    // insert finds them instead of creating them twice.
+    return this.createHere(tasks, options, { mayExist: true });
+  }
+
+  /** The other server holding the streams of all these tasks' consumers, when it is one server and every task is one the hand-off takes (WAITING). */
+  private remoteOwnerOfAll(tasks: NewTask[]): string | null {
+    if (!this.remoteHandOff || tasks.length === 0) return null;
+    let owner: string | null = null;
+    for (const t of tasks) {
+      const place = t.state === WAITING ? this.remoteHandOff.ownerOf(t.consumerId) : null;
+      if (!place || (owner && place !== owner)) return null;
+      owner = place;
+    }
+    return owner;
+  }
+
+  /**
+   * create, for tasks another server validated and forwarded here because
+   * this server holds their consumers' streams: committed with the local
+   * hand-off, never forwarded again. Returns the ids handed to a stream.
+   */
+  async createForwarded(tasks: NewTask[], audit: NewAuditEvent[]): Promise<string[]> {
+    const created = await this.createHere(tasks, { handOff: true, audit });
+    return created.filter((t) => t.state === DISPATCHED).map((t) => t.id);
+  }
+
+  private async createHere(tasks: NewTask[], options: CreateOptions, { mayExist = false } = {}): Promise<TaskRecord[]> {
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
     const started = performance.now();
@@ -180,6 +243,10 @@ export class TaskLifecycle {
       // A connection lost during COMMIT leaves its outcome unknown: the task may be DISPATCHED to the stream without having been sent.
       const unknown = isDatabaseUnavailable(err);
       for (const slot of slots) slot?.release(unknown);
+      if (mayExist && isUniqueViolation(err)) {
+        const found = await findTasksByIds(this.options.db, tasks.map((t) => t.id));
+        if (found.length === tasks.length) return found;
+      }
       throw err;
     }
     const records = tasks.map((t) => createdRecord(t, handed.has(t.id)));

@@ -111,7 +111,7 @@ export class TaskManager {
   private readonly methods: MethodRegistry;
   private readonly lifecycle: TaskLifecycle;
   private readonly rollouts: RolloutManager;
-  private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | NotFoundError | FailedPreconditionError>;
+  private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | Error>;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
@@ -184,11 +184,12 @@ export class TaskManager {
 
   /**
    * A group of unkeyed single creates: each one fails alone (unknown
-   * consumer, a method its agent does not offer) or all commit together,
+   * consumer, a method its agent does not offer) or all of one place (this
+   * server, or the other server holding their streams) commit together,
    * each with its caller's audit row. The agents' hellos come with the
    * existence check, in the same read.
    */
-  private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | NotFoundError | FailedPreconditionError>> {
+  private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | Error>> {
     const hellos = await agentHellosOf(this.db, [...new Set(group.map((g) => g.valid.consumerId))]);
     const refusals = group.map(({ valid }) => {
       if (!hellos.has(valid.consumerId)) return new NotFoundError('consumer', valid.consumerId, 'consumer_id');
@@ -199,13 +200,30 @@ export class TaskManager {
         return err as FailedPreconditionError;
       }
     });
-    const insertable = group.filter((_, i) => refusals[i] === null);
     const now = this.clock.now();
-    const drafts = insertable.map((g) => toTaskDraft(g.valid, now, { createdBy: g.caller.label }));
-    const audit = drafts.map((d, i) => this.createdEvent(insertable[i].caller, d, now));
-    const created = drafts.length ? await this.lifecycle.create(drafts, { handOff: true, audit }) : [];
-    let next = 0;
-    return refusals.map((refusal) => refusal ?? created[next++]);
+    // Creates for consumers whose streams are on another server are made
+    // there (the remote hand-off), one transaction per place; each caller's
+    // outcome is its own place's.
+    const places = new Map<string, number[]>();
+    group.forEach((g, i) => {
+      if (refusals[i]) return;
+      const place = this.lifecycle.createPlace(g.valid.consumerId);
+      places.set(place, [...(places.get(place) ?? []), i]);
+    });
+    const outcomes: Array<TaskRecord | Error> = [...refusals] as Array<TaskRecord | Error>;
+    await Promise.all(
+      [...places.values()].map(async (indexes) => {
+        const drafts = indexes.map((i) => toTaskDraft(group[i].valid, now, { createdBy: group[i].caller.label }));
+        const audit = drafts.map((d, k) => this.createdEvent(group[indexes[k]].caller, d, now));
+        try {
+          const created = await this.lifecycle.create(drafts, { handOff: true, audit });
+          indexes.forEach((i, k) => (outcomes[i] = created[k]));
+        } catch (err) {
+          for (const i of indexes) outcomes[i] = err as Error;
+        }
+      }),
+    );
+    return outcomes;
   }
 
   /** Keyed creates and batches: idempotency first, then one transaction. */

@@ -1,0 +1,75 @@
+import type { Logger } from '../../common/log';
+import type { NewAuditEvent } from '../store/audit-store';
+import type { RemoteHandOff } from '../tasks/lifecycle';
+import { TASK_STATES } from '../tasks/states';
+import type { NewTask } from '../tasks/task-record';
+import { RateLimitedLog } from '../rate-limited-log';
+
+/** The layout of ClusterCreateTasksRequest.create_json this server writes and reads. */
+export const CREATE_FORMAT = 1;
+
+/** A create forwarded to the server holding its consumers' streams: validated, authorized and with its ids. */
+export interface ForwardedCreate {
+  tasks: NewTask[];
+  audit: NewAuditEvent[];
+}
+
+/** Calls another server's ClusterService.CreateTasks (server/grpc/cluster-service.ts). */
+export interface CreateSender {
+  /** The ids handed straight to a stream; null when the create is too big to forward. */
+  createTasks(address: string, create: ForwardedCreate): Promise<Set<string>> | null;
+}
+
+export function encodeForwardedCreate(create: ForwardedCreate): Buffer {
+  return Buffer.from(JSON.stringify(create));
+}
+
+/** Reads create_json; throws with what is wrong. Only WAITING tasks are forwarded: the hand-off is for them. */
+export function decodeForwardedCreate(bytes: Buffer): ForwardedCreate {
+  const create = JSON.parse(bytes.toString('utf8')) as Partial<ForwardedCreate>;
+  if (!Array.isArray(create?.tasks) || !Array.isArray(create.audit)) throw new Error('must be {"tasks": [...], "audit": [...]}');
+  create.tasks.forEach((t, i) => {
+    for (const field of ['id', 'consumerId', 'method', 'argumentsJson'] as const) {
+      if (typeof t?.[field] !== 'string') throw new Error(`tasks[${i}].${field} must be a string`);
+    }
+    if (t.state !== TASK_STATES.WAITING) throw new Error(`tasks[${i}].state must be WAITING, not ${String(t.state)}`);
+    if (typeof t.createTime !== 'number') throw new Error(`tasks[${i}].createTime must be a number`);
+  });
+  return create as ForwardedCreate;
+}
+
+export interface CreateForwarderOptions {
+  /** The internal address of the server holding this consumer's stream, if another one and known without a read. */
+  ownerOf(consumerId: string): string | null;
+  sender: CreateSender;
+  logger: Logger;
+}
+
+/**
+ * The remote hand-off (TaskLifecycle.create): a create whose consumers'
+ * streams are all on one other server is sent to that server, which
+ * creates it with its own hand-off, so the task reaches the agent in the
+ * creating transaction instead of after a Wake and a claim there. Only
+ * owners already known are used (the cluster waker's cache): a consumer
+ * never woken costs the create no read, and is created here as before.
+ */
+export class CreateForwarder implements RemoteHandOff {
+  private readonly warnings: RateLimitedLog;
+
+  constructor(private readonly options: CreateForwarderOptions) {
+    this.warnings = new RateLimitedLog(options.logger);
+  }
+
+  ownerOf(consumerId: string): string | null {
+    return this.options.ownerOf(consumerId);
+  }
+
+  async create(address: string, tasks: NewTask[], audit: NewAuditEvent[]): Promise<Set<string> | null> {
+    try {
+      return (await this.options.sender.createTasks(address, { tasks, audit })) ?? null;
+    } catch (err) {
+      this.warnings.warn(`forward:${address}`, { event: 'cluster.forward_failed', address, err: { message: (err as Error)?.message } }, 'could not forward a create to the server holding its streams; created here instead');
+      return null;
+    }
+  }
+}
