@@ -38,6 +38,8 @@ export interface BenchOptions {
   phases: Phase[];
   /** MySQL server URL without a database name. */
   mysqlUrl: string;
+  /** The server's connections go through this Unix socket (null: TCP to mysqlUrl's host). */
+  mysqlSocket: string | null;
   /** When set: run the server and the agents process with --cpu-prof into this directory and summarise the profiles. */
   cpuProfDir: string | null;
   /** The JSON report. */
@@ -96,6 +98,8 @@ and resource use. Every flag also reads an environment variable.
                                                  against tasks created on B)
   --mysql-url URL       BENCH_MYSQL_URL          MySQL server, no database (mysql://root@127.0.0.1:3306;
                                                  falls back to TASKPLANE_TEST_MYSQL_URL)
+  --mysql-socket PATH   BENCH_MYSQL_SOCKET       the server reaches that MySQL through its Unix socket PATH
+                                                 (a database URL's ?socket=), not loopback TCP
   --cpu-prof DIR        BENCH_CPU_PROF           profile the server and agents processes (node --cpu-prof)
                                                  into DIR and print the top functions by self time
   --output FILE         BENCH_OUTPUT             JSON report (bench/results/latest.json)
@@ -138,6 +142,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       creates: { type: 'string' },
       phases: { type: 'string' },
       'mysql-url': { type: 'string' },
+      'mysql-socket': { type: 'string' },
       'cpu-prof': { type: 'string' },
       output: { type: 'string' },
       'drain-timeout': { type: 'string' },
@@ -187,6 +192,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     clientChannels: num('client-channels', values['client-channels'], 'BENCH_CLIENT_CHANNELS', 2, 1),
     phases: PHASES.filter((p) => phases.includes(p)),
     mysqlUrl: (values['mysql-url'] ?? env.BENCH_MYSQL_URL ?? env.TASKPLANE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, ''),
+    mysqlSocket: values['mysql-socket'] ?? env.BENCH_MYSQL_SOCKET ?? null,
     cpuProfDir: cpuProf ? path.resolve(cpuProf) : null,
     output: path.resolve(values.output ?? env.BENCH_OUTPUT ?? path.join(BENCH_SOURCE_DIR, 'results', 'latest.json')),
     drainTimeoutS: num('drain-timeout', values['drain-timeout'], 'BENCH_DRAIN_TIMEOUT', 120, 1, false),

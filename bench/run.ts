@@ -197,7 +197,7 @@ function mysqlConnection(serverUrl: string, database?: string) {
   };
 }
 
-async function createBenchDatabase(mysqlUrl: string, cleanup: Cleanup): Promise<BenchDatabase> {
+async function createBenchDatabase(mysqlUrl: string, socket: string | null, cleanup: Cleanup): Promise<BenchDatabase> {
   const name = `tp_bench_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = knexFactory({ client: 'mysql2', connection: mysqlConnection(mysqlUrl), pool: { min: 0, max: 1 } });
   try {
@@ -231,7 +231,7 @@ async function createBenchDatabase(mysqlUrl: string, cleanup: Cleanup): Promise<
   cleanup.add('close bench database reader', () => knex.destroy());
   const monitor = knexFactory({ client: 'mysql2', connection: mysqlConnection(mysqlUrl), pool: { min: 0, max: 1 } });
   cleanup.add('close bench database monitor', () => monitor.destroy());
-  return { name, url: `${mysqlUrl}/${name}`, knex, readerIds, monitor, dialect: 'mysql' };
+  return { name, url: `${mysqlUrl}/${name}${socket ? `?socket=${encodeURIComponent(socket)}` : ''}`, knex, readerIds, monitor, dialect: 'mysql' };
 }
 
 async function count(knex: Knex, query: Knex.QueryBuilder): Promise<number> {
@@ -257,7 +257,7 @@ async function databaseSettings(db: BenchDatabase): Promise<Record<string, strin
 
 /** A fresh database for the bench (MySQL, or the SQLite file the server embeds by default); removed by `cleanup`. */
 async function newBenchDatabase(opts: BenchOptions, cleanup: Cleanup): Promise<BenchDatabase> {
-  if (opts.store === 'mysql') return createBenchDatabase(opts.mysqlUrl, cleanup);
+  if (opts.store === 'mysql') return createBenchDatabase(opts.mysqlUrl, opts.mysqlSocket, cleanup);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-bench-sqlite-'));
   cleanup.add(`remove ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
   const url = `sqlite://${path.join(dir, 'taskplane.db')}`;

@@ -29,6 +29,15 @@ describe('database URLs', () => {
     assert.throws(() => parseDatabaseUrl('mysql://root@db1,db2/'), /database name/);
   });
 
+  it('reads a local server\'s Unix socket, and refuses unknown parameters or a socket with several hosts', () => {
+    const { mysql } = parseDatabaseUrl('mysql://root@localhost/taskplane?socket=%2Frun%2Fmysqld%2Fmysqld.sock');
+    assert.equal(mysql!.socketPath, '/run/mysqld/mysqld.sock');
+    assert.equal(parseDatabaseUrl('mysql://root@localhost/taskplane').mysql!.socketPath, undefined);
+    assert.throws(() => parseDatabaseUrl('mysql://root@localhost/taskplane?sockett=/x'), /database_url.*unknown parameter "sockett"/);
+    assert.throws(() => parseDatabaseUrl('mysql://root@localhost/taskplane?socket='), /database_url.*socket= needs the path/);
+    assert.throws(() => parseDatabaseUrl('mysql://root@db1,db2/taskplane?socket=/x'), /database_url.*several hosts/);
+  });
+
   it('redacts the password of a cluster URL', () => {
     assert.equal(redactDatabaseUrl('mysql://tp:secret@db1,db2/taskplane'), 'mysql://tp:***@db1,db2/taskplane');
   });
