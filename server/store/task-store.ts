@@ -86,9 +86,23 @@ function numberOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
 
-/** Inserts tasks, their labels and their "created" events: three multi-row statements whatever the count. */
-export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Promise<void> {
+/** Tasks inserted already sent to their agent: in `state`, attempt 1, at `time`, with a second event saying `cause`. */
+export interface InsertedDispatched {
+  ids: ReadonlySet<string>;
+  state: TaskStateName;
+  time: number;
+  cause: string;
+}
+
+/**
+ * Inserts tasks, their labels and their "created" events: three multi-row
+ * statements whatever the count. Tasks of `dispatched` are inserted
+ * already sent (the hand-off), their event following the "created" one:
+ * the create and the dispatch, written once.
+ */
+export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[], dispatched: InsertedDispatched | null = null): Promise<void> {
   if (tasks.length === 0) return;
+  const handed = (t: NewTask) => dispatched?.ids.has(t.id) ?? false;
   await insertChunked(
     trx,
     'tasks',
@@ -97,16 +111,16 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
       consumer_id: t.consumerId,
       method: t.method,
       arguments_json: t.argumentsJson,
-      state: t.state,
+      state: handed(t) ? dispatched!.state : t.state,
       labels_json: JSON.stringify(t.labels),
       idempotency_key: t.idempotencyKey,
       request_hash: t.requestHash,
       create_time: t.createTime,
-      update_time: t.createTime,
+      update_time: handed(t) ? dispatched!.time : t.createTime,
       not_before_time: t.notBeforeTime,
       not_after_time: t.notAfterTime,
       timeout_ms: t.timeoutMs,
-      attempt: 0,
+      attempt: handed(t) ? 1 : 0,
       group_id: t.groupId ?? null,
       schedule_id: t.scheduleId ?? null,
       fire_time: t.fireTime ?? null,
@@ -124,10 +138,10 @@ export async function insertTasks(trx: Knex.Transaction, tasks: NewTask[]): Prom
     );
     await insertChunked(trx, 'task_labels', labelRows, 500);
   }
-  await insertTaskEvents(
-    trx,
-    tasks.map((t) => ({ taskId: t.id, type: 'STATE_CHANGED' as const, state: t.state, eventTime: t.createTime, cause: 'created' })),
-  );
+  await insertTaskEvents(trx, [
+    ...tasks.map((t) => ({ taskId: t.id, type: 'STATE_CHANGED' as const, state: t.state, eventTime: t.createTime, cause: 'created' })),
+    ...tasks.filter(handed).map((t) => ({ taskId: t.id, type: 'STATE_CHANGED' as const, state: dispatched!.state, eventTime: dispatched!.time, cause: dispatched!.cause })),
+  ]);
 }
 
 async function seqsOf(trx: Knex.Transaction, ids: string[]): Promise<Map<string, number>> {

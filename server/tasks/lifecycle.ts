@@ -449,9 +449,9 @@ export class LifecycleTransaction {
   async insert(tasks: NewTask[], slots: Array<HandOffSlot | null> = []): Promise<Set<string>> {
     const offered = tasks.flatMap((t, i) => (slots[i] ? [{ task: t, sessionId: slots[i]!.sessionId }] : []));
     const handed = offered.length ? await this.confirmHandOff(offered) : new Set<string>();
-    await insertTasks(this.trx, tasks);
+    // The hand-off's dispatch is written with the insert (DISPATCHED, attempt 1, its own event): the row is new, so nothing can race it.
+    await insertTasks(this.trx, tasks, handed.size ? { ids: handed, state: targetOf('dispatch', DISPATCHED), time: this.now, cause: sentCause(1) } : null);
     this.after.observe((metrics) => metrics.tasksCreated(tasks.length));
-    if (handed.size) await this.dispatch([...handed], 1);
     for (const t of tasks) {
       const state = handed.has(t.id) ? DISPATCHED : t.state;
       this.after.log('info', { event: 'task.created', taskId: t.id, consumerId: t.consumerId, method: t.method, state, groupId: t.groupId ?? undefined, scheduleId: t.scheduleId ?? undefined }, 'task created');
@@ -481,7 +481,7 @@ export class LifecycleTransaction {
     const { now } = this;
     await this.expectChanged('dispatch', ids, await setTaskStates(this.trx, ids, guardOf('dispatch'), targetOf('dispatch', DISPATCHED), { update_time: now }, { countAttempt: true }));
     const attemptOf = typeof attempt === 'number' ? () => attempt : attempt;
-    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: DISPATCHED, eventTime: now, cause: `sent to agent (attempt ${attemptOf(taskId)})` })));
+    await insertTaskEvents(this.trx, ids.map((taskId) => ({ taskId, type: 'STATE_CHANGED' as const, state: DISPATCHED, eventTime: now, cause: sentCause(attemptOf(taskId)) })));
   }
 
   /** release: SCHEDULED -> WAITING for rows this transaction holds: due, or (notBeforeTime null) held until their rollout wave started. */
@@ -678,6 +678,11 @@ export class LifecycleTransaction {
 }
 
 /** create: a task not yet due, or held for a later wave, is SCHEDULED, otherwise WAITING. */
+/** The cause of a dispatch's event. */
+function sentCause(attempt: number): string {
+  return `sent to agent (attempt ${attempt})`;
+}
+
 function withInitialState(draft: TaskDraft): NewTask {
   if (draft.held) return { ...draft, notBeforeTime: null, state: SCHEDULED };
   return { ...draft, state: draft.notBeforeTime !== null && draft.notBeforeTime > draft.createTime ? SCHEDULED : WAITING };
