@@ -161,9 +161,14 @@ export async function setAgentCancelPending(db: Knex, taskIds: string[], pending
   if (taskIds.length) await db('tasks').whereIn('id', taskIds).update({ agent_cancel_pending: pending });
 }
 
-/** Tasks in `state` whose run deadline (start_time + timeout_ms, stored at accept) has passed and whose agent has not been asked to stop yet: a range scan of tasks_by_state_run_deadline. */
+/**
+ * Tasks in `state` whose run deadline (start_time + timeout_ms, stored at
+ * accept) has passed and whose agent has not been asked to stop yet: a range
+ * scan of tasks_by_running_deadline, whose column is that deadline while
+ * RUNNING and null otherwise.
+ */
 export async function overdueTasks(db: Knex, state: TaskStateName, now: number, limit = 500): Promise<string[]> {
-  const rows = await db('tasks').select('id').where({ state }).andWhere('run_deadline_time', '<=', now).whereNull('cancel_requested_time').limit(limit);
+  const rows = await db('tasks').select('id').where('running_deadline_time', '<=', now).andWhere({ state }).whereNull('cancel_requested_time').limit(limit);
   return rows.map((r: { id: string }) => r.id);
 }
 

@@ -43,13 +43,13 @@ export interface ExpiringTask {
   notAfterTime: number | null;
 }
 
-/** Tasks in `from` whose window closed (not_after <= now), locked. */
+/** Tasks in `from` whose window closed (not_after <= now), locked: a range of tasks_by_expire_time (not_after while unstarted). */
 export async function lockTasksPastWindow(trx: Knex.Transaction, dialect: Dialect, from: readonly TaskStateName[], now: number, limit = 1000): Promise<ExpiringTask[]> {
   const rows = await lockDue(
     trx('tasks')
       .select('id', 'consumer_id', 'method', 'not_before_time', 'not_after_time')
+      .where('expire_time', '<=', now)
       .whereIn('state', from)
-      .andWhere('not_after_time', '<=', now)
       .limit(limit),
     dialect,
   );
@@ -67,7 +67,7 @@ export async function earliestTaskDeadline(db: Knex): Promise<number | null> {
   // IS NOT NULL lets the minimum be the first entry of an index range: without it, MIN walks past
   // every task without a deadline first (the index orders NULLs first), 100,000 of them for a backlog that size.
   const release = await db('tasks').where({ state: 'SCHEDULED' }).whereNotNull('not_before_time').min({ t: 'not_before_time' }).first();
-  const expiry = await db('tasks').whereIn('state', ['SCHEDULED', 'WAITING']).whereNotNull('not_after_time').min({ t: 'not_after_time' }).first();
+  const expiry = await db('tasks').whereNotNull('expire_time').min({ t: 'expire_time' }).first();
   const times = [release?.t, expiry?.t].filter((t) => t !== null && t !== undefined).map(Number);
   return times.length ? Math.min(...times) : null;
 }

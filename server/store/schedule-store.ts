@@ -201,9 +201,9 @@ export async function advanceSchedule(
   return updated === 1;
 }
 
-/** True if tasks of the schedule are unfinished (for the SKIP overlap policy). */
+/** True if tasks of the schedule are unfinished (for the SKIP overlap policy): active_schedule_id is schedule_id until a task ends. */
 export async function hasUnfinishedTasks(trx: Knex, scheduleId: string): Promise<boolean> {
-  const row = await trx('tasks').select('id').where({ schedule_id: scheduleId }).whereIn('state', ['SCHEDULED', 'WAITING', 'DISPATCHED', 'RUNNING']).first();
+  const row = await trx('tasks').select('id').where({ active_schedule_id: scheduleId }).first();
   return row !== undefined;
 }
 

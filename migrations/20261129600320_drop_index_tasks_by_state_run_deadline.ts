@@ -1,0 +1,10 @@
+import type { Knex } from 'knex';
+
+// Replaced by tasks_by_running_deadline (an index holding `state` is rewritten at every change of state).
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('tasks', (t) => t.dropIndex(['state', 'run_deadline_time'], 'tasks_by_state_run_deadline'));
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('tasks', (t) => t.index(['state', 'run_deadline_time'], 'tasks_by_state_run_deadline'));
+}
