@@ -180,7 +180,9 @@ export class TaskplaneServer {
       const lifecycle = new TaskLifecycle({ db: db.knex, dialect: db.dialect, clock, notifier, methods, logger, metrics, abandonAfterMs: options.abandonAfterMs });
       const rollouts = new RolloutManager({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle });
       rolloutsForCleanup = rollouts;
-      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, rollouts, watchPollMs: options.watchPollMs });
+      // The agent hub comes later (it needs the lease); creates forwarded before then find no live stream here and read the hello.
+      let hubForHellos: AgentHub | undefined;
+      const tasks = new TaskManager({ db: db.knex, clock, notifier, pageTokens, logger, methods, lifecycle, rollouts, watchPollMs: options.watchPollMs, liveHello: (id) => hubForHellos?.liveHello(id) });
       const consumers = new ConsumerManager(db.knex, db.dialect, clock, lifecycle, pageTokens, logger);
       const tokens = new TokenManager(db.knex, clock, pageTokens, logger);
       const audit = new AuditLog(db.knex, pageTokens, logger);
@@ -211,6 +213,7 @@ export class TaskplaneServer {
       leaseForCleanup = lease;
       const agents = new AgentHub({ lifecycle, consumerSessions: new ConsumerSessions(db.knex, db.dialect, clock, serverId), notifier, clock, logger, serverId, admitting: () => lease.held, metrics, ...options.agents });
       agentsForLease = agents;
+      hubForHellos = agents;
       const clusterSender = new GrpcClusterSender(secret, serverId);
       const waker = new ClusterWaker({
         db: db.knex,
@@ -223,7 +226,7 @@ export class TaskplaneServer {
       wakerForCleanup = waker;
       const forwarder = new CreateForwarder({ ownerOf: (id) => waker.knownOwner(id), sender: clusterSender, logger });
       lifecycle.setHandOff(agents.dispatcher, forwarder);
-      addClusterService(clusterServer, clusterServiceHandlers({ hub: agents, createForwarded: (c) => lifecycle.createForwarded(c.tasks, c.audit) }, secret, logger));
+      addClusterService(clusterServer, clusterServiceHandlers({ hub: agents, createForwarded: (c) => tasks.createForwarded(c.tasks, c.audit, c.check) }, secret, logger));
       const scheduler = new Scheduler({ db: db.knex, dialect: db.dialect, clock, notifier, logger, lifecycle, ticker: options.schedulerTicker, metrics });
       schedulerForCleanup = scheduler;
       const schedules = new ScheduleManager(db.knex, clock, methods, pageTokens, logger, (next) => {

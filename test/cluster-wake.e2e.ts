@@ -72,6 +72,30 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('has B refuse, from its stream\'s hello, a create on A of a method B\'s agent does not offer, writing nothing', async () => {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-4' });
+      const agent = new FakeAgent(b.address, 'wake-4', credential, { concurrency: 4 });
+      try {
+        await agent.next('welcome', (m) => Boolean(m.welcome));
+        const first = (await call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'testing.echo' })).task!;
+        assert.equal((await agent.taskRequest(5000)).taskId, first.id);
+        // Once A knows the stream is on B, B checks and creates A's creates for wake-4.
+        await eventually('a create on A made by B', async () => {
+          const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'testing.echo' });
+          await agent.taskRequest(5000);
+          return task!.state === 'TASK_STATE_DISPATCHED';
+        });
+        const refused = await expectStatus(call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'packages.instal' }), grpc.status.FAILED_PRECONDITION);
+        assert.match(refused.details, /method "packages.instal" is not offered by consumer wake-4's agent \(fake\/1\); it offers: .*packages.install/);
+        const { tasks } = await call(a.clients.tasks, 'listTasks', { consumerId: 'wake-4', pageSize: 100 });
+        assert.ok(tasks!.every((t) => t.method === 'testing.echo'), 'nothing written for the refused create');
+        const forced = (await call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'packages.instal', allowUnknownMethod: true })).task!;
+        assert.equal(forced.method, 'packages.instal');
+      } finally {
+        agent.close();
+      }
+    });
+
     it('delivers a cancel requested on A to the agent on B at once', async () => {
       const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-2' });
       const agent = new FakeAgent(b.address, 'wake-2', credential);

@@ -312,7 +312,7 @@ for (const kind of STORE_KINDS) {
         create: async (_owner, tasks, audit) => {
           if (answer === 'unreachable') return null;
           const handed = new Set(await there.createForwarded(tasks, audit));
-          return answer === 'ok' ? handed : null;
+          return answer === 'ok' ? { handed, refused: new Map() } : null;
         },
       });
       const countOf = async (ids: string[]) => Number((await db.knex('tasks').whereIn('id', ids).count({ n: '*' }))[0].n);

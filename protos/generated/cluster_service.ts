@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ClusterCreateRefusal as _taskplane_v1_ClusterCreateRefusal, ClusterCreateRefusal__Output as _taskplane_v1_ClusterCreateRefusal__Output } from './taskplane/v1/ClusterCreateRefusal';
 import type { ClusterCreateTasksRequest as _taskplane_v1_ClusterCreateTasksRequest, ClusterCreateTasksRequest__Output as _taskplane_v1_ClusterCreateTasksRequest__Output } from './taskplane/v1/ClusterCreateTasksRequest';
 import type { ClusterCreateTasksResponse as _taskplane_v1_ClusterCreateTasksResponse, ClusterCreateTasksResponse__Output as _taskplane_v1_ClusterCreateTasksResponse__Output } from './taskplane/v1/ClusterCreateTasksResponse';
 import type { ClusterServiceClient as _taskplane_v1_ClusterServiceClient, ClusterServiceDefinition as _taskplane_v1_ClusterServiceDefinition } from './taskplane/v1/ClusterService';
@@ -14,6 +15,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   taskplane: {
     v1: {
+      ClusterCreateRefusal: MessageTypeDefinition<_taskplane_v1_ClusterCreateRefusal, _taskplane_v1_ClusterCreateRefusal__Output>
       ClusterCreateTasksRequest: MessageTypeDefinition<_taskplane_v1_ClusterCreateTasksRequest, _taskplane_v1_ClusterCreateTasksRequest__Output>
       ClusterCreateTasksResponse: MessageTypeDefinition<_taskplane_v1_ClusterCreateTasksResponse, _taskplane_v1_ClusterCreateTasksResponse__Output>
       ClusterService: SubtypeConstructor<typeof grpc.Client, _taskplane_v1_ClusterServiceClient> & { service: _taskplane_v1_ClusterServiceDefinition }

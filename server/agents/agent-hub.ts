@@ -14,6 +14,7 @@ import { ReportBudget } from './report-budget';
 import { NO_METRICS, type AgentReportKind, type Metrics } from '../metrics';
 import type { ReportOutcome } from '../tasks/settlement';
 import { proofHolds, type AgentProof } from '../consumers/credentials';
+import type { AgentHelloRecord } from '../consumers/consumer-record';
 import { SweepSlices } from '../sweep-slices';
 
 /** What an agent sends, decoded and within limits by the transport. */
@@ -284,6 +285,14 @@ export class AgentHub implements SessionDirectory {
   /** This server's lease was reaped: its streams are marked gone in the store, so end them all (agents reconnect). */
   leaseLost(): void {
     for (const s of this.all()) s.end('lease_lost', 'this server lost its lease; reconnect');
+  }
+
+  /** The hello of the consumer's live stream here, if it is here (what a create forwarded here is checked against). */
+  liveHello(consumerId: string): AgentHelloRecord | undefined {
+    const session = this.sessions.get(consumerId);
+    if (!session || session.closed) return undefined;
+    const { agentVersion, methods } = session.capabilities;
+    return { agentVersion, methods: [...methods].sort(), helloTime: session.openTime };
   }
 
   /** Wake-ups from another server (server/grpc/cluster-service.ts): work or cancellations for consumers whose streams are here. */

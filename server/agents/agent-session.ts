@@ -81,6 +81,8 @@ export class AgentSession {
   needsResync = false;
   /** Bumped on every wake-up, so a claim that raced one does not clear mayHaveWork. */
   workGeneration = 0;
+  /** When the stream was welcomed (its hello taken), epoch milliseconds. */
+  readonly openTime = Date.now();
 
   constructor(
     private readonly channel: AgentChannel,

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/log';
 import type { NewAuditEvent } from '../store/audit-store';
-import type { RemoteHandOff } from '../tasks/lifecycle';
+import type { CreateCheck, CreatedThere, RemoteHandOff } from '../tasks/lifecycle';
 import { TASK_STATES } from '../tasks/states';
 import type { NewTask } from '../tasks/task-record';
 import { RateLimitedLog } from '../rate-limited-log';
@@ -8,16 +8,23 @@ import { RateLimitedLog } from '../rate-limited-log';
 /** The layout of ClusterCreateTasksRequest.create_json this server writes and reads. */
 export const CREATE_FORMAT = 1;
 
-/** A create forwarded to the server holding its consumers' streams: validated, authorized and with its ids. */
+/**
+ * A create forwarded to the server holding its consumers' streams:
+ * validated, authorized and with its ids. With `check`, `audit[i]` is
+ * `tasks[i]`'s row, and that server refuses, each alone, tasks of unknown
+ * consumers or of methods their agents do not offer (unless
+ * `check.allowUnknownMethod[i]`).
+ */
 export interface ForwardedCreate {
   tasks: NewTask[];
   audit: NewAuditEvent[];
+  check: CreateCheck | null;
 }
 
 /** Calls another server's ClusterService.CreateTasks (server/grpc/cluster-service.ts). */
 export interface CreateSender {
-  /** The ids handed straight to a stream; null when the create is too big to forward. */
-  createTasks(address: string, create: ForwardedCreate): Promise<Set<string>> | null;
+  /** What the other server did; null when the create is too big to forward. */
+  createTasks(address: string, create: ForwardedCreate): Promise<CreatedThere> | null;
 }
 
 export function encodeForwardedCreate(create: ForwardedCreate): Buffer {
@@ -27,7 +34,12 @@ export function encodeForwardedCreate(create: ForwardedCreate): Buffer {
 /** Reads create_json; throws with what is wrong. Only WAITING tasks are forwarded: the hand-off is for them. */
 export function decodeForwardedCreate(bytes: Buffer): ForwardedCreate {
   const create = JSON.parse(bytes.toString('utf8')) as Partial<ForwardedCreate>;
-  if (!Array.isArray(create?.tasks) || !Array.isArray(create.audit)) throw new Error('must be {"tasks": [...], "audit": [...]}');
+  if (!Array.isArray(create?.tasks) || !Array.isArray(create.audit) || create.check === undefined) throw new Error('must be {"tasks": [...], "audit": [...], "check": null|{...}}');
+  if (create.check !== null) {
+    if (create.audit.length !== create.tasks.length) throw new Error(`with "check", audit must hold one row per task (${create.tasks.length}), not ${create.audit.length}`);
+    const flags = create.check?.allowUnknownMethod;
+    if (!Array.isArray(flags) || flags.length !== create.tasks.length || flags.some((f) => typeof f !== 'boolean')) throw new Error('check.allowUnknownMethod must hold one true or false per task');
+  }
   create.tasks.forEach((t, i) => {
     for (const field of ['id', 'consumerId', 'method', 'argumentsJson'] as const) {
       if (typeof t?.[field] !== 'string') throw new Error(`tasks[${i}].${field} must be a string`);
@@ -64,9 +76,9 @@ export class CreateForwarder implements RemoteHandOff {
     return this.options.ownerOf(consumerId);
   }
 
-  async create(address: string, tasks: NewTask[], audit: NewAuditEvent[]): Promise<Set<string> | null> {
+  async create(address: string, tasks: NewTask[], audit: NewAuditEvent[], check: CreateCheck | null): Promise<CreatedThere | null> {
     try {
-      return (await this.options.sender.createTasks(address, { tasks, audit })) ?? null;
+      return (await this.options.sender.createTasks(address, { tasks, audit, check })) ?? null;
     } catch (err) {
       this.warnings.warn(`forward:${address}`, { event: 'cluster.forward_failed', address, err: { message: (err as Error)?.message } }, 'could not forward a create to the server holding its streams; created here instead');
       return null;

@@ -5,6 +5,7 @@ import type { Logger } from '../../common/log';
 import { loadClusterProtos } from '../../protos/loader';
 import type { ClusterServiceHandlers, ClusterServiceClient } from '../../protos/generated/taskplane/v1/ClusterService';
 import type { WakeSender } from '../cluster/cluster-waker';
+import type { CreatedThere } from '../tasks/lifecycle';
 import { CREATE_FORMAT, decodeForwardedCreate, encodeForwardedCreate, type CreateSender, type ForwardedCreate } from '../cluster/create-forwarder';
 import { InvalidArgumentError, FailedPreconditionError } from '../errors';
 import { unary } from './status';
@@ -20,8 +21,8 @@ const CREATE_DEADLINE_MS = 5_000;
 /** What ClusterService's handlers act on: the agent streams here, and creates with their hand-off. */
 export interface ClusterServiceTarget {
   hub: AgentHub;
-  /** Creates forwarded tasks here, with the local hand-off; returns the ids handed to a stream. */
-  createForwarded(create: ForwardedCreate): Promise<string[]>;
+  /** Creates forwarded tasks here, with the local hand-off (and, with `check`, this server's refusals). */
+  createForwarded(create: ForwardedCreate): Promise<CreatedThere>;
 }
 
 /** ClusterService, served on the internal address only: wake-ups and creates from other servers of this installation. */
@@ -41,7 +42,8 @@ export function clusterServiceHandlers(target: ClusterServiceTarget, secret: str
     } catch (err) {
       throw new InvalidArgumentError('create_json', (err as Error).message);
     }
-    return { handedOffTaskIds: await target.createForwarded(create) };
+    const { handed, refused } = await target.createForwarded(create);
+    return { handedOffTaskIds: [...handed], refused: [...refused].map(([taskId, r]) => ({ taskId, code: r.code, message: r.message })) };
   });
   return {
     Wake: (call, callback) => {
@@ -106,12 +108,12 @@ export class GrpcClusterSender implements WakeSender, CreateSender {
   }
 
   /** Null when the create is too big to forward: the caller creates it itself. */
-  createTasks(address: string, create: ForwardedCreate): Promise<Set<string>> | null {
+  createTasks(address: string, create: ForwardedCreate): Promise<CreatedThere> | null {
     const createJson = encodeForwardedCreate(create);
     if (createJson.length > MAX_FORWARDED_CREATE_BYTES) return null;
     return new Promise((resolve, reject) =>
       this.client(address).createTasks({ fromServerId: this.fromServerId, format: CREATE_FORMAT, createJson }, this.metadata, { deadline: Date.now() + CREATE_DEADLINE_MS }, (err, res) =>
-        err ? reject(err) : resolve(new Set(res?.handedOffTaskIds ?? [])),
+        err ? reject(err) : resolve({ handed: new Set(res?.handedOffTaskIds ?? []), refused: new Map((res?.refused ?? []).map((r) => [r.taskId, { code: r.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'FAILED_PRECONDITION', message: r.message }])) }),
       ),
     );
   }

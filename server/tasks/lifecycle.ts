@@ -38,6 +38,10 @@ export interface CreateOptions {
   audit?: NewAuditEvent[];
   /** More writes of the same transaction (a rollout's group row); a create with them is never forwarded. */
   alsoWrite?: (tx: LifecycleTransaction) => Promise<void>;
+  /** Made here, never forwarded: the fallback of a forward that failed (with `mayExist`). */
+  here?: boolean;
+  /** The tasks may have been committed already, by a forward whose answer was lost: a clash on their ids finds them. */
+  mayExist?: boolean;
 }
 
 export const WINDOW_CLOSED: TaskErrorInfo = { type: 'WindowClosed', message: 'the window (not_after_time) closed before the task could start', detailsJson: '' };
@@ -70,8 +74,31 @@ export interface TaskHandOff {
 export interface RemoteHandOff {
   /** The server holding this consumer's stream, if another one and known without a read. */
   ownerOf(consumerId: string): string | null;
-  /** Created and committed there: the ids handed straight to a stream. Null if not created there, or not known to be. */
-  create(owner: string, tasks: NewTask[], audit: NewAuditEvent[]): Promise<Set<string> | null>;
+  /**
+   * Created and committed there, but for the tasks it refused (with `check`,
+   * audit[i] being tasks[i]'s row). Null if not created there, or not known
+   * to be.
+   */
+  create(owner: string, tasks: NewTask[], audit: NewAuditEvent[], check: CreateCheck | null): Promise<CreatedThere | null>;
+}
+
+/** A create the server holding the streams is to check: for each task, whether it may name a method its agent does not offer. */
+export interface CreateCheck {
+  allowUnknownMethod: boolean[];
+}
+
+/** Why the server holding a consumer's stream refused a task of a checked create; the caller answers with that status. */
+export interface CreateRefusal {
+  code: 'NOT_FOUND' | 'FAILED_PRECONDITION';
+  message: string;
+}
+
+/** What the server holding the streams did with a forwarded create. */
+export interface CreatedThere {
+  /** Sent straight to their stream (DISPATCHED, attempt 1); the rest of those created are WAITING. */
+  handed: Set<string>;
+  /** Not written, and why. */
+  refused: Map<string, CreateRefusal>;
 }
 
 /** One consumer's stream asking for up to `limit` tasks. */
@@ -195,14 +222,32 @@ export class TaskLifecycle {
    */
   async create(drafts: TaskDraft[], options: CreateOptions = {}): Promise<TaskRecord[]> {
     const tasks = drafts.map(withInitialState);
-    const owner = options.handOff && !options.alsoWrite ? this.remoteOwnerOfAll(tasks) : null;
+    const owner = options.handOff && !options.alsoWrite && !options.here ? this.remoteOwnerOfAll(tasks) : null;
     if (!owner) return this.createHere(tasks, options);
-    const handed = await this.remoteHandOff!.create(owner, tasks, options.audit ?? []);
-    if (handed) return tasks.map((t) => createdRecord(t, handed.has(t.id)));
+    const there = await this.remoteHandOff!.create(owner, tasks, options.audit ?? [], null);
+    if (there) return tasks.map((t) => createdRecord(t, there.handed.has(t.id)));
     // Not created there, or not known to be (a lost answer): created here
     // under the same ids, so if the other server did commit them, this
     // insert finds them instead of creating them twice.
-    return this.createHere(tasks, options, { mayExist: true });
+    return this.createHere(tasks, { ...options, mayExist: true });
+  }
+
+  /**
+   * create, made by `owner`, the server holding the streams of all these
+   * tasks' consumers (createPlace), which also checks them: a task of a
+   * consumer that does not exist, or for a method its agent does not
+   * offer, is refused alone, from the hello of the stream that server
+   * holds, so the create costs this server no read. `audit[i]` is
+   * `drafts[i]`'s row. Null if not created there, or not known to be: then
+   * the caller checks and creates the same drafts here (`here`,
+   * `mayExist`).
+   */
+  async createThere(owner: string, drafts: TaskDraft[], audit: NewAuditEvent[], check: CreateCheck): Promise<Array<TaskRecord | CreateRefusal> | null> {
+    const tasks = drafts.map(withInitialState);
+    if (!this.remoteHandOff || tasks.some((t) => t.state !== WAITING)) return null;
+    const there = await this.remoteHandOff.create(owner, tasks, audit, check);
+    if (!there) return null;
+    return tasks.map((t) => there.refused.get(t.id) ?? createdRecord(t, there.handed.has(t.id)));
   }
 
   /** The other server holding the streams of all these tasks' consumers, when it is one server and every task is one the hand-off takes (WAITING). */
@@ -227,7 +272,7 @@ export class TaskLifecycle {
     return created.filter((t) => t.state === DISPATCHED).map((t) => t.id);
   }
 
-  private async createHere(tasks: NewTask[], options: CreateOptions, { mayExist = false } = {}): Promise<TaskRecord[]> {
+  private async createHere(tasks: NewTask[], options: CreateOptions): Promise<TaskRecord[]> {
     const slots = options.handOff && this.handOff ? tasks.map((t) => (t.state === WAITING ? this.handOff!.reserve(t.consumerId, t.method) : null)) : [];
     let handed = new Set<string>();
     const started = performance.now();
@@ -243,7 +288,7 @@ export class TaskLifecycle {
       // A connection lost during COMMIT leaves its outcome unknown: the task may be DISPATCHED to the stream without having been sent.
       const unknown = isDatabaseUnavailable(err);
       for (const slot of slots) slot?.release(unknown);
-      if (mayExist && isUniqueViolation(err)) {
+      if (options.mayExist && isUniqueViolation(err)) {
         const found = await findTasksByIds(this.options.db, tasks.map((t) => t.id));
         if (found.length === tasks.length) return found;
       }

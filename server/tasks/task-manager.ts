@@ -34,8 +34,9 @@ import { optionalText } from '../validation';
 import { Batcher } from '../store/batching';
 import { isTerminal, TERMINAL_STATES, TASK_STATES, UNDISPATCHED_STATES, type TaskStateName } from './states';
 import type { MethodRegistry } from './method-registry';
-import type { TaskLifecycle } from './lifecycle';
-import type { TaskDraft, TaskEventRecord, TaskRecord } from './task-record';
+import type { CreateCheck, CreatedThere, CreateRefusal, TaskLifecycle } from './lifecycle';
+import type { NewTask, TaskDraft, TaskEventRecord, TaskRecord } from './task-record';
+import type { AgentHelloRecord } from '../consumers/consumer-record';
 import { toTaskDraft, validateCreateTask, validateTaskFilter, type CreateTaskInput, type TaskOrigin, type ValidTaskInput } from './task-input';
 
 export const MAX_BATCH_SIZE = 1000;
@@ -94,6 +95,24 @@ export interface TaskManagerOptions {
   rollouts: RolloutManager;
   /** How often a watcher re-reads the store when no local wake-up came (changes made by other servers). */
   watchPollMs?: number;
+  /** The hello of a consumer's live stream on this server, if it is here: what a create forwarded here is checked against, without a read. */
+  liveHello?: (consumerId: string) => AgentHelloRecord | undefined;
+}
+
+/** Why a create is refused before anything is written: its consumer is unknown, or its agent does not offer the method. */
+function refusalOf(consumerId: string, method: string, exists: boolean, hello: AgentHelloRecord | null | undefined, allowUnknownMethod: boolean): CreateRefusal | null {
+  if (!exists) return { code: 'NOT_FOUND', message: new NotFoundError('consumer', consumerId, 'consumer_id').message };
+  try {
+    assertMethodOffered('method', consumerId, method, hello, allowUnknownMethod);
+    return null;
+  } catch (err) {
+    return { code: 'FAILED_PRECONDITION', message: (err as Error).message };
+  }
+}
+
+/** The error a caller gets for a refusal, made here or by the server holding the stream. */
+function refusalError(refusal: CreateRefusal, consumerId: string): Error {
+  return refusal.code === 'NOT_FOUND' ? new NotFoundError('consumer', consumerId, 'consumer_id') : new FailedPreconditionError(refusal.message);
 }
 
 /**
@@ -112,6 +131,7 @@ export class TaskManager {
   private readonly lifecycle: TaskLifecycle;
   private readonly rollouts: RolloutManager;
   private readonly createQueue: Batcher<{ valid: ValidTaskInput; caller: Caller }, TaskRecord | Error>;
+  private readonly liveHello: (consumerId: string) => AgentHelloRecord | undefined;
 
   constructor(options: TaskManagerOptions) {
     this.methods = options.methods;
@@ -125,6 +145,7 @@ export class TaskManager {
     this.pageTokens = options.pageTokens;
     this.logger = options.logger;
     this.watchPollMs = options.watchPollMs ?? 1000;
+    this.liveHello = options.liveHello ?? (() => undefined);
   }
 
   /**
@@ -184,46 +205,78 @@ export class TaskManager {
 
   /**
    * A group of unkeyed single creates: each one fails alone (unknown
-   * consumer, a method its agent does not offer) or all of one place (this
-   * server, or the other server holding their streams) commit together,
-   * each with its caller's audit row. The agents' hellos come with the
-   * existence check, in the same read.
+   * consumer, a method its agent does not offer) or all of one place commit
+   * together, each with its caller's audit row. A place is this server, or
+   * the other server holding the streams of its consumers, which checks and
+   * creates them there (TaskLifecycle.createThere) so that the task goes
+   * straight to its stream.
    */
   private async flushCreates(group: Array<{ valid: ValidTaskInput; caller: Caller }>): Promise<Array<TaskRecord | Error>> {
-    const hellos = await agentHellosOf(this.db, [...new Set(group.map((g) => g.valid.consumerId))]);
-    const refusals = group.map(({ valid }) => {
-      if (!hellos.has(valid.consumerId)) return new NotFoundError('consumer', valid.consumerId, 'consumer_id');
-      try {
-        assertMethodOffered('method', valid.consumerId, valid.method, hellos.get(valid.consumerId), valid.allowUnknownMethod ?? false);
-        return null;
-      } catch (err) {
-        return err as FailedPreconditionError;
-      }
-    });
     const now = this.clock.now();
-    // Creates for consumers whose streams are on another server are made
-    // there (the remote hand-off), one transaction per place; each caller's
-    // outcome is its own place's.
     const places = new Map<string, number[]>();
     group.forEach((g, i) => {
-      if (refusals[i]) return;
       const place = this.lifecycle.createPlace(g.valid.consumerId);
       places.set(place, [...(places.get(place) ?? []), i]);
     });
-    const outcomes: Array<TaskRecord | Error> = [...refusals] as Array<TaskRecord | Error>;
+    const outcomes: Array<TaskRecord | Error> = new Array(group.length);
     await Promise.all(
-      [...places.values()].map(async (indexes) => {
+      [...places].map(async ([place, indexes]) => {
+        const valid = indexes.map((i) => group[i].valid);
         const drafts = indexes.map((i) => toTaskDraft(group[i].valid, now, { createdBy: group[i].caller.label }));
         const audit = drafts.map((d, k) => this.createdEvent(group[indexes[k]].caller, d, now));
         try {
-          const created = await this.lifecycle.create(drafts, { handOff: true, audit });
-          indexes.forEach((i, k) => (outcomes[i] = created[k]));
+          const there = place ? await this.lifecycle.createThere(place, drafts, audit, { allowUnknownMethod: valid.map((v) => v.allowUnknownMethod ?? false) }) : null;
+          // Not made there (or not known to be): checked and made here, under the same ids.
+          const results = there ? there.map((r, k) => ('code' in r ? refusalError(r, valid[k].consumerId) : r)) : await this.checkAndCreateHere(valid, drafts, audit, place !== '');
+          indexes.forEach((i, k) => (outcomes[i] = results[k]));
         } catch (err) {
           for (const i of indexes) outcomes[i] = err as Error;
         }
       }),
     );
     return outcomes;
+  }
+
+  /**
+   * Refuses each create of an unknown consumer or of a method its agent
+   * does not offer (the agents' hellos come with the existence check, in
+   * one read), and creates the rest here in one transaction. `afterForward`:
+   * a forward of these drafts failed, and may have committed them.
+   */
+  private async checkAndCreateHere(valid: ValidTaskInput[], drafts: TaskDraft[], audit: NewAuditEvent[], afterForward: boolean): Promise<Array<TaskRecord | Error>> {
+    const hellos = await agentHellosOf(this.db, [...new Set(valid.map((v) => v.consumerId))]);
+    const refusals = valid.map((v) => refusalOf(v.consumerId, v.method, hellos.has(v.consumerId), hellos.get(v.consumerId), v.allowUnknownMethod ?? false));
+    const kept = refusals.flatMap((r, k) => (r ? [] : [k]));
+    const created = kept.length ? await this.lifecycle.create(kept.map((k) => drafts[k]), { handOff: true, audit: kept.map((k) => audit[k]), here: afterForward, mayExist: afterForward }) : [];
+    let next = 0;
+    return refusals.map((refusal, k) => (refusal ? refusalError(refusal, valid[k].consumerId) : created[next++]));
+  }
+
+  /**
+   * Creates tasks another server forwarded here, this server holding their
+   * consumers' streams (ClusterService.CreateTasks). With `check`, each task
+   * of an unknown consumer, or of a method its agent does not offer, is
+   * refused alone first: the hello of a stream held here is known without a
+   * read, so the create costs no read at all when the streams are here.
+   */
+  async createForwarded(tasks: NewTask[], audit: NewAuditEvent[], check: CreateCheck | null): Promise<CreatedThere> {
+    const refused = new Map<string, CreateRefusal>();
+    if (check) {
+      const hellos = new Map<string, AgentHelloRecord | null>();
+      for (const t of tasks) {
+        const live = this.liveHello(t.consumerId);
+        if (live) hellos.set(t.consumerId, live);
+      }
+      const unknown = [...new Set(tasks.map((t) => t.consumerId).filter((id) => !hellos.has(id)))];
+      if (unknown.length) for (const [id, hello] of await agentHellosOf(this.db, unknown)) hellos.set(id, hello);
+      tasks.forEach((t, i) => {
+        const refusal = refusalOf(t.consumerId, t.method, hellos.has(t.consumerId), hellos.get(t.consumerId), check.allowUnknownMethod[i]);
+        if (refusal) refused.set(t.id, refusal);
+      });
+    }
+    const kept = tasks.flatMap((t, i) => (refused.has(t.id) ? [] : [i]));
+    const handed = kept.length ? await this.lifecycle.createForwarded(kept.map((i) => tasks[i]), check ? kept.map((i) => audit[i]) : audit) : [];
+    return { handed: new Set(handed), refused };
   }
 
   /** Keyed creates and batches: idempotency first, then one transaction. */
