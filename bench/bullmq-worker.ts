@@ -4,9 +4,10 @@
  * job does what taskplane's bench.noop does: nothing, and returns.
  */
 import { Worker } from 'bullmq';
+import type { RedisConnection } from './peers';
 
 interface Start {
-  redisPort: number;
+  connection: RedisConnection;
   queue: string;
   workers: number;
   concurrency: number;
@@ -21,7 +22,7 @@ process.on('message', async (message: Start | 'stop') => {
   }
   for (let i = 0; i < message.workers; i++) {
     const worker = new Worker(message.queue, async () => ({ ok: true }), {
-      connection: { host: '127.0.0.1', port: message.redisPort },
+      connection: message.connection,
       concurrency: message.concurrency,
       // Completed jobs are removed, as a queue in production would; the bench listens for completions as they happen.
       removeOnComplete: { count: 0 },

@@ -49,6 +49,9 @@ const USAGE = `npm run bench:peers -- [flags]
                     single: one call per task on both sides
   --agent-state-dir DIR  parent of the agents' journals (/dev/shm: one disk per
                     agent, as on a fleet; give a disk path to share one disk)
+  --unix-sockets    both stores through Unix sockets, not loopback TCP: taskplane's
+                    server reaches MySQL at its @@socket, BullMQ reaches its
+                    redis-server at a socket of its own (the same for both sides)
   --output FILE     JSON report (bench/results/peers.json)
   --skip-taskplane  only the BullMQ side (to check it alone)`;
 
@@ -63,6 +66,7 @@ interface Options {
   agentStateDir: string;
   output: string;
   skipTaskplane: boolean;
+  unixSockets: boolean;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
@@ -79,6 +83,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       'agent-state-dir': { type: 'string' },
       output: { type: 'string' },
       'skip-taskplane': { type: 'boolean' },
+      'unix-sockets': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,6 +104,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     agentStateDir: values['agent-state-dir'] ?? '/dev/shm',
     output: path.resolve(values.output ?? path.join(BENCH_SOURCE_DIR, 'results', 'peers.json')),
     skipTaskplane: values['skip-taskplane'] ?? false,
+    unixSockets: values['unix-sockets'] ?? false,
   };
 }
 
@@ -131,17 +137,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where BullMQ's clients reach redis-server: its TCP port, or its Unix socket (--unix-sockets). */
+export type RedisConnection = { host: string; port: number } | { path: string };
+
 class RedisServer {
   private constructor(
     readonly port: number,
     readonly child: ChildProcess,
     private readonly dir: string,
+    readonly connection: RedisConnection,
   ) {}
 
-  static async start(persistence: 'none' | 'aof-everysec'): Promise<RedisServer> {
+  static async start(persistence: 'none' | 'aof-everysec', unixSocket: boolean): Promise<RedisServer> {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskplane-peer-redis-'));
+    const socketPath = path.join(dir, 'redis.sock');
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction'];
+    if (unixSocket) args.push('--unixsocket', socketPath, '--unixsocketperm', '700');
     args.push(...(persistence === 'aof-everysec' ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']));
     const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
     const deadline = Date.now() + 10_000;
@@ -157,7 +169,7 @@ class RedisServer {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
       await sleep(20);
     }
-    return new RedisServer(port, child, dir);
+    return new RedisServer(port, child, dir, unixSocket ? { path: socketPath } : { host: '127.0.0.1', port });
   }
 
   async stop(): Promise<void> {
@@ -174,9 +186,9 @@ interface PeerResult {
 }
 
 async function runBullmq(opts: Options, persistence: 'none' | 'aof-everysec', phases: { throughput: boolean; rates: number[] }): Promise<PeerResult> {
-  const redis = await RedisServer.start(persistence);
+  const redis = await RedisServer.start(persistence, opts.unixSockets);
   const queueName = `bench-${crypto.randomBytes(3).toString('hex')}`;
-  const connection = { host: '127.0.0.1', port: redis.port };
+  const connection = redis.connection;
   const queue = new Queue(queueName, { connection });
   const events = new QueueEvents(queueName, { connection });
   await events.waitUntilReady();
@@ -184,7 +196,7 @@ async function runBullmq(opts: Options, persistence: 'none' | 'aof-everysec', ph
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('exit', (code) => reject(new Error(`the BullMQ worker process exited (${code})`)));
-    worker.send({ redisPort: redis.port, queue: queueName, workers: opts.consumers, concurrency: opts.concurrency });
+    worker.send({ connection, queue: queueName, workers: opts.consumers, concurrency: opts.concurrency });
   });
   const completions = new Map<string, (at: number) => void>();
   events.on('completed', ({ jobId }) => completions.get(jobId)?.(Date.now()));
@@ -290,11 +302,17 @@ function runTaskplane(opts: Options, phases: string, rate: number): any {
     '--creates', opts.creates,
     '--agent-state-dir', opts.agentStateDir,
     '--output', output,
+    ...(opts.unixSockets ? ['--mysql-socket', mysqlSocket()] : []),
   ];
   execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const report = JSON.parse(fs.readFileSync(output, 'utf8'));
   fs.rmSync(output, { force: true });
   return report;
+}
+
+/** The Unix socket of the bench's MySQL, as it reports it. */
+function mysqlSocket(): string {
+  return execFileSync('mysql', ['-uroot', '-h127.0.0.1', '-N', '-e', 'SELECT @@socket']).toString().trim();
 }
 
 function taskplaneResult(opts: Options): PeerResult {
@@ -322,7 +340,7 @@ async function main(): Promise<void> {
     return;
   }
   const redisVersion = execFileSync('redis-server', ['--version']).toString().trim();
-  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores; ${opts.creates} adds; agents' journals in ${opts.agentStateDir}`);
+  log(`peers: ${redisVersion}; bullmq ${require('bullmq/package.json').version}; ${os.cpus().length} cores; ${opts.creates} adds; agents' journals in ${opts.agentStateDir}; stores reached over ${opts.unixSockets ? 'Unix sockets' : 'loopback TCP'}`);
   const taskplane = opts.skipTaskplane ? null : taskplaneResult(opts);
   log('BullMQ, no persistence ...');
   const bullmq = await runBullmq(opts, 'none', { throughput: true, rates: opts.rates });
