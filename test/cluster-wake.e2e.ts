@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../client/client';
+import type { Task__Output as Task } from '../protos/generated/taskplane/v1/Task';
 import { loadClusterProtos } from '../protos/loader';
 import { FakeAgent } from './helpers/fake-agent';
 import { waitForState } from './helpers/agent-process';
@@ -49,22 +50,31 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    /**
+     * A new consumer's agent on B, once A has learnt that its stream is
+     * there (the first create's wake-up reads it), and the first create on
+     * A that B then made and handed off.
+     */
+    async function agentKnownOnB(consumerId: string): Promise<{ agent: FakeAgent; handedOff: Task }> {
+      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId });
+      const agent = new FakeAgent(b.address, consumerId, credential, { concurrency: 4 });
+      await agent.next('welcome', (m) => Boolean(m.welcome));
+      const first = (await call(a.clients.tasks, 'createTask', { consumerId, method: 'testing.echo' })).task!;
+      assert.equal(first.state, 'TASK_STATE_WAITING');
+      assert.equal((await agent.taskRequest(5000)).taskId, first.id);
+      const handedOff = await eventually('a create on A made and handed off by B', async () => {
+        const { task } = await call(a.clients.tasks, 'createTask', { consumerId, method: 'testing.echo', labels: { try: 'again' } });
+        assert.equal((await agent.taskRequest(5000)).taskId, task!.id);
+        return task!.state === 'TASK_STATE_DISPATCHED' ? task! : null;
+      });
+      return { agent, handedOff };
+    }
+
     it('has B create a task made on A for B\'s agent, once A knows the stream is there, and hand it off in that transaction', async () => {
-      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-3' });
-      const agent = new FakeAgent(b.address, 'wake-3', credential, { concurrency: 4 });
+      const { agent, handedOff } = await agentKnownOnB('wake-3');
       try {
-        await agent.next('welcome', (m) => Boolean(m.welcome));
-        // The first create teaches A where wake-3's stream is (its wake-up reads it).
-        const first = (await call(a.clients.tasks, 'createTask', { consumerId: 'wake-3', method: 'testing.echo' })).task!;
-        assert.equal(first.state, 'TASK_STATE_WAITING');
-        assert.equal((await agent.taskRequest(5000)).taskId, first.id);
-        const second = await eventually('a create on A handed off by B', async () => {
-          const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'wake-3', method: 'testing.echo', labels: { try: 'again' } });
-          assert.equal((await agent.taskRequest(5000)).taskId, task!.id);
-          return task!.state === 'TASK_STATE_DISPATCHED' ? task : null;
-        });
-        assert.equal(second!.attempt, 1);
-        const stored = (await call(a.clients.tasks, 'getTask', { taskId: second!.id })).task!;
+        assert.equal(handedOff.attempt, 1);
+        const stored = (await call(a.clients.tasks, 'getTask', { taskId: handedOff.id })).task!;
         assert.equal(stored.state, 'TASK_STATE_DISPATCHED');
         assert.equal(stored.labels.try, 'again');
       } finally {
@@ -73,18 +83,8 @@ for (const kind of STORE_KINDS) {
     });
 
     it('has B refuse, from its stream\'s hello, a create on A of a method B\'s agent does not offer, writing nothing', async () => {
-      const { credential } = await call(a.clients.consumers, 'registerConsumer', { consumerId: 'wake-4' });
-      const agent = new FakeAgent(b.address, 'wake-4', credential, { concurrency: 4 });
+      const { agent } = await agentKnownOnB('wake-4');
       try {
-        await agent.next('welcome', (m) => Boolean(m.welcome));
-        const first = (await call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'testing.echo' })).task!;
-        assert.equal((await agent.taskRequest(5000)).taskId, first.id);
-        // Once A knows the stream is on B, B checks and creates A's creates for wake-4.
-        await eventually('a create on A made by B', async () => {
-          const { task } = await call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'testing.echo' });
-          await agent.taskRequest(5000);
-          return task!.state === 'TASK_STATE_DISPATCHED';
-        });
         const refused = await expectStatus(call(a.clients.tasks, 'createTask', { consumerId: 'wake-4', method: 'packages.instal' }), grpc.status.FAILED_PRECONDITION);
         assert.match(refused.details, /method "packages.instal" is not offered by consumer wake-4's agent \(fake\/1\); it offers: .*packages.install/);
         const { tasks } = await call(a.clients.tasks, 'listTasks', { consumerId: 'wake-4', pageSize: 100 });

@@ -30,7 +30,11 @@ describe('fault suite: three servers, fifty agents, MariaDB', function () {
     await cluster?.stop();
     await store?.drop();
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    // A failed case shows what each server said last (they log warnings and errors only).
+    if (this.currentTest?.state === 'failed') {
+      for (const s of cluster.servers) process.stderr.write(`--- server ${s.index}${s.down ? ' (down)' : ''}, last output:\n${s.output.slice(-4000)}\n`);
+    }
     await cluster.heal();
   });
 
