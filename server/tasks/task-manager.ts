@@ -216,7 +216,9 @@ export class TaskManager {
     const places = new Map<string, number[]>();
     group.forEach((g, i) => {
       const place = this.lifecycle.createPlace(g.valid.consumerId);
-      places.set(place, [...(places.get(place) ?? []), i]);
+      const indexes = places.get(place);
+      if (indexes) indexes.push(i);
+      else places.set(place, [i]);
     });
     const outcomes: Array<TaskRecord | Error> = new Array(group.length);
     await Promise.all(

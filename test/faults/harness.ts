@@ -251,6 +251,15 @@ export class FaultCluster {
     );
   }
 
+  /** The case of the last create(), whose tasks' idempotency keys start with it. */
+  lastCaseName = '';
+
+  /** Where the last case's tasks are, by state and attempt (what a failed case prints). */
+  async lastCaseStates(): Promise<string> {
+    const rows = await this.db('tasks').select('state', 'attempt').count({ n: '*' }).where('idempotency_key', 'like', `${this.lastCaseName}-%`).groupBy('state', 'attempt');
+    return rows.map((r: Record<string, unknown>) => `${r.state}/attempt ${r.attempt}: ${r.n}`).join(', ');
+  }
+
   /** A live server's clients, round-robin. */
   private nextClient = 0;
   liveClient(): TaskplaneClients {
@@ -268,6 +277,7 @@ export class FaultCluster {
    * client does. Resolves with the acknowledged task ids.
    */
   async create(caseName: string, count: number, args: Record<string, unknown> = {}, parallel = 64, onProgress?: (done: number) => void): Promise<string[]> {
+    this.lastCaseName = caseName;
     const ids: string[] = new Array(count);
     let next = 0;
     let done = 0;
