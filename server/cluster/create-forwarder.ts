@@ -55,7 +55,17 @@ export interface CreateForwarderOptions {
   ownerOf(consumerId: string): string | null;
   sender: CreateSender;
   logger: Logger;
+  /** Epoch milliseconds (tests move it). */
+  now?: () => number;
 }
+
+/**
+ * After a forward to an address failed, creates for it are made here for
+ * this long: a server that died (its host gone, its port closed) would
+ * otherwise cost every create for its former consumers a failed call until
+ * the owners are read again.
+ */
+export const FORWARD_BACKOFF_MS = 2_000;
 
 /**
  * The remote hand-off (TaskLifecycle.create): a create whose consumers'
@@ -67,19 +77,30 @@ export interface CreateForwarderOptions {
  */
 export class CreateForwarder implements RemoteHandOff {
   private readonly warnings: RateLimitedLog;
+  /** Addresses whose last forward failed, until when they are skipped. */
+  private readonly failedUntil = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(private readonly options: CreateForwarderOptions) {
     this.warnings = new RateLimitedLog(options.logger);
+    this.now = options.now ?? Date.now;
   }
 
   ownerOf(consumerId: string): string | null {
-    return this.options.ownerOf(consumerId);
+    const address = this.options.ownerOf(consumerId);
+    if (address === null) return null;
+    const until = this.failedUntil.get(address);
+    if (until === undefined) return address;
+    if (this.now() < until) return null;
+    this.failedUntil.delete(address);
+    return address;
   }
 
   async create(address: string, tasks: NewTask[], audit: NewAuditEvent[], check: CreateCheck | null): Promise<CreatedThere | null> {
     try {
       return (await this.options.sender.createTasks(address, { tasks, audit, check })) ?? null;
     } catch (err) {
+      this.failedUntil.set(address, this.now() + FORWARD_BACKOFF_MS);
       this.warnings.warn(`forward:${address}`, { event: 'cluster.forward_failed', address, err: { message: (err as Error)?.message } }, 'could not forward a create to the server holding its streams; created here instead');
       return null;
     }

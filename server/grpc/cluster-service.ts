@@ -15,8 +15,13 @@ export const MAX_WAKE_IDS = 10_000;
 /** The largest forwarded create, encoded; a bigger one is created by the server that took it. */
 export const MAX_FORWARDED_CREATE_BYTES = 8 * 1024 * 1024;
 const WAKE_DEADLINE_MS = 2_000;
-/** A forwarded create that has not answered in this is created by the caller itself (its ids keep that safe). */
-const CREATE_DEADLINE_MS = 5_000;
+/**
+ * A forwarded create that has not answered in this is created by the
+ * caller itself (its ids keep that safe). Short: it normally answers in
+ * milliseconds, and a server whose host vanished would hold the caller's
+ * create this long.
+ */
+const CREATE_DEADLINE_MS = 1_000;
 
 /** What ClusterService's handlers act on: the agent streams here, and creates with their hand-off. */
 export interface ClusterServiceTarget {
