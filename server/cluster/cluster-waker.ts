@@ -121,16 +121,12 @@ export class ClusterWaker {
    * the background. Only consumers never seen cost a read before the wake.
    */
   private async ownersOf(consumerIds: string[]): Promise<Map<string, { serverId: string; address: string }>> {
-    const now = Date.now();
     const out = new Map<string, { serverId: string; address: string }>();
     const unknown: string[] = [];
     for (const id of consumerIds) {
-      const cached = this.owners.get(id);
-      if (!cached) unknown.push(id);
-      else {
-        out.set(id, cached);
-        if (now - cached.readAt >= OWNER_TTL_MS) this.stale.add(id);
-      }
+      const cached = this.cachedOwner(id);
+      if (cached) out.set(id, cached);
+      else unknown.push(id);
     }
     this.refreshStale();
     if (unknown.length > 0) for (const [id, owner] of await this.readOwners(unknown)) out.set(id, owner);
@@ -145,13 +141,16 @@ export class ClusterWaker {
    */
   knownOwner(consumerId: string): string | null {
     if (this.stopped || this.options.isLocal(consumerId)) return null;
+    const cached = this.cachedOwner(consumerId);
+    this.refreshStale();
+    return cached?.address ?? null;
+  }
+
+  /** The cached owner, marked for a background read when older than OWNER_TTL_MS. */
+  private cachedOwner(consumerId: string): { serverId: string; address: string } | undefined {
     const cached = this.owners.get(consumerId);
-    if (!cached) return null;
-    if (Date.now() - cached.readAt >= OWNER_TTL_MS) {
-      this.stale.add(consumerId);
-      this.refreshStale();
-    }
-    return cached.address;
+    if (cached && Date.now() - cached.readAt >= OWNER_TTL_MS) this.stale.add(consumerId);
+    return cached;
   }
 
   /**
