@@ -77,6 +77,15 @@ for (const kind of STORE_KINDS) {
         const stored = (await call(a.clients.tasks, 'getTask', { taskId: handedOff.id })).task!;
         assert.equal(stored.state, 'TASK_STATE_DISPATCHED');
         assert.equal(stored.labels.try, 'again');
+        // The audit row of the call that created it, written once, by the server that committed it.
+        const db = openDatabase(store.url);
+        try {
+          const rows = await db.knex('audit_events').where({ resource: `task/${handedOff.id}` });
+          assert.equal(rows.length, 1);
+          assert.match(rows[0].rpc, /CreateTask$/);
+        } finally {
+          await db.close();
+        }
       } finally {
         agent.close();
       }
