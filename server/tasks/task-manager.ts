@@ -243,7 +243,8 @@ export class TaskManager {
    * Refuses each create of an unknown consumer or of a method its agent
    * does not offer (the agents' hellos come with the existence check, in
    * one read), and creates the rest here in one transaction. `afterForward`:
-   * a forward of these drafts failed, and may have committed them.
+   * these drafts were for another server's streams and were not made there
+   * (not forwardable, or the forward failed and may have committed them).
    */
   private async checkAndCreateHere(valid: ValidTaskInput[], drafts: TaskDraft[], audit: NewAuditEvent[], afterForward: boolean): Promise<Array<TaskRecord | Error>> {
     const hellos = await agentHellosOf(this.db, [...new Set(valid.map((v) => v.consumerId))]);
